@@ -1,0 +1,54 @@
+//! Everything that can go wrong in the brain, each with a one-line message.
+
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum BrainError {
+    /// The corpus file could not be read.
+    CorpusUnreadable { path: String, reason: String },
+    /// The corpus holds no document (no non-blank line).
+    CorpusEmpty { origin: String },
+    /// A prefix letter the student has never seen.
+    PrefixOutsideVocab { letter: char, vocab: String },
+    /// A prefix that does not leave room for a single new letter.
+    PrefixTooLong { len: usize, block_size: usize },
+    /// A setting with a value it cannot take.
+    InvalidSetting { name: &'static str, value: String, expected: &'static str },
+    /// The training run produced a non-finite loss.
+    Diverged { step: usize, loss: f32 },
+    /// A run export that cannot be loaded.
+    BadExport { origin: String, reason: String },
+}
+
+impl fmt::Display for BrainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BrainError::CorpusUnreadable { path, reason } => {
+                write!(f, "cannot read corpus {path}: {reason}")
+            }
+            BrainError::CorpusEmpty { origin } => {
+                write!(f, "corpus {origin} is empty: it needs at least one non-blank line")
+            }
+            BrainError::PrefixOutsideVocab { letter, vocab } => write!(
+                f,
+                "prefix letter {letter:?} is not in the vocabulary; the student knows only {vocab:?}"
+            ),
+            BrainError::PrefixTooLong { len, block_size } => write!(
+                f,
+                "prefix of {len} letters leaves no room to write: the context holds {block_size} positions"
+            ),
+            BrainError::InvalidSetting { name, value, expected } => {
+                write!(f, "invalid {name} {value}: expected {expected}")
+            }
+            BrainError::Diverged { step, loss } => write!(
+                f,
+                "training diverged at step {step}: the loss became {loss} (try a smaller learning rate)"
+            ),
+            BrainError::BadExport { origin, reason } => {
+                write!(f, "cannot load run export {origin}: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for BrainError {}

@@ -1,0 +1,233 @@
+//! The formulas the panels name, each written once.
+//!
+//! Every reduction here runs in a fixed order, and every transcendental
+//! function comes from `libm`, so a result has the same bits on any machine
+//! and in the browser (see DESIGN.md, "Determinism").
+
+/// Number of independent partial sums in [`dot`]. Part of the definition of
+/// the result: changing it changes the last bits of every run.
+const DOT_LANES: usize = 8;
+
+/// The dot product `Σ a[i]·b[i]`, summed in a fixed order: eight interleaved
+/// partial sums (`i mod 8`), combined pairwise, then the tail in index order.
+/// The order is part of the result, so it is the same natively and in wasm,
+/// and the compiler may use SIMD for the lanes without changing any bit.
+#[inline]
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    debug_assert_eq!(a.len(), b.len());
+    let mut lanes = [0.0f32; DOT_LANES];
+    let mut ca = a.chunks_exact(DOT_LANES);
+    let mut cb = b.chunks_exact(DOT_LANES);
+    for (xa, xb) in (&mut ca).zip(&mut cb) {
+        for l in 0..DOT_LANES {
+            lanes[l] += xa[l] * xb[l];
+        }
+    }
+    let mut sum = ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5]))
+        + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
+    for (x, y) in ca.remainder().iter().zip(cb.remainder()) {
+        sum += x * y;
+    }
+    sum
+}
+
+/// `y += alpha · x`, element by element.
+#[inline]
+pub fn axpy(y: &mut [f32], alpha: f32, x: &[f32]) {
+    debug_assert_eq!(y.len(), x.len());
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi += alpha * xi;
+    }
+}
+
+/// `y = W x` for a row-major matrix `W [rows, cols]` (rows are outputs).
+#[inline]
+pub fn matvec(y: &mut [f32], w: &[f32], x: &[f32]) {
+    let cols = x.len();
+    debug_assert_eq!(w.len(), y.len() * cols);
+    for (yi, row) in y.iter_mut().zip(w.chunks_exact(cols)) {
+        *yi = dot(row, x);
+    }
+}
+
+/// `dx += Wᵀ dy` for a row-major `W [rows, cols]`: the gradient that flows back
+/// through `y = W x` to its input.
+#[inline]
+pub fn matvec_t_acc(dx: &mut [f32], w: &[f32], dy: &[f32]) {
+    let cols = dx.len();
+    debug_assert_eq!(w.len(), dy.len() * cols);
+    for (&g, row) in dy.iter().zip(w.chunks_exact(cols)) {
+        if g != 0.0 {
+            axpy(dx, g, row);
+        }
+    }
+}
+
+/// `dW += dy ⊗ x`: the gradient of `y = W x` with respect to `W`.
+///
+/// Rows whose `dy` is exactly zero are skipped; that leaves every bit as it
+/// would be otherwise, because gradient buffers start at +0 and adding ±0 to
+/// a finite accumulator never changes it.
+#[inline]
+pub fn outer_acc(dw: &mut [f32], dy: &[f32], x: &[f32]) {
+    let cols = x.len();
+    debug_assert_eq!(dw.len(), dy.len() * cols);
+    for (&g, row) in dy.iter().zip(dw.chunks_exact_mut(cols)) {
+        if g != 0.0 {
+            axpy(row, g, x);
+        }
+    }
+}
+
+/// rmsnorm's scale `r = 1 / √(mean(x²) + ε)`, ε = 1e-5. rmsnorm(x) = r·x (no gain).
+#[inline]
+pub fn rms_scale(x: &[f32]) -> f32 {
+    let mean_square = dot(x, x) / x.len() as f32;
+    1.0 / (mean_square + RMS_EPS).sqrt()
+}
+
+/// rmsnorm's ε.
+pub const RMS_EPS: f32 = 1e-5;
+
+/// `y = rmsnorm(x) = x · r`, returning `r` for the backward pass.
+#[inline]
+pub fn rmsnorm(y: &mut [f32], x: &[f32]) -> f32 {
+    let r = rms_scale(x);
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi = xi * r;
+    }
+    r
+}
+
+/// Backward of `y = x·r(x)`: `dx += r·dy − r³·x·(dy·x)/n`.
+#[inline]
+pub fn rmsnorm_backward(dx: &mut [f32], dy: &[f32], x: &[f32], r: f32) {
+    let n = x.len() as f32;
+    let coupling = r * r * r * dot(dy, x) / n;
+    for ((d, g), xi) in dx.iter_mut().zip(dy).zip(x) {
+        *d += r * g - coupling * xi;
+    }
+}
+
+/// The voting box's shares: `softmax(z)_i = exp(z_i − max z) / Σ_j exp(z_j − max z)`.
+///
+/// Subtracting the largest vote first keeps every `exp` at most 1, so the
+/// result is finite for any finite votes, however large. Votes of −∞ (letters
+/// ruled out by top-k) get a share of exactly 0.
+pub fn softmax(shares: &mut [f32], votes: &[f32]) {
+    debug_assert_eq!(shares.len(), votes.len());
+    let max = votes.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut total = 0.0f32;
+    for (s, &z) in shares.iter_mut().zip(votes) {
+        *s = libm::expf(z - max);
+        total += *s;
+    }
+    for s in shares.iter_mut() {
+        *s /= total;
+    }
+}
+
+/// Softmax of the votes divided by a temperature `T > 0`: low `T` sharpens the
+/// shares towards the top vote, high `T` flattens them towards uniform.
+/// `T = 0` means "always the top vote" (the limit as `T → 0`); ties go to the
+/// lowest letter id.
+pub fn softmax_with_temperature(shares: &mut [f32], votes: &[f32], temperature: f32) {
+    if temperature == 0.0 {
+        shares.fill(0.0);
+        shares[argmax(votes)] = 1.0;
+        return;
+    }
+    let max = votes.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut total = 0.0f32;
+    for (s, &z) in shares.iter_mut().zip(votes) {
+        // (z − max) / T rather than z/T − max/T: the difference is what must
+        // stay finite when T is tiny.
+        *s = libm::expf((z - max) / temperature);
+        total += *s;
+    }
+    for s in shares.iter_mut() {
+        *s /= total;
+    }
+}
+
+/// Index of the largest value; the first one on ties.
+pub fn argmax(values: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, &v) in values.iter().enumerate() {
+        if v > values[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// The teacher's score for one letter: the cross-entropy `−ln p(true)`, where
+/// `p = softmax(votes)`. Computed as `ln Σ_j exp(z_j − max) − (z_true − max)`,
+/// which equals `−ln p(true)` but stays finite when `p(true)` underflows.
+pub fn cross_entropy(votes: &[f32], target: usize) -> f32 {
+    let max = votes.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut total = 0.0f32;
+    for &z in votes {
+        total += libm::expf(z - max);
+    }
+    libm::logf(total) - (votes[target] - max)
+}
+
+/// The shares (softmax) and the teacher's score of the true letter, from one
+/// pass of `exp`: the same bits as [`softmax`] and [`cross_entropy`] give.
+pub fn softmax_and_score(shares: &mut [f32], votes: &[f32], target: usize) -> f32 {
+    let max = votes.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut total = 0.0f32;
+    for (s, &z) in shares.iter_mut().zip(votes) {
+        *s = libm::expf(z - max);
+        total += *s;
+    }
+    for s in shares.iter_mut() {
+        *s /= total;
+    }
+    libm::logf(total) - (votes[target] - max)
+}
+
+/// The score of a student who knows nothing: every letter equally likely,
+/// `−ln(1/V) = ln V`.
+pub fn uniform_score(vocab_size: usize) -> f32 {
+    libm::logf(vocab_size as f32)
+}
+
+/// Gradient of the teacher's score with respect to the votes: `p − onehot(true)`,
+/// scaled by `weight` (1/n when the score is a mean over n letters).
+pub fn score_gradient(dvotes: &mut [f32], shares: &[f32], target: usize, weight: f32) {
+    for (d, &p) in dvotes.iter_mut().zip(shares) {
+        *d = p * weight;
+    }
+    dvotes[target] -= weight;
+}
+
+/// Keep the `k` largest votes and set the rest to −∞ (top-k sampling).
+/// Ties at the cut are kept in letter-id order; `k = 0` or `k ≥ len` keeps all.
+pub fn top_k_mask(votes: &mut [f32], k: usize) {
+    let n = votes.len();
+    if k == 0 || k >= n {
+        return;
+    }
+    // Rank letters by (vote descending, id ascending); the one ranked k−1 is
+    // the last kept. V is small, so counting ranks beats sorting a copy.
+    let beats = |j: usize, i: usize| votes[j] > votes[i] || (votes[j] == votes[i] && j < i);
+    let last_kept = (0..n)
+        .find(|&i| (0..n).filter(|&j| beats(j, i)).count() == k - 1)
+        .expect("some letter has rank k-1 when k < n");
+    let (cut, cut_id) = (votes[last_kept], last_kept);
+    for (i, v) in votes.iter_mut().enumerate() {
+        if *v < cut || (*v == cut && i > cut_id) {
+            *v = f32::NEG_INFINITY;
+        }
+    }
+}
+
+/// Mean of a slice (0 for an empty one), summed in index order.
+pub fn mean(values: &[f32]) -> f32 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.iter().sum::<f32>() / values.len() as f32
+}

@@ -1,0 +1,31 @@
+//! The robot student's brain: a character-level language model, its exact
+//! gradients, its optimizers and its sampling. Pure Rust, no Bevy.
+//!
+//! Determinism is part of the contract (DESIGN.md): f32 throughout, fixed-order
+//! loops, `libm` for transcendental functions, one seeded ChaCha stream per
+//! purpose, and training advanced by step count. The same run gives the same
+//! bits natively and in the browser; [`Params::checksum`] names those bits.
+
+pub mod bigram;
+mod error;
+pub mod export;
+pub mod gpt;
+pub mod math;
+pub mod model;
+pub mod optim;
+pub mod params;
+pub mod rng;
+pub mod run;
+pub mod sample;
+pub mod vocab;
+
+pub use error::BrainError;
+pub use export::RunExport;
+pub use gpt::GptConfig;
+pub use model::{Brain, ModelKind, Workspace};
+pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, Schedule};
+pub use params::Params;
+pub use rng::{Rand, Stream};
+pub use run::{Run, RunConfig};
+pub use sample::{Performance, SampleSettings};
+pub use vocab::{Corpus, Vocab};

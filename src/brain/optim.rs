@@ -1,0 +1,276 @@
+//! The climbers: how a gradient becomes a step.
+//!
+//! With `g` the gradient, `k` the 0-based step, `t = k + 1`, and `lr_k` the
+//! learning rate at step `k` (constant, or `lr·(1 − k/N)` for linear decay):
+//!
+//! ```text
+//! m  = β1·m + (1 − β1)·g          (momentum: the running mean of gradients)
+//! v  = β2·v + (1 − β2)·g²         (the running mean of squared gradients)
+//! m̂  = m / (1 − β1ᵗ)              (bias correction: m and v start at zero)
+//! v̂  = v / (1 − β2ᵗ)
+//!
+//! SGD       step = lr_k · g
+//! Momentum  step = lr_k · m̂
+//! RMSProp   step = lr_k · g / (√v̂ + ε)
+//! Adam      step = lr_k · m̂ / (√v̂ + ε)
+//! AdamW     step = lr_k · (m̂ / (√v̂ + ε) + λ·w)
+//! w = w − step
+//! ```
+//! With bias correction off, m̂ = m and v̂ = v. Every climber keeps the same
+//! m and v (zero when it does not use them), so the panels can show them side by side.
+
+use serde::{Deserialize, Serialize};
+
+use super::BrainError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimizerKind {
+    Sgd,
+    Momentum,
+    #[serde(rename = "rmsprop")]
+    RmsProp,
+    #[default]
+    Adam,
+    #[serde(rename = "adamw")]
+    AdamW,
+}
+
+impl OptimizerKind {
+    pub const ALL: [OptimizerKind; 5] = [
+        OptimizerKind::Sgd,
+        OptimizerKind::Momentum,
+        OptimizerKind::RmsProp,
+        OptimizerKind::Adam,
+        OptimizerKind::AdamW,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Momentum => "momentum",
+            OptimizerKind::RmsProp => "rmsprop",
+            OptimizerKind::Adam => "adam",
+            OptimizerKind::AdamW => "adamw",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Whether the climber keeps the running mean of gradients.
+    pub fn uses_m(self) -> bool {
+        matches!(self, OptimizerKind::Momentum | OptimizerKind::Adam | OptimizerKind::AdamW)
+    }
+
+    /// Whether the climber keeps the running mean of squared gradients.
+    pub fn uses_v(self) -> bool {
+        matches!(self, OptimizerKind::RmsProp | OptimizerKind::Adam | OptimizerKind::AdamW)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Schedule {
+    Constant,
+    /// `lr·(1 − k/N)`: from the full rate at step 0 to zero at step N.
+    #[default]
+    Linear,
+}
+
+impl Schedule {
+    pub fn name(self) -> &'static str {
+        match self {
+            Schedule::Constant => "constant",
+            Schedule::Linear => "linear",
+        }
+    }
+}
+
+/// A climber's settings. Defaults: microgpt's Adam.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OptimizerConfig {
+    pub kind: OptimizerKind,
+    pub lr: f32,
+    pub beta1: f32,
+    pub beta2: f32,
+    pub eps: f32,
+    /// AdamW's decoupled weight decay λ (ignored by the others).
+    pub weight_decay: f32,
+    pub schedule: Schedule,
+    pub bias_correction: bool,
+}
+
+impl Default for OptimizerConfig {
+    fn default() -> Self {
+        Self {
+            kind: OptimizerKind::Adam,
+            lr: 0.01,
+            beta1: 0.85,
+            beta2: 0.99,
+            eps: 1e-8,
+            weight_decay: 0.01,
+            schedule: Schedule::Linear,
+            bias_correction: true,
+        }
+    }
+}
+
+impl OptimizerConfig {
+    pub fn validate(&self) -> Result<(), BrainError> {
+        let bad = |name, value: f32, expected| {
+            Err(BrainError::InvalidSetting { name, value: value.to_string(), expected })
+        };
+        if !(self.lr.is_finite() && self.lr >= 0.0) {
+            return bad("learning rate", self.lr, "a finite number ≥ 0");
+        }
+        if !(0.0..1.0).contains(&self.beta1) {
+            return bad("beta1", self.beta1, "a number in [0, 1)");
+        }
+        if !(0.0..1.0).contains(&self.beta2) {
+            return bad("beta2", self.beta2, "a number in [0, 1)");
+        }
+        if !(self.eps.is_finite() && self.eps > 0.0) {
+            return bad("eps", self.eps, "a finite number > 0");
+        }
+        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+            return bad("weight decay", self.weight_decay, "a finite number ≥ 0");
+        }
+        Ok(())
+    }
+
+    /// The learning rate at 0-based step `k` of `total`.
+    pub fn learning_rate_at(&self, k: usize, total: usize) -> f32 {
+        match self.schedule {
+            Schedule::Constant => self.lr,
+            Schedule::Linear => {
+                let left = (1.0 - k as f64 / total.max(1) as f64).max(0.0);
+                (self.lr as f64 * left) as f32
+            }
+        }
+    }
+
+    /// Bias corrections `(1 − β1ᵗ, 1 − β2ᵗ)` after `t` updates (1 and 1 when off).
+    pub fn bias_corrections(&self, t: usize) -> (f32, f32) {
+        if !self.bias_correction {
+            return (1.0, 1.0);
+        }
+        let t = t as f64;
+        let c1 = 1.0 - libm::pow(self.beta1 as f64, t);
+        let c2 = 1.0 - libm::pow(self.beta2 as f64, t);
+        (c1 as f32, c2 as f32)
+    }
+}
+
+/// What the climber knows about one weight after its latest step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WeightState {
+    pub grad: f32,
+    pub m: f32,
+    pub v: f32,
+    pub m_hat: f32,
+    pub v_hat: f32,
+    /// The change just subtracted from the weight.
+    pub step: f32,
+}
+
+/// A climber with its memory (m, v) for every weight.
+#[derive(Clone, Debug)]
+pub struct Optimizer {
+    pub config: OptimizerConfig,
+    /// Steps the run is planned for (the linear schedule reaches 0 there).
+    pub total_steps: usize,
+    /// Updates applied so far.
+    pub t: usize,
+    pub m: Vec<f32>,
+    pub v: Vec<f32>,
+    /// The step subtracted from each weight by the latest update.
+    pub last_step: Vec<f32>,
+    /// The learning rate of the latest update.
+    pub last_lr: f32,
+}
+
+impl Optimizer {
+    pub fn new(config: OptimizerConfig, n_params: usize, total_steps: usize) -> Self {
+        Self {
+            config,
+            total_steps,
+            t: 0,
+            m: vec![0.0; n_params],
+            v: vec![0.0; n_params],
+            last_step: vec![0.0; n_params],
+            last_lr: 0.0,
+        }
+    }
+
+    /// Applies one update to `w` with gradient `g`.
+    pub fn update(&mut self, w: &mut [f32], g: &[f32]) {
+        let cfg = self.config;
+        let lr = cfg.learning_rate_at(self.t, self.total_steps);
+        self.t += 1;
+        self.last_lr = lr;
+        let (c1, c2) = cfg.bias_corrections(self.t);
+        let (b1, b2, eps, wd) = (cfg.beta1, cfg.beta2, cfg.eps, cfg.weight_decay);
+        let lanes = w.iter_mut().zip(g).zip(self.m.iter_mut()).zip(self.v.iter_mut());
+        let lanes = lanes.zip(self.last_step.iter_mut());
+        // One loop per climber, so each compiles to straight-line vector code.
+        match cfg.kind {
+            OptimizerKind::Sgd => {
+                for ((((w, &g), _), _), step) in lanes {
+                    *step = lr * g;
+                    *w -= *step;
+                }
+            }
+            OptimizerKind::Momentum => {
+                for ((((w, &g), m), _), step) in lanes {
+                    *m = b1 * *m + (1.0 - b1) * g;
+                    *step = lr * (*m / c1);
+                    *w -= *step;
+                }
+            }
+            OptimizerKind::RmsProp => {
+                for ((((w, &g), _), v), step) in lanes {
+                    *v = b2 * *v + (1.0 - b2) * g * g;
+                    *step = lr * g / ((*v / c2).sqrt() + eps);
+                    *w -= *step;
+                }
+            }
+            OptimizerKind::Adam => {
+                for ((((w, &g), m), v), step) in lanes {
+                    *m = b1 * *m + (1.0 - b1) * g;
+                    *v = b2 * *v + (1.0 - b2) * g * g;
+                    let m_hat = *m / c1;
+                    let v_hat = *v / c2;
+                    *step = lr * m_hat / (v_hat.sqrt() + eps);
+                    *w -= *step;
+                }
+            }
+            OptimizerKind::AdamW => {
+                for ((((w, &g), m), v), step) in lanes {
+                    *m = b1 * *m + (1.0 - b1) * g;
+                    *v = b2 * *v + (1.0 - b2) * g * g;
+                    let m_hat = *m / c1;
+                    let v_hat = *v / c2;
+                    *step = lr * (m_hat / (v_hat.sqrt() + eps) + wd * *w);
+                    *w -= *step;
+                }
+            }
+        }
+    }
+
+    /// The climber's view of weight `i` after the latest update, given the
+    /// gradient it was fed.
+    pub fn weight_state(&self, i: usize, grad: f32) -> WeightState {
+        let (c1, c2) = self.config.bias_corrections(self.t.max(1));
+        WeightState {
+            grad,
+            m: self.m[i],
+            v: self.v[i],
+            m_hat: self.m[i] / c1,
+            v_hat: self.v[i] / c2,
+            step: self.last_step[i],
+        }
+    }
+}

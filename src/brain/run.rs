@@ -1,0 +1,189 @@
+//! A training run: a corpus, a model, a climber, and the step counter that
+//! drives them. Progress is counted in steps, never in time.
+
+use serde::{Deserialize, Serialize};
+
+use super::BrainError;
+use super::gpt::GptConfig;
+use super::model::{Brain, ModelKind, Workspace};
+use super::optim::{Optimizer, OptimizerConfig};
+use super::params::{Params, checksum_hex};
+use super::rng::{Rand, Stream};
+use super::vocab::{Corpus, Vocab};
+
+/// Everything that determines a run, bit for bit (with the corpus).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RunConfig {
+    pub model: ModelKind,
+    pub gpt: GptConfig,
+    pub optimizer: OptimizerConfig,
+    /// Planned steps (the linear schedule reaches zero here).
+    pub steps: usize,
+    pub seed: u64,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        Self {
+            model: ModelKind::Gpt,
+            gpt: GptConfig::default(),
+            optimizer: OptimizerConfig::default(),
+            steps: 1000,
+            seed: 42,
+        }
+    }
+}
+
+impl RunConfig {
+    pub fn validate(&self) -> Result<(), BrainError> {
+        if self.steps == 0 {
+            return Err(BrainError::InvalidSetting {
+                name: "steps",
+                value: "0".into(),
+                expected: "at least 1",
+            });
+        }
+        if self.model == ModelKind::Gpt {
+            self.gpt.validate()?;
+        }
+        self.optimizer.validate()
+    }
+}
+
+/// A model in training.
+#[derive(Clone, Debug)]
+pub struct Run {
+    pub config: RunConfig,
+    pub vocab: Vocab,
+    /// Documents in training order: step `k` uses `docs[k % docs.len()]`.
+    pub docs: Vec<String>,
+    encoded: Vec<Vec<usize>>,
+    pub brain: Brain,
+    pub params: Params,
+    /// The weights before the first step.
+    pub init: Vec<f32>,
+    /// The gradient of the latest step.
+    pub grad: Vec<f32>,
+    pub optimizer: Optimizer,
+    /// The loss of every step taken, in order.
+    pub losses: Vec<f32>,
+    ws: Workspace,
+}
+
+impl Run {
+    pub fn new(config: RunConfig, corpus: &Corpus) -> Result<Self, BrainError> {
+        config.validate()?;
+        let vocab = corpus.vocab();
+        let mut docs = corpus.docs.clone();
+        Rand::new(config.seed, Stream::DataOrder).shuffle(&mut docs);
+        let brain = Brain::new(config.model, config.gpt, vocab.size());
+        let params = brain.init_params(config.seed);
+        Ok(Self::assemble(config, vocab, docs, brain, params))
+    }
+
+    /// A run from known parts (documents already in training order).
+    pub fn assemble(
+        config: RunConfig,
+        vocab: Vocab,
+        docs: Vec<String>,
+        brain: Brain,
+        params: Params,
+    ) -> Self {
+        let encoded = docs
+            .iter()
+            .map(|d| {
+                let mut tokens = Vec::new();
+                vocab.encode_document(d, &mut tokens).expect("documents use the run's vocabulary");
+                tokens
+            })
+            .collect();
+        let n = params.len();
+        Self {
+            optimizer: Optimizer::new(config.optimizer, n, config.steps),
+            init: params.data.clone(),
+            grad: vec![0.0; n],
+            ws: brain.new_workspace(),
+            losses: Vec::with_capacity(config.steps),
+            config,
+            vocab,
+            docs,
+            encoded,
+            brain,
+            params,
+        }
+    }
+
+    /// Steps taken so far.
+    pub fn step_count(&self) -> usize {
+        self.losses.len()
+    }
+
+    /// True once the planned steps are done.
+    pub fn is_finished(&self) -> bool {
+        self.step_count() >= self.config.steps
+    }
+
+    /// Tokens (`BOS + letters + BOS`) of the document trained at step `k`.
+    pub fn document_tokens(&self, k: usize) -> &[usize] {
+        &self.encoded[k % self.encoded.len()]
+    }
+
+    /// The document trained at step `k`.
+    pub fn document(&self, k: usize) -> &str {
+        &self.docs[k % self.docs.len()]
+    }
+
+    /// One training step: score the next document, take the gradient, climb.
+    /// A non-finite loss stops the run: nothing is updated and the error says
+    /// at which step (0-based) it happened.
+    pub fn step(&mut self) -> Result<f32, BrainError> {
+        let k = self.step_count();
+        let tokens = &self.encoded[k % self.encoded.len()];
+        let loss = self.brain.loss_and_grad(&self.params.data, &mut self.grad, &mut self.ws, tokens);
+        if !loss.is_finite() {
+            return Err(BrainError::Diverged { step: k, loss });
+        }
+        self.optimizer.update(&mut self.params.data, &self.grad);
+        self.losses.push(loss);
+        Ok(loss)
+    }
+
+    /// Takes up to `n` steps, stopping early at the planned end.
+    pub fn train(&mut self, n: usize) -> Result<(), BrainError> {
+        for _ in 0..n {
+            if self.is_finished() {
+                break;
+            }
+            self.step()?;
+        }
+        Ok(())
+    }
+
+    /// The mean loss over the last `window` steps.
+    pub fn recent_loss(&self, window: usize) -> Option<f32> {
+        let start = self.losses.len().saturating_sub(window);
+        let recent = &self.losses[start..];
+        (!recent.is_empty()).then(|| super::math::mean(recent))
+    }
+
+    /// The loss of the current weights on the document of step `k`, without training.
+    pub fn loss_on(&mut self, k: usize) -> f32 {
+        let tokens = &self.encoded[k % self.encoded.len()];
+        self.brain.loss(&self.params.data, &mut self.ws, tokens)
+    }
+
+    pub fn checksum(&self) -> u64 {
+        self.params.checksum()
+    }
+
+    pub fn checksum_hex(&self) -> String {
+        checksum_hex(self.checksum())
+    }
+
+    /// True if `text` is one of the training documents word for word (the
+    /// student remembered it rather than invented it).
+    pub fn is_memorised(&self, text: &str) -> bool {
+        self.docs.iter().any(|d| d == text)
+    }
+}

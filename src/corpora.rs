@@ -1,0 +1,16 @@
+//! The training texts shipped with the game, built into the binary so the
+//! browser build needs no file access. Each was written for this project.
+
+/// At least 1,000 common first names, lowercase, one per line.
+pub const NAMES: &str = include_str!("../assets/corpora/names.txt");
+
+/// Short plain sentences, one per line.
+pub const SENTENCES: &str = include_str!("../assets/corpora/sentences.txt");
+
+/// The built-in corpora by name, as levels refer to them.
+pub const BUILTIN: [(&str, &str); 2] = [("names", NAMES), ("sentences", SENTENCES)];
+
+/// A built-in corpus by name.
+pub fn builtin(name: &str) -> Option<&'static str> {
+    BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+}
