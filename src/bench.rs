@@ -18,7 +18,10 @@ pub struct BenchArgs {
 pub fn run(args: BenchArgs) -> Result<(), BrainError> {
     let corpus = Corpus::from_text(corpora::NAMES, "names")?;
     let warmup = 1_000;
-    let config = RunConfig { steps: warmup + args.steps, ..RunConfig::default() };
+    let config = RunConfig {
+        steps: warmup + args.steps,
+        ..RunConfig::default()
+    };
     let mut run = Run::new(config, &corpus)?;
     println!(
         "bench: default gpt (n_layer {}, n_head {}, n_embd {}, block_size {}; {} weights), adam, names corpus, 1 thread{}",
@@ -27,12 +30,17 @@ pub fn run(args: BenchArgs) -> Result<(), BrainError> {
         config.gpt.n_embd,
         config.gpt.block_size,
         run.params.len(),
-        if cfg!(debug_assertions) { "  [debug build: use --release for real figures]" } else { "" }
+        if cfg!(debug_assertions) {
+            "  [debug build: use --release for real figures]"
+        } else {
+            ""
+        }
     );
     run.train(warmup)?;
 
-    let positions: usize =
-        (warmup..warmup + args.steps).map(|k| run.brain.positions(run.document_tokens(k).len())).sum();
+    let positions: usize = (warmup..warmup + args.steps)
+        .map(|k| run.brain.positions(run.document_tokens(k).len()))
+        .sum();
     let started = Instant::now();
     run.train(args.steps)?;
     let total = started.elapsed();
@@ -41,8 +49,9 @@ pub fn run(args: BenchArgs) -> Result<(), BrainError> {
     let (brain, params) = (run.brain.clone(), run.params.clone());
     let mut ws = brain.new_workspace();
     let mut grad = vec![0.0; params.len()];
-    let docs: Vec<Vec<usize>> =
-        (warmup..warmup + args.steps).map(|k| run.document_tokens(k).to_vec()).collect();
+    let docs: Vec<Vec<usize>> = (warmup..warmup + args.steps)
+        .map(|k| run.document_tokens(k).to_vec())
+        .collect();
     let forward = time(|| {
         for tokens in &docs {
             std::hint::black_box(brain.loss(&params.data, &mut ws, tokens));
@@ -64,10 +73,21 @@ pub fn run(args: BenchArgs) -> Result<(), BrainError> {
     let per_step = |d: Duration| d.as_secs_f64() * 1e6 / args.steps as f64;
     let steps_per_s = args.steps as f64 / total.as_secs_f64();
     println!("steps timed       {}", args.steps);
-    println!("training          {:>10.0} steps/s   {:>10.0} tokens/s", steps_per_s, positions as f64 / total.as_secs_f64());
-    println!("time per step     {:>10.2} µs  ({:.1} positions on average)", per_step(total), positions as f64 / args.steps as f64);
+    println!(
+        "training          {:>10.0} steps/s   {:>10.0} tokens/s",
+        steps_per_s,
+        positions as f64 / total.as_secs_f64()
+    );
+    println!(
+        "time per step     {:>10.2} µs  ({:.1} positions on average)",
+        per_step(total),
+        positions as f64 / args.steps as f64
+    );
     println!("  forward         {:>10.2} µs", per_step(forward));
-    println!("  backward        {:>10.2} µs", per_step(forward_backward.saturating_sub(forward)));
+    println!(
+        "  backward        {:>10.2} µs",
+        per_step(forward_backward.saturating_sub(forward))
+    );
     println!("  adam update     {:>10.2} µs", per_step(update));
     println!("checksum          {}", run.checksum_hex());
     Ok(())

@@ -10,14 +10,18 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use raw_weights::brain::sample::write_samples;
 use raw_weights::brain::{
-    Corpus, GptConfig, ModelKind, OptimizerConfig, OptimizerKind, Rand, Run,
-    RunConfig, RunExport, SampleSettings, Schedule, Stream,
+    Corpus, GptConfig, ModelKind, OptimizerConfig, OptimizerKind, Rand, Run, RunConfig, RunExport,
+    SampleSettings, Schedule, Stream,
 };
 
 use crate::bench;
 
 #[derive(Parser, Debug)]
-#[command(name = "raw-weights", version, about = "A robot student learns to write: a game that trains a real language model.")]
+#[command(
+    name = "raw-weights",
+    version,
+    about = "A robot student learns to write: a game that trains a real language model."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -90,7 +94,11 @@ impl ModelArgs {
                 beta2: self.beta2,
                 eps: self.eps,
                 weight_decay: self.weight_decay,
-                schedule: if self.schedule == "constant" { Schedule::Constant } else { Schedule::Linear },
+                schedule: if self.schedule == "constant" {
+                    Schedule::Constant
+                } else {
+                    Schedule::Linear
+                },
                 bias_correction: true,
             },
             steps: self.steps,
@@ -165,7 +173,10 @@ fn train(args: TrainArgs) -> Result<(), String> {
 }
 
 fn sample(args: SampleArgs) -> Result<(), String> {
-    let settings = SampleSettings { temperature: args.temperature, top_k: args.top_k };
+    let settings = SampleSettings {
+        temperature: args.temperature,
+        top_k: args.top_k,
+    };
     settings.validate().map_err(|e| e.to_string())?;
     let (vocab, brain, params, seed, docs) = match (&args.load, &args.corpus) {
         (Some(path), _) => {
@@ -173,7 +184,8 @@ fn sample(args: SampleArgs) -> Result<(), String> {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read run export {origin}: {e}"))?;
             let export = RunExport::from_json(&text, &origin).map_err(|e| e.to_string())?;
-            let (vocab, brain, params) = export.trained_model(&origin).map_err(|e| e.to_string())?;
+            let (vocab, brain, params) =
+                export.trained_model(&origin).map_err(|e| e.to_string())?;
             (vocab, brain, params, export.seed, export.docs)
         }
         (None, Some(corpus)) => {
@@ -184,11 +196,26 @@ fn sample(args: SampleArgs) -> Result<(), String> {
         (None, None) => unreachable!("clap requires --corpus or --load"),
     };
     let mut rng = Rand::new(seed, Stream::Sampling);
-    let texts = write_samples(&brain, &params.data, &vocab, settings, &args.prefix, args.count, &mut rng)
-        .map_err(|e| e.to_string())?;
+    let texts = write_samples(
+        &brain,
+        &params.data,
+        &vocab,
+        settings,
+        &args.prefix,
+        args.count,
+        &mut rng,
+    )
+    .map_err(|e| e.to_string())?;
     for text in texts {
         let memorised = docs.iter().any(|d| *d == text);
-        println!("{text}{}", if memorised { "    (from the training text)" } else { "" });
+        println!(
+            "{text}{}",
+            if memorised {
+                "    (from the training text)"
+            } else {
+                ""
+            }
+        );
     }
     Ok(())
 }
@@ -216,9 +243,11 @@ fn train_run(corpus: &Path, config: RunConfig) -> Result<Run, String> {
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(steps as u64);
         bar.set_style(
-            ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} steps  {msg}  [{elapsed} < {eta}]")
-                .expect("valid template")
-                .progress_chars("█▉▊▋▌▍▎▏ "),
+            ProgressStyle::with_template(
+                "{bar:40.cyan/blue} {pos}/{len} steps  {msg}  [{elapsed} < {eta}]",
+            )
+            .expect("valid template")
+            .progress_chars("█▉▊▋▌▍▎▏ "),
         );
         Some(bar)
     } else {

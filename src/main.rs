@@ -17,7 +17,9 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn play() -> std::process::ExitCode {
-    eprintln!("this build has no game yet; try `raw-weights train --corpus assets/corpora/names.txt`");
+    eprintln!(
+        "this build has no game yet; try `raw-weights train --corpus assets/corpora/names.txt`"
+    );
     std::process::ExitCode::FAILURE
 }
 

@@ -34,7 +34,10 @@ impl Bigram {
 
     /// Reads a letter and returns the votes for the next one: its row of the table.
     pub fn read<'a>(&self, p: &'a [f32], ws: &mut BigramWorkspace, token: usize) -> &'a [f32] {
-        assert!(token < self.vocab_size, "token {token} outside the vocabulary");
+        assert!(
+            token < self.vocab_size,
+            "token {token} outside the vocabulary"
+        );
         ws.current = Some(token);
         &p[token * self.vocab_size..(token + 1) * self.vocab_size]
     }

@@ -95,9 +95,14 @@ impl Corpus {
             .map(String::from)
             .collect();
         if docs.is_empty() {
-            return Err(BrainError::CorpusEmpty { origin: origin.to_string() });
+            return Err(BrainError::CorpusEmpty {
+                origin: origin.to_string(),
+            });
         }
-        Ok(Self { origin: origin.to_string(), docs })
+        Ok(Self {
+            origin: origin.to_string(),
+            docs,
+        })
     }
 
     /// Reads a corpus file (native builds; the browser build embeds its corpora).

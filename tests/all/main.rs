@@ -1,0 +1,11 @@
+//! The one integration-test binary (each extra binary would relink Bevy).
+
+mod cli;
+mod determinism;
+mod gradients;
+mod optimizers;
+mod sampling;
+mod training;
+
+/// A small corpus with a handful of letters, for fast runs.
+pub const TINY: &str = "ada\nbob\ncab\ndad\nabba\nbead\ncede\n";

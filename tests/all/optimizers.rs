@@ -1,0 +1,173 @@
+//! Each climber's update against values worked out by hand.
+//!
+//! Two weights w = [1, −2], lr 0.1, β1 0.9, β2 0.999, ε 1e-8, λ 0.1, fed the
+//! gradients [0.5, −1], [−0.25, 0.3], [0.1, 0]; f32 holds these to about 1e-5
+//! (0.999 is not exact in binary). For example Adam, first weight:
+//!   step 1: m = 0.05, v = 0.00025, m̂ = 0.05/0.1 = 0.5, v̂ = 0.00025/0.001 = 0.25,
+//!           step = 0.1·0.5/(0.5 + 1e-8) ≈ 0.1                 → w = 0.9
+//!   step 2: m = 0.045 − 0.025 = 0.02, v = 0.00024975 + 0.0000625 = 0.00031225,
+//!           m̂ = 0.02/0.19 = 0.105263, v̂ = 0.00031225/0.001999 = 0.156203,
+//!           step = 0.1·0.105263/0.395225 = 0.026634         → w = 0.873366
+
+use raw_weights::brain::{Optimizer, OptimizerConfig, OptimizerKind, Schedule};
+
+const GRADS: [[f32; 2]; 3] = [[0.5, -1.0], [-0.25, 0.3], [0.1, 0.0]];
+
+fn climb(config: OptimizerConfig, total_steps: usize) -> Vec<[f32; 2]> {
+    let mut opt = Optimizer::new(config, 2, total_steps);
+    let mut w = [1.0f32, -2.0];
+    GRADS
+        .iter()
+        .map(|g| {
+            opt.update(&mut w, g);
+            w
+        })
+        .collect()
+}
+
+fn config(kind: OptimizerKind) -> OptimizerConfig {
+    OptimizerConfig {
+        kind,
+        lr: 0.1,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        weight_decay: 0.1,
+        schedule: Schedule::Constant,
+        bias_correction: true,
+    }
+}
+
+fn assert_path(got: &[[f32; 2]], want: &[[f64; 2]]) {
+    for (step, (g, w)) in got.iter().zip(want).enumerate() {
+        for i in 0..2 {
+            assert!(
+                (g[i] as f64 - w[i]).abs() < 1e-5,
+                "step {}: weight {i} is {} but should be {}",
+                step + 1,
+                g[i],
+                w[i]
+            );
+        }
+    }
+}
+
+#[test]
+fn sgd_steps_along_the_gradient() {
+    let want = [[0.95, -1.9], [0.975, -1.93], [0.965, -1.93]];
+    assert_path(&climb(config(OptimizerKind::Sgd), 3), &want);
+}
+
+#[test]
+fn momentum_follows_the_bias_corrected_mean_gradient() {
+    let want = [
+        [0.95, -1.9],
+        [0.939473684, -1.868421053],
+        [0.929141581, -1.848494853],
+    ];
+    assert_path(&climb(config(OptimizerKind::Momentum), 3), &want);
+}
+
+#[test]
+fn rmsprop_divides_by_the_root_mean_square() {
+    let want = [
+        [0.9, -1.9],
+        [0.963255047, -1.940645617],
+        [0.932743974, -1.940645617],
+    ];
+    assert_path(&climb(config(OptimizerKind::RmsProp), 3), &want);
+}
+
+#[test]
+fn adam_matches_the_hand_worked_steps() {
+    let want = [
+        [0.9, -1.9],
+        [0.873366299, -1.857215142],
+        [0.841841943, -1.824142323],
+    ];
+    assert_path(&climb(config(OptimizerKind::Adam), 3), &want);
+}
+
+#[test]
+fn adamw_adds_decoupled_weight_decay() {
+    let want = [
+        [0.89, -1.88],
+        [0.854466299, -1.818415142],
+        [0.81439728, -1.767158171],
+    ];
+    assert_path(&climb(config(OptimizerKind::AdamW), 3), &want);
+}
+
+#[test]
+fn linear_schedule_decays_the_rate_to_zero() {
+    // Planned for 4 steps: rates 0.1, 0.075, 0.05.
+    let cfg = OptimizerConfig {
+        schedule: Schedule::Linear,
+        ..config(OptimizerKind::Adam)
+    };
+    let want = [
+        [0.9, -1.9],
+        [0.880024725, -1.867911357],
+        [0.864262547, -1.851374947],
+    ];
+    assert_path(&climb(cfg, 4), &want);
+    assert_eq!(cfg.learning_rate_at(0, 4), 0.1);
+    assert_eq!(cfg.learning_rate_at(2, 4), 0.05);
+    assert_eq!(cfg.learning_rate_at(4, 4), 0.0);
+    assert_eq!(
+        cfg.learning_rate_at(9, 4),
+        0.0,
+        "past the plan the rate stays at zero"
+    );
+}
+
+#[test]
+fn without_bias_correction_early_steps_are_larger() {
+    let cfg = OptimizerConfig {
+        bias_correction: false,
+        ..config(OptimizerKind::Adam)
+    };
+    let want = [
+        [0.683772434, -1.683772334],
+        [0.570590131, -1.501954207],
+        [0.414537233, -1.338236014],
+    ];
+    assert_path(&climb(cfg, 3), &want);
+}
+
+#[test]
+fn the_climber_reports_m_v_and_their_corrections() {
+    let mut opt = Optimizer::new(config(OptimizerKind::Adam), 2, 3);
+    let mut w = [1.0f32, -2.0];
+    opt.update(&mut w, &GRADS[0]);
+    let s = opt.weight_state(0, GRADS[0][0]);
+    assert_eq!(s.grad, 0.5);
+    assert!((s.m - 0.05).abs() < 1e-7 && (s.v - 0.00025).abs() < 1e-8);
+    assert!((s.m_hat - 0.5).abs() < 1e-6 && (s.v_hat - 0.25).abs() < 1e-6);
+    assert!((s.step - 0.1).abs() < 1e-6);
+    assert_eq!(w[0], 1.0 - s.step, "the reported step is the one applied");
+}
+
+#[test]
+fn settings_out_of_range_are_refused() {
+    for (lr, b1, b2, eps) in [
+        (-0.1, 0.9, 0.99, 1e-8),
+        (f32::NAN, 0.9, 0.99, 1e-8),
+        (0.1, 1.0, 0.99, 1e-8),
+        (0.1, 0.9, -0.1, 1e-8),
+        (0.1, 0.9, 0.99, 0.0),
+    ] {
+        let cfg = OptimizerConfig {
+            lr,
+            beta1: b1,
+            beta2: b2,
+            eps,
+            ..OptimizerConfig::default()
+        };
+        assert!(
+            cfg.validate().is_err(),
+            "lr {lr} β1 {b1} β2 {b2} ε {eps} must be refused"
+        );
+    }
+    assert!(OptimizerConfig::default().validate().is_ok());
+}

@@ -1,0 +1,76 @@
+//! Training does what the lessons promise.
+
+use raw_weights::brain::math::uniform_score;
+use raw_weights::brain::{BrainError, Corpus, ModelKind, Run, RunConfig};
+use raw_weights::corpora;
+
+#[test]
+fn a_thousand_steps_on_names_take_the_loss_from_ln_v_below_2_7() {
+    let corpus = Corpus::from_text(corpora::NAMES, "names").unwrap();
+    let mut run = Run::new(RunConfig::default(), &corpus).unwrap();
+    run.train(1000).unwrap();
+    assert!(run.is_finished());
+    let start = run.losses[0];
+    let ln_v = uniform_score(run.vocab.size());
+    assert!(
+        (start - ln_v).abs() < 0.15,
+        "first loss {start} should be near ln V = {ln_v}"
+    );
+    let end = run.recent_loss(100).unwrap();
+    assert!(end < 2.7, "mean of the last 100 steps is {end}");
+}
+
+#[test]
+fn the_bigram_starts_at_exactly_the_uniform_score_and_learns() {
+    let corpus = Corpus::from_text(corpora::NAMES, "names").unwrap();
+    let config = RunConfig {
+        model: ModelKind::Bigram,
+        steps: 600,
+        ..RunConfig::default()
+    };
+    let mut run = Run::new(config, &corpus).unwrap();
+    run.train(600).unwrap();
+    // All-zero votes: every letter gets the same share.
+    assert!((run.losses[0] - uniform_score(run.vocab.size())).abs() < 1e-5);
+    assert!(run.recent_loss(100).unwrap() < 2.9);
+}
+
+#[test]
+fn a_diverging_run_stops_and_names_the_step() {
+    let corpus = Corpus::from_text(crate::TINY, "tiny").unwrap();
+    let mut config = RunConfig {
+        steps: 500,
+        ..RunConfig::default()
+    };
+    config.optimizer.kind = raw_weights::brain::OptimizerKind::Sgd;
+    config.optimizer.lr = 1e30;
+    let mut run = Run::new(config, &corpus).unwrap();
+    let err = run.train(500).unwrap_err();
+    let BrainError::Diverged { step, loss } = err else {
+        panic!("expected divergence, got {err}")
+    };
+    assert!(!loss.is_finite());
+    assert_eq!(run.step_count(), step, "the diverging step is not recorded");
+    assert!(err.to_string().contains(&format!("step {step}")));
+}
+
+#[test]
+fn documents_are_trained_in_shuffled_order_cycling_through_all() {
+    let corpus = Corpus::from_text(crate::TINY, "tiny").unwrap();
+    let run = Run::new(RunConfig::default(), &corpus).unwrap();
+    let mut sorted = run.docs.clone();
+    sorted.sort();
+    let mut original = corpus.docs.clone();
+    original.sort();
+    assert_eq!(sorted, original, "every document appears once per epoch");
+    assert_eq!(run.document(0), run.document(run.docs.len()));
+    assert_ne!(run.docs, corpus.docs, "seed 42 shuffles this corpus");
+}
+
+#[test]
+fn gpt_positions_stop_at_the_context() {
+    let corpus = Corpus::from_text("abcdefghijklmnopqrstuvwxyz\n", "alphabet").unwrap();
+    let run = Run::new(RunConfig::default(), &corpus).unwrap();
+    // BOS + 26 letters + BOS = 28 tokens; the context holds 16.
+    assert_eq!(run.brain.positions(run.document_tokens(0).len()), 16);
+}
