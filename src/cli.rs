@@ -14,6 +14,8 @@ use raw_weights::brain::{
     SampleSettings, Schedule, Stream,
 };
 
+use raw_weights::level::LevelSet;
+
 use crate::bench;
 
 #[derive(Parser, Debug)]
@@ -37,6 +39,19 @@ pub enum Command {
     Sample(SampleArgs),
     /// Measure training speed for the default model on the names corpus.
     Bench(bench::BenchArgs),
+    /// Validate level files and list the levels in play order.
+    Levels(LevelsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct LevelsArgs {
+    /// Check every level file: print each level's id and title, and each error as
+    /// path:line:column (the exit status is non-zero if any file is broken).
+    #[arg(long)]
+    pub check: bool,
+    /// The folder of level files.
+    #[arg(default_value = "levels")]
+    pub dir: PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -150,6 +165,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Train(args) => train(args),
         Command::Sample(args) => sample(args),
         Command::Bench(args) => bench::run(args).map_err(|e| e.to_string()),
+        Command::Levels(args) => return levels(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -158,6 +174,21 @@ pub fn run(command: Command) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn levels(args: LevelsArgs) -> ExitCode {
+    let set = LevelSet::load_dir(&args.dir);
+    for level in &set.levels {
+        println!("{:>2}  {:<12} {}", level.file.order, level.id(), level.file.title);
+    }
+    for error in &set.errors {
+        eprintln!("{error}");
+    }
+    if set.levels.is_empty() && set.errors.is_empty() {
+        eprintln!("{}: no level files (*.ron) found", args.dir.display());
+        return ExitCode::FAILURE;
+    }
+    if set.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 fn train(args: TrainArgs) -> Result<(), String> {

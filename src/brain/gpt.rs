@@ -23,6 +23,7 @@ use super::math::{
 
 /// The sizes of a tiny GPT.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct GptConfig {
     pub n_layer: usize,
     pub n_head: usize,

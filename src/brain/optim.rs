@@ -96,7 +96,7 @@ impl Schedule {
 
 /// A climber's settings. Defaults: microgpt's Adam.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct OptimizerConfig {
     pub kind: OptimizerKind,
     pub lr: f32,

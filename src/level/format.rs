@@ -1,0 +1,429 @@
+//! `levels/*.ron`: one lesson per file, written by teachers without touching code.
+//!
+//! ```ron
+//! (
+//!     id: "climbing",
+//!     order: 4,
+//!     title: "Climbing",
+//!     tagline: "The intelligent climber",
+//!     story: "…",
+//!     learned: "…",
+//!     corpus: builtin("names"),          // or file("assets/corpora/mine.txt"), or inline(["ada", "bob"])
+//!     model: gpt,                        // or bigram
+//!     gpt: (n_layer: 1, n_head: 4, n_embd: 16, block_size: 16),
+//!     optimizer: (kind: adam, lr: 0.01, beta1: 0.85, beta2: 0.99, eps: 1e-8, schedule: linear),
+//!     steps: 1000,                       // the step budget
+//!     seed: 42,
+//!     speed: 120,                        // training steps per second at the start
+//!     controls: (shown: [speed, learning_rate, optimizer], locked: [optimizer]),
+//!     goal: loss_below(loss: 2.6, window: 100),
+//!     hints: ["…"],
+//! )
+//! ```
+//! A malformed file is reported with its path, line and column; the other
+//! levels still load.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::brain::{BrainError, Corpus, GptConfig, ModelKind, OptimizerConfig, RunConfig};
+use crate::corpora;
+
+/// Where a level's training text comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorpusSource {
+    /// One of the corpora shipped with the game ("names", "sentences").
+    Builtin(String),
+    /// A text file, relative to the folder that holds `levels/`.
+    File(String),
+    /// The documents themselves.
+    Inline(Vec<String>),
+}
+
+/// A control on the playing screen that a level may show, and may lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Control {
+    /// Training steps per second.
+    Speed,
+    LearningRate,
+    /// Which climber: SGD, momentum, RMSProp, Adam, AdamW.
+    Optimizer,
+    Beta1,
+    Beta2,
+    Eps,
+    WeightDecay,
+    Schedule,
+    Temperature,
+    TopK,
+    Prefix,
+}
+
+impl Control {
+    pub fn label(self) -> &'static str {
+        match self {
+            Control::Speed => "speed",
+            Control::LearningRate => "learning rate",
+            Control::Optimizer => "climber",
+            Control::Beta1 => "β1",
+            Control::Beta2 => "β2",
+            Control::Eps => "ε",
+            Control::WeightDecay => "weight decay",
+            Control::Schedule => "schedule",
+            Control::Temperature => "temperature",
+            Control::TopK => "top-k",
+            Control::Prefix => "prefix",
+        }
+    }
+}
+
+/// Which controls the playing screen shows, and which of those are locked
+/// (visible but fixed at the level's value).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Controls {
+    pub shown: Vec<Control>,
+    pub locked: Vec<Control>,
+}
+
+impl Controls {
+    pub fn shows(&self, c: Control) -> bool {
+        self.shown.contains(&c)
+    }
+
+    /// Shown and free to change.
+    pub fn allows(&self, c: Control) -> bool {
+        self.shows(c) && !self.locked.contains(&c)
+    }
+}
+
+/// What unlocks the next level.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Goal {
+    /// The mean teacher's score over the last `window` training steps falls
+    /// below `loss` within the level's step budget.
+    LossBelow { loss: f32, window: usize },
+}
+
+impl Goal {
+    /// One line for the screen.
+    pub fn describe(&self, steps: usize) -> String {
+        match self {
+            Goal::LossBelow { loss, window } => format!(
+                "bring the mean score of the last {window} steps below {loss:.2} within {steps} steps"
+            ),
+        }
+    }
+}
+
+/// A level file as written.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelFile {
+    pub id: String,
+    pub order: u32,
+    pub title: String,
+    #[serde(default)]
+    pub tagline: String,
+    pub story: String,
+    /// Shown when the level is complete: what the player now knows.
+    #[serde(default)]
+    pub learned: String,
+    pub corpus: CorpusSource,
+    #[serde(default)]
+    pub model: ModelKind,
+    #[serde(default)]
+    pub gpt: GptConfig,
+    #[serde(default)]
+    pub optimizer: OptimizerConfig,
+    /// The step budget.
+    pub steps: usize,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Training steps per second when the level starts.
+    #[serde(default = "default_speed")]
+    pub speed: u32,
+    #[serde(default)]
+    pub controls: Controls,
+    pub goal: Goal,
+    #[serde(default)]
+    pub hints: Vec<String>,
+}
+
+fn default_seed() -> u64 {
+    42
+}
+
+fn default_speed() -> u32 {
+    60
+}
+
+/// Fastest training the speed control offers, in steps per second.
+pub const MAX_SPEED: u32 = 20_000;
+
+/// A validated level, its corpus loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Level {
+    pub file: LevelFile,
+    pub path: String,
+    pub corpus: Corpus,
+}
+
+impl Level {
+    pub fn id(&self) -> &str {
+        &self.file.id
+    }
+
+    pub fn run_config(&self) -> RunConfig {
+        let f = &self.file;
+        RunConfig { model: f.model, gpt: f.gpt, optimizer: f.optimizer, steps: f.steps, seed: f.seed }
+    }
+}
+
+/// A problem in a level file, located by line and column (1-based).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LevelError {
+    pub path: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl fmt::Display for LevelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.path, self.line, self.col, self.message)
+    }
+}
+
+/// Every level that loaded, in play order, and every error of those that did not.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LevelSet {
+    pub levels: Vec<Level>,
+    pub errors: Vec<LevelError>,
+}
+
+/// The five lessons, built into the game (the browser build, and a game run
+/// from elsewhere than the project folder, read these).
+pub const BUILTIN: [(&str, &str); 5] = [
+    ("levels/1-prediction.ron", include_str!("../../levels/1-prediction.ron")),
+    ("levels/2-voting.ron", include_str!("../../levels/2-voting.ron")),
+    ("levels/3-scoring.ron", include_str!("../../levels/3-scoring.ron")),
+    ("levels/4-climbing.ron", include_str!("../../levels/4-climbing.ron")),
+    ("levels/5-performing.ron", include_str!("../../levels/5-performing.ron")),
+];
+
+impl LevelSet {
+    /// The built-in levels.
+    pub fn builtin() -> Self {
+        let sources: Vec<(String, String)> =
+            BUILTIN.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+        Self::from_sources(&sources, None)
+    }
+
+    /// Every `*.ron` file of a folder, in name order. `file(..)` corpora are
+    /// read relative to the folder's parent.
+    pub fn load_dir(dir: &Path) -> Self {
+        let mut set = LevelSet::default();
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                set.errors.push(LevelError {
+                    path: dir.display().to_string(),
+                    line: 1,
+                    col: 1,
+                    message: format!("cannot read the level folder: {e}"),
+                });
+                return set;
+            }
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+            .collect();
+        paths.sort();
+        let mut sources = Vec::new();
+        for path in paths {
+            match std::fs::read_to_string(&path) {
+                Ok(text) => sources.push((path.display().to_string(), text)),
+                Err(e) => set.errors.push(LevelError {
+                    path: path.display().to_string(),
+                    line: 1,
+                    col: 1,
+                    message: format!("cannot read: {e}"),
+                }),
+            }
+        }
+        let base = dir.parent().map(Path::to_path_buf).unwrap_or_default();
+        let loaded = Self::from_sources(&sources, Some(&base));
+        set.levels = loaded.levels;
+        set.errors.extend(loaded.errors);
+        set
+    }
+
+    /// Parses and validates `(path, text)` pairs. Levels come out sorted by
+    /// `order`; ids and orders must be unique.
+    pub fn from_sources(sources: &[(String, String)], base: Option<&Path>) -> Self {
+        let mut set = LevelSet::default();
+        for (path, text) in sources {
+            match parse_level(path, text, base) {
+                Ok(level) => {
+                    let same_id = set.levels.iter().find(|l| l.file.id == level.file.id);
+                    let same_order = set.levels.iter().find(|l| l.file.order == level.file.order);
+                    if let Some(other) = same_id {
+                        let message = format!("id {:?} is already used by {}", level.file.id, other.path);
+                        set.errors.push(error_at(path, text, &["id"], message));
+                    } else if let Some(other) = same_order {
+                        let message = format!("order {} is already used by {}", level.file.order, other.path);
+                        set.errors.push(error_at(path, text, &["order"], message));
+                    } else {
+                        set.levels.push(level);
+                    }
+                }
+                Err(e) => set.errors.push(e),
+            }
+        }
+        set.levels.sort_by_key(|l| l.file.order);
+        set
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Level> {
+        self.levels.iter().find(|l| l.file.id == id)
+    }
+
+    /// The level after `id` in play order.
+    pub fn next_after(&self, id: &str) -> Option<&Level> {
+        let i = self.levels.iter().position(|l| l.file.id == id)?;
+        self.levels.get(i + 1)
+    }
+}
+
+/// Parses and validates one level file.
+pub fn parse_level(path: &str, text: &str, base: Option<&Path>) -> Result<Level, LevelError> {
+    let file: LevelFile = ron::from_str(text).map_err(|e| LevelError {
+        path: path.to_string(),
+        line: e.span.start.line,
+        col: e.span.start.col,
+        message: e.code.to_string(),
+    })?;
+    let at = |keys: &[&str], message: String| error_at(path, text, keys, message);
+
+    if file.id.is_empty()
+        || !file.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+    {
+        return Err(at(&["id"], format!("id {:?} must be lowercase letters, digits, '-' or '_'", file.id)));
+    }
+    if file.title.trim().is_empty() {
+        return Err(at(&["title"], "title is empty".into()));
+    }
+    let corpus = load_corpus(&file.corpus, base).map_err(|m| at(&["corpus"], m))?;
+    let config = RunConfig {
+        model: file.model,
+        gpt: file.gpt,
+        optimizer: file.optimizer,
+        steps: file.steps,
+        seed: file.seed,
+    };
+    config.validate().map_err(|e| {
+        let keys: &[&str] = match &e {
+            BrainError::InvalidSetting { name, .. } => match *name {
+                "steps" => &["steps"],
+                "learning rate" => &["optimizer", "lr"],
+                "beta1" => &["optimizer", "beta1"],
+                "beta2" => &["optimizer", "beta2"],
+                "eps" => &["optimizer", "eps"],
+                "weight decay" => &["optimizer", "weight_decay"],
+                "n_layer" => &["gpt", "n_layer"],
+                "n_head" => &["gpt", "n_head"],
+                "n_embd" => &["gpt", "n_embd"],
+                "block_size" => &["gpt", "block_size"],
+                _ => &[],
+            },
+            _ => &[],
+        };
+        at(keys, e.to_string())
+    })?;
+    if file.speed == 0 || file.speed > MAX_SPEED {
+        return Err(at(&["speed"], format!("speed {} must be from 1 to {MAX_SPEED} steps per second", file.speed)));
+    }
+    if let Some(c) = file.controls.locked.iter().find(|c| !file.controls.shown.contains(c)) {
+        return Err(at(&["controls", "locked"], format!("{:?} is locked but not shown", c.label())));
+    }
+    match file.goal {
+        Goal::LossBelow { loss, window } => {
+            if !(loss.is_finite() && loss > 0.0) {
+                return Err(at(&["goal", "loss"], format!("goal loss {loss} must be a positive number")));
+            }
+            if window == 0 || window > file.steps {
+                return Err(at(
+                    &["goal", "window"],
+                    format!("goal window {window} must be from 1 to the step budget ({})", file.steps),
+                ));
+            }
+        }
+    }
+    Ok(Level { file, path: path.to_string(), corpus })
+}
+
+fn load_corpus(source: &CorpusSource, base: Option<&Path>) -> Result<Corpus, String> {
+    match source {
+        CorpusSource::Builtin(name) => {
+            let text = corpora::builtin(name).ok_or_else(|| {
+                let known: Vec<&str> = corpora::BUILTIN.iter().map(|(n, _)| *n).collect();
+                format!("no built-in corpus {name:?}; the game has {}", known.join(", "))
+            })?;
+            Corpus::from_text(text, name).map_err(|e| e.to_string())
+        }
+        CorpusSource::Inline(docs) => Corpus::from_text(&docs.join("\n"), "inline").map_err(|e| e.to_string()),
+        CorpusSource::File(rel) => match base {
+            Some(base) => Corpus::load(&base.join(rel)).map_err(|e| e.to_string()),
+            None => Err(format!("corpus file {rel:?} cannot be read here: built-in levels use built-in corpora")),
+        },
+    }
+}
+
+/// An error located at a (possibly nested) key: `["optimizer", "lr"]` finds
+/// `lr:` after `optimizer:`. Falls back to the start of the file.
+fn error_at(path: &str, text: &str, keys: &[&str], message: String) -> LevelError {
+    let mut from = 0;
+    let mut found = None;
+    for key in keys {
+        match find_key(text, key, from) {
+            Some(offset) => {
+                found = Some(offset);
+                from = offset + key.len();
+            }
+            None => break,
+        }
+    }
+    let offset = found.unwrap_or(0);
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
+    LevelError { path: path.to_string(), line, col, message }
+}
+
+/// Byte offset of `key` followed by `:` as a whole word, outside `//` comments.
+fn find_key(text: &str, key: &str, from: usize) -> Option<usize> {
+    let mut line_start = text[..from].rfind('\n').map_or(0, |i| i + 1);
+    for line in text[line_start..].split_inclusive('\n') {
+        let code_end = line.find("//").unwrap_or(line.len());
+        let code = &line[..code_end];
+        let mut search = if line_start < from { from - line_start } else { 0 };
+        while let Some(i) = code.get(search..).and_then(|s| s.find(key)) {
+            let start = search + i;
+            let end = start + key.len();
+            let word_before = code[..start].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_');
+            let rest = code[end..].trim_start();
+            if !word_before && rest.starts_with(':') {
+                return Some(line_start + start);
+            }
+            search = end;
+        }
+        line_start += line.len();
+    }
+    None
+}

@@ -1,0 +1,139 @@
+//! The player's progress: completed levels and best scores. Saved atomically
+//! (write to a temporary file, then rename); a save that cannot be read is
+//! set aside under another name, never overwritten.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::LevelSet;
+
+/// Completed levels with their best (lowest) score. Which levels are
+/// unlocked follows from these: the first level, and each one after a completed level.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Progress {
+    /// Best score (the teacher's score at completion; lower is better) by level id.
+    pub best: BTreeMap<String, f32>,
+}
+
+impl Progress {
+    pub fn is_completed(&self, id: &str) -> bool {
+        self.best.contains_key(id)
+    }
+
+    /// True for the first level and for every level whose predecessor is completed.
+    pub fn is_unlocked(&self, levels: &LevelSet, id: &str) -> bool {
+        match levels.levels.iter().position(|l| l.id() == id) {
+            Some(0) => true,
+            Some(i) => self.is_completed(levels.levels[i - 1].id()),
+            None => false,
+        }
+    }
+
+    /// Records a completion; returns true if the score is a new best.
+    pub fn record(&mut self, id: &str, score: f32) -> bool {
+        match self.best.get(id) {
+            Some(&best) if best <= score => false,
+            _ => {
+                self.best.insert(id.to_string(), score);
+                true
+            }
+        }
+    }
+
+    pub fn to_ron(&self) -> String {
+        ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).expect("progress is plain data")
+    }
+
+    pub fn from_ron(text: &str) -> Result<Self, String> {
+        ron::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+/// Where progress is kept on this machine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProgressStore {
+    pub path: PathBuf,
+}
+
+/// Overrides the folder progress is saved in (tests, portable installs).
+pub const DATA_DIR_VAR: &str = "RAW_WEIGHTS_DATA_DIR";
+
+impl ProgressStore {
+    /// `$RAW_WEIGHTS_DATA_DIR/progress.ron`, else the user's data folder.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_env() -> Option<Self> {
+        let dir = match std::env::var_os(DATA_DIR_VAR) {
+            Some(dir) => PathBuf::from(dir),
+            None => directories::ProjectDirs::from("", "", "raw-weights")?.data_dir().to_path_buf(),
+        };
+        Some(Self::in_dir(&dir))
+    }
+
+    pub fn in_dir(dir: &Path) -> Self {
+        Self { path: dir.join("progress.ron") }
+    }
+
+    /// Loads progress. A missing file is a fresh start; an unreadable one is
+    /// renamed aside and reported in the returned warning.
+    pub fn load(&self) -> (Progress, Option<String>) {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Progress::default(), None),
+            Err(e) => {
+                return (
+                    Progress::default(),
+                    Some(format!("cannot read progress {}: {e}; playing without saved progress", self.path.display())),
+                );
+            }
+        };
+        match Progress::from_ron(&text) {
+            Ok(progress) => (progress, None),
+            Err(reason) => {
+                let aside = self.aside_path();
+                let kept = match std::fs::rename(&self.path, &aside) {
+                    Ok(()) => format!("it was kept as {}", aside.display()),
+                    Err(e) => format!("it could not be moved aside ({e}) and is left as it was"),
+                };
+                (
+                    Progress::default(),
+                    Some(format!(
+                        "progress file {} is damaged ({reason}); {kept}; starting fresh",
+                        self.path.display()
+                    )),
+                )
+            }
+        }
+    }
+
+    /// A free name next to the save: `progress.ron.corrupt`, `progress.ron.corrupt-2`, …
+    fn aside_path(&self) -> PathBuf {
+        let base = self.path.with_extension("ron.corrupt");
+        let mut candidate = base.clone();
+        let mut n = 2;
+        while candidate.exists() {
+            candidate = PathBuf::from(format!("{}-{n}", base.display()));
+            n += 1;
+        }
+        candidate
+    }
+
+    /// Writes the progress to a temporary file beside the save, then renames
+    /// it over the save, so a crash leaves either the old or the new file.
+    pub fn save(&self, progress: &Progress) -> Result<(), String> {
+        let fail = |e: std::io::Error| format!("cannot save progress to {}: {e}", self.path.display());
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(fail)?;
+        }
+        let tmp = self.path.with_extension("ron.tmp");
+        {
+            use std::io::Write;
+            let mut file = std::fs::File::create(&tmp).map_err(fail)?;
+            file.write_all(progress.to_ron().as_bytes()).map_err(fail)?;
+            file.sync_all().map_err(fail)?;
+        }
+        std::fs::rename(&tmp, &self.path).map_err(fail)
+    }
+}
