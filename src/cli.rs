@@ -32,7 +32,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Play the game (the default when no command is given).
-    Play,
+    Play(PlayArgs),
     /// Train a model on a corpus and print the loss as it falls.
     Train(TrainArgs),
     /// Train a model (or load an exported run) and let it write.
@@ -41,6 +41,43 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Validate level files and list the levels in play order.
     Levels(LevelsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PlayArgs {
+    /// Where to start: `title`, `map`, or `play:<level id>` (straight into a level, locked or not).
+    #[arg(long, default_value = "title")]
+    pub start: String,
+}
+
+impl Default for PlayArgs {
+    fn default() -> Self {
+        Self {
+            start: "title".into(),
+        }
+    }
+}
+
+impl PlayArgs {
+    #[cfg(feature = "game")]
+    pub fn start(&self) -> Result<raw_weights::game::Start, String> {
+        use raw_weights::game::Start;
+        match self.start.as_str() {
+            "title" => Ok(Start::Title),
+            "map" => Ok(Start::LevelMap),
+            other => match other.strip_prefix("play:") {
+                Some(id) if !id.is_empty() => Ok(Start::Play(id.to_string())),
+                _ => Err(format!(
+                    "unknown start {other:?}: use title, map or play:<level id>"
+                )),
+            },
+        }
+    }
+
+    #[cfg(not(feature = "game"))]
+    pub fn start(&self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 #[derive(Args, Debug)]
@@ -161,7 +198,7 @@ pub struct SampleArgs {
 /// Runs a command-line command; `None` means "play the game".
 pub fn run(command: Command) -> ExitCode {
     let result = match command {
-        Command::Play => unreachable!("main starts the game"),
+        Command::Play(_) => unreachable!("main starts the game"),
         Command::Train(args) => train(args),
         Command::Sample(args) => sample(args),
         Command::Bench(args) => bench::run(args).map_err(|e| e.to_string()),
@@ -179,7 +216,12 @@ pub fn run(command: Command) -> ExitCode {
 fn levels(args: LevelsArgs) -> ExitCode {
     let set = LevelSet::load_dir(&args.dir);
     for level in &set.levels {
-        println!("{:>2}  {:<12} {}", level.file.order, level.id(), level.file.title);
+        println!(
+            "{:>2}  {:<12} {}",
+            level.file.order,
+            level.id(),
+            level.file.title
+        );
     }
     for error in &set.errors {
         eprintln!("{error}");
@@ -188,7 +230,11 @@ fn levels(args: LevelsArgs) -> ExitCode {
         eprintln!("{}: no level files (*.ron) found", args.dir.display());
         return ExitCode::FAILURE;
     }
-    if set.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if set.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn train(args: TrainArgs) -> Result<(), String> {

@@ -2,8 +2,14 @@
 //! character-level language model that trains live inside the game.
 //!
 //! - [`brain`]: the model, its exact gradients, optimizers and sampling (no Bevy);
-//! - [`corpora`]: the training texts shipped with the game.
+//! - [`landscape`]: slices of the loss under the student (no Bevy);
+//! - [`level`]: level files and progress (no Bevy);
+//! - [`corpora`]: the training texts shipped with the game;
+//! - `game` (feature `game`): the Bevy game.
 
 pub mod brain;
 pub mod corpora;
+#[cfg(feature = "game")]
+pub mod game;
+pub mod landscape;
 pub mod level;

@@ -9,19 +9,37 @@ mod cli;
 fn main() -> std::process::ExitCode {
     use clap::Parser;
     let args = cli::Cli::parse();
-    match args.command {
-        None | Some(cli::Command::Play) => play(),
-        Some(command) => cli::run(command),
+    let start = match args.command {
+        None => cli::PlayArgs::default().start(),
+        Some(cli::Command::Play(play)) => play.start(),
+        Some(command) => return cli::run(command),
+    };
+    match start {
+        Ok(start) => play(start),
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::ExitCode::FAILURE
+        }
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-fn play() -> std::process::ExitCode {
+#[cfg(all(not(target_arch = "wasm32"), feature = "game"))]
+fn play(start: raw_weights::game::Start) -> std::process::ExitCode {
+    match raw_weights::game::run(start) {
+        bevy::app::AppExit::Success => std::process::ExitCode::SUCCESS,
+        bevy::app::AppExit::Error(code) => std::process::ExitCode::from(code.get()),
+    }
+}
+
+#[cfg(all(not(target_arch = "wasm32"), not(feature = "game")))]
+fn play(_start: ()) -> std::process::ExitCode {
     eprintln!(
-        "this build has no game yet; try `raw-weights train --corpus assets/corpora/names.txt`"
+        "error: this build has no game (built without the `game` feature); try `raw-weights train --corpus assets/corpora/names.txt`"
     );
     std::process::ExitCode::FAILURE
 }
 
 #[cfg(target_arch = "wasm32")]
-fn main() {}
+fn main() {
+    raw_weights::game::run(raw_weights::game::Start::Title);
+}

@@ -231,3 +231,16 @@ pub fn mean(values: &[f32]) -> f32 {
     }
     values.iter().sum::<f32>() / values.len() as f32
 }
+
+/// The mean of the `window` values ending at each index in `at` (fewer at
+/// the start): the smoothed score curve of the loss chart.
+pub fn trailing_means(
+    values: &[f32],
+    window: usize,
+    at: impl Iterator<Item = usize>,
+) -> Vec<(usize, f32)> {
+    let window = window.max(1);
+    at.filter(|&i| i < values.len())
+        .map(|i| (i, mean(&values[(i + 1).saturating_sub(window)..=i])))
+        .collect()
+}

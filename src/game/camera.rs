@@ -1,0 +1,163 @@
+//! The orbit camera: drag to orbit, scroll to zoom, arrow keys and
+//! PageUp/PageDown too; it eases to follow the student.
+
+use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+use bevy_egui::input::EguiWantsInput;
+
+use super::screens::Screen;
+use super::student::Student;
+use super::ui::SceneRect;
+
+#[derive(Component, Debug, Clone, Copy)]
+pub struct OrbitCamera {
+    pub yaw: f32,
+    pub pitch: f32,
+    pub distance: f32,
+    pub focus: Vec3,
+}
+
+impl Default for OrbitCamera {
+    fn default() -> Self {
+        Self {
+            yaw: -0.9,
+            pitch: 0.62,
+            distance: 19.0,
+            focus: Vec3::new(3.0, 4.0, 0.0),
+        }
+    }
+}
+
+const PITCH_RANGE: (f32, f32) = (0.05, 1.45);
+const DISTANCE_RANGE: (f32, f32) = (2.5, 40.0);
+/// How quickly the focus closes in on the student (per second).
+const FOLLOW_RATE: f32 = 3.0;
+
+pub fn plugin(app: &mut App) {
+    app.add_systems(Startup, spawn_camera_and_light);
+    app.add_systems(Update, (steer, follow).chain());
+}
+
+fn spawn_camera_and_light(mut commands: Commands) {
+    let orbit = OrbitCamera::default();
+    commands.spawn((
+        Name::new("Camera"),
+        Camera3d::default(),
+        Msaa::Off,
+        placed(&orbit),
+        orbit,
+    ));
+    commands.spawn((
+        Name::new("Sun"),
+        DirectionalLight {
+            illuminance: 9_000.0,
+            shadow_maps_enabled: false,
+            ..default()
+        },
+        Transform::from_xyz(-6.0, 14.0, 8.0).looking_at(Vec3::ZERO, Vec3::Y),
+    ));
+    commands.insert_resource(GlobalAmbientLight {
+        brightness: 300.0,
+        ..default()
+    });
+}
+
+fn placed(orbit: &OrbitCamera) -> Transform {
+    let rotation = Quat::from_euler(EulerRot::YXZ, orbit.yaw, -orbit.pitch, 0.0);
+    let eye = orbit.focus + rotation * Vec3::new(0.0, 0.0, orbit.distance);
+    Transform::from_translation(eye).looking_at(orbit.focus, Vec3::Y)
+}
+
+fn steer(
+    mut cameras: Query<&mut OrbitCamera>,
+    keys: Res<ButtonInput<KeyCode>>,
+    buttons: Res<ButtonInput<MouseButton>>,
+    motion: Res<AccumulatedMouseMotion>,
+    scroll: Res<AccumulatedMouseScroll>,
+    egui: Option<Res<EguiWantsInput>>,
+    time: Res<Time>,
+    screen: Res<State<Screen>>,
+) {
+    let Ok(mut orbit) = cameras.single_mut() else {
+        return;
+    };
+    let dt = time.delta_secs();
+    let pointer_free = egui.as_ref().is_none_or(|e| !e.wants_any_pointer_input());
+    let keys_free = egui.as_ref().is_none_or(|e| !e.wants_keyboard_input());
+    if pointer_free && (buttons.pressed(MouseButton::Left) || buttons.pressed(MouseButton::Right)) {
+        orbit.yaw -= motion.delta.x * 0.006;
+        orbit.pitch += motion.delta.y * 0.004;
+    }
+    if pointer_free && scroll.delta.y != 0.0 {
+        let lines = match scroll.unit {
+            MouseScrollUnit::Line => scroll.delta.y,
+            MouseScrollUnit::Pixel => scroll.delta.y / 40.0,
+        };
+        orbit.distance *= (1.0 - 0.1 * lines).clamp(0.5, 1.5);
+    }
+    if keys_free {
+        let turn = 1.6 * dt;
+        if keys.pressed(KeyCode::ArrowLeft) {
+            orbit.yaw += turn;
+        }
+        if keys.pressed(KeyCode::ArrowRight) {
+            orbit.yaw -= turn;
+        }
+        if keys.pressed(KeyCode::ArrowUp) {
+            orbit.pitch += turn * 0.6;
+        }
+        if keys.pressed(KeyCode::ArrowDown) {
+            orbit.pitch -= turn * 0.6;
+        }
+        if keys.pressed(KeyCode::PageUp) {
+            orbit.distance *= 1.0 - 1.2 * dt;
+        }
+        if keys.pressed(KeyCode::PageDown) {
+            orbit.distance *= 1.0 + 1.2 * dt;
+        }
+        if keys.just_pressed(KeyCode::Home) {
+            let focus = orbit.focus;
+            *orbit = OrbitCamera { focus, ..default() };
+        }
+    }
+    // Behind the title and the map, the view drifts slowly around the student.
+    if matches!(screen.get(), Screen::Title | Screen::LevelMap) {
+        orbit.yaw += 0.08 * dt;
+    }
+    orbit.pitch = orbit.pitch.clamp(PITCH_RANGE.0, PITCH_RANGE.1);
+    orbit.distance = orbit.distance.clamp(DISTANCE_RANGE.0, DISTANCE_RANGE.1);
+}
+
+/// Eases the focus to the student, and aims so the student appears in the
+/// middle of the part of the window the panels leave free.
+fn follow(
+    time: Res<Time>,
+    scene: Res<SceneRect>,
+    windows: Query<&Window, With<PrimaryWindow>>,
+    students: Query<&Transform, (With<Student>, Without<OrbitCamera>)>,
+    mut cameras: Query<(&mut OrbitCamera, &mut Transform, &Projection)>,
+) {
+    let Ok((mut orbit, mut transform, projection)) = cameras.single_mut() else {
+        return;
+    };
+    if let Ok(student) = students.single() {
+        let target = student.translation + Vec3::Y * 0.7;
+        let k = 1.0 - (-FOLLOW_RATE * time.delta_secs()).exp();
+        orbit.focus = orbit.focus.lerp(target, k);
+    }
+    *transform = placed(&orbit);
+    // Shift the aim by the free area's offset from the window's centre,
+    // converted to world units at the focus distance.
+    let (Ok(window), Some(rect), Projection::Perspective(p)) =
+        (windows.single(), scene.0, projection)
+    else {
+        return;
+    };
+    let size = Vec2::new(window.width(), window.height());
+    let offset = Vec2::new(rect.center().x, rect.center().y) - size / 2.0;
+    let world_per_pixel = 2.0 * orbit.distance * (p.fov / 2.0).tan() / size.y;
+    let shift = transform.right() * (-offset.x * world_per_pixel)
+        + transform.up() * (offset.y * world_per_pixel);
+    transform.translation += shift;
+}

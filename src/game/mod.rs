@@ -1,0 +1,79 @@
+//! The Bevy game: one plugin per concern.
+//!
+//! [`logic`] holds everything that decides what happens (screens, levels and
+//! progress, training, the landscape); it runs headless in tests with
+//! `MinimalPlugins`. [`view`] adds what the player sees and touches: the
+//! terrain mesh, the robot, the camera, the panels.
+
+use bevy::prelude::*;
+
+pub mod actions;
+pub mod camera;
+pub mod levels;
+pub mod screens;
+pub mod session;
+pub mod student;
+pub mod terrain;
+pub mod ui;
+
+/// Fixed-update rate: training steps are scheduled per tick of this clock.
+pub const TICK_HZ: u32 = 60;
+
+/// The game's rules, with no window or GPU.
+pub fn logic(app: &mut App) {
+    app.insert_resource(Time::<Fixed>::from_hz(TICK_HZ as f64));
+    app.add_plugins((
+        screens::plugin,
+        levels::plugin,
+        actions::plugin,
+        session::plugin,
+        terrain::plugin,
+    ));
+}
+
+/// What the player sees: needs a renderer and a window.
+pub fn view(app: &mut App) {
+    app.add_plugins((
+        terrain::view_plugin,
+        student::plugin,
+        camera::plugin,
+        ui::plugin,
+    ));
+}
+
+/// How the game starts.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq)]
+pub enum Start {
+    #[default]
+    Title,
+    LevelMap,
+    /// Straight into a level (a teacher's shortcut; also used for screenshots).
+    Play(String),
+}
+
+/// Opens the window and plays.
+pub fn run(start: Start) -> AppExit {
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: "Raw Weights — a robot student learns to write".into(),
+                    resolution: (1280, 720).into(),
+                    canvas: Some("#bevy".into()),
+                    fit_canvas_to_parent: true,
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(bevy::log::LogPlugin {
+                filter: "warn,raw_weights=info,wgpu=error,naga=warn".into(),
+                ..default()
+            }),
+    );
+    app.add_plugins(bevy_egui::EguiPlugin::default());
+    app.insert_resource(ClearColor(Color::srgb(0.62, 0.76, 0.90)));
+    app.insert_resource(start);
+    app.add_plugins((logic, view));
+    app.run()
+}

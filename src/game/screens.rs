@@ -1,0 +1,200 @@
+//! The screens: title → level map → playing → level complete → map.
+
+use bevy::prelude::*;
+
+use super::Start;
+use super::actions::Action;
+use super::levels::{CurrentLevel, Levels, ProgressRes};
+
+#[derive(States, Clone, Copy, Default, PartialEq, Eq, Hash, Debug)]
+pub enum Screen {
+    #[default]
+    Title,
+    LevelMap,
+    Playing,
+    Complete,
+}
+
+/// Whether training runs while playing.
+#[derive(SubStates, Clone, Copy, Default, PartialEq, Eq, Hash, Debug)]
+#[source(Screen = Screen::Playing)]
+pub enum Pause {
+    #[default]
+    Running,
+    Paused,
+}
+
+pub fn plugin(app: &mut App) {
+    app.init_state::<Screen>();
+    app.add_sub_state::<Pause>();
+    app.init_resource::<Start>();
+    app.add_systems(Startup, apply_start.after(super::levels::load_levels));
+    app.add_systems(
+        Update,
+        (
+            keyboard.run_if(resource_exists::<ButtonInput<KeyCode>>),
+            navigate,
+        )
+            .chain(),
+    );
+}
+
+fn apply_start(
+    start: Res<Start>,
+    mut actions: MessageWriter<Action>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    match &*start {
+        Start::Title => {}
+        Start::LevelMap => next.set(Screen::LevelMap),
+        Start::Play(id) => {
+            actions.write(Action::Play(id.clone()));
+        }
+    }
+}
+
+/// Every action has a key.
+fn keyboard(
+    keys: Res<ButtonInput<KeyCode>>,
+    screen: Res<State<Screen>>,
+    pause: Option<Res<State<Pause>>>,
+    levels: Res<Levels>,
+    progress: Res<ProgressRes>,
+    egui: Option<Res<bevy_egui::input::EguiWantsInput>>,
+    mut actions: MessageWriter<Action>,
+) {
+    // Keys typed into a text box are not commands.
+    if egui.is_some_and(|e| e.wants_keyboard_input()) {
+        return;
+    }
+    let pressed = |k| keys.just_pressed(k);
+    match screen.get() {
+        Screen::Title => {
+            if pressed(KeyCode::Enter) || pressed(KeyCode::Space) {
+                actions.write(Action::OpenMap);
+            } else if pressed(KeyCode::Escape) || pressed(KeyCode::KeyQ) {
+                actions.write(Action::Quit);
+            }
+        }
+        Screen::LevelMap => {
+            if pressed(KeyCode::Escape) {
+                actions.write(Action::OpenTitle);
+            }
+            let digits = [
+                KeyCode::Digit1,
+                KeyCode::Digit2,
+                KeyCode::Digit3,
+                KeyCode::Digit4,
+                KeyCode::Digit5,
+                KeyCode::Digit6,
+                KeyCode::Digit7,
+                KeyCode::Digit8,
+                KeyCode::Digit9,
+            ];
+            for (i, key) in digits.into_iter().enumerate() {
+                if pressed(key)
+                    && let Some(level) = levels.set.levels.get(i)
+                {
+                    actions.write(Action::Play(level.id().to_string()));
+                }
+            }
+            if pressed(KeyCode::Enter) {
+                // The first unlocked level not yet completed, else the last unlocked.
+                let unlocked: Vec<_> = levels
+                    .set
+                    .levels
+                    .iter()
+                    .filter(|l| progress.progress.is_unlocked(&levels.set, l.id()))
+                    .collect();
+                let pick = unlocked
+                    .iter()
+                    .find(|l| !progress.progress.is_completed(l.id()))
+                    .or(unlocked.last());
+                if let Some(level) = pick {
+                    actions.write(Action::Play(level.id().to_string()));
+                }
+            }
+        }
+        Screen::Playing => {
+            let paused = pause.is_some_and(|p| *p.get() == Pause::Paused);
+            if pressed(KeyCode::Space) || pressed(KeyCode::KeyP) || pressed(KeyCode::Escape) {
+                actions.write(Action::TogglePause);
+            } else if pressed(KeyCode::KeyR) {
+                actions.write(Action::Restart);
+            } else if pressed(KeyCode::KeyW) {
+                actions.write(Action::Write);
+            } else if pressed(KeyCode::KeyM) || (paused && pressed(KeyCode::Backspace)) {
+                actions.write(Action::OpenMap);
+            } else if paused && pressed(KeyCode::KeyQ) {
+                actions.write(Action::Quit);
+            }
+        }
+        Screen::Complete => {
+            if pressed(KeyCode::Enter) || pressed(KeyCode::KeyN) {
+                actions.write(Action::PlayNext);
+            } else if pressed(KeyCode::KeyR) {
+                actions.write(Action::Restart);
+            } else if pressed(KeyCode::KeyM) || pressed(KeyCode::Escape) {
+                actions.write(Action::OpenMap);
+            }
+        }
+    }
+}
+
+/// Carries out the actions that move between screens.
+fn navigate(
+    mut actions: MessageReader<Action>,
+    screen: Res<State<Screen>>,
+    pause: Option<Res<State<Pause>>>,
+    mut next_screen: ResMut<NextState<Screen>>,
+    mut next_pause: ResMut<NextState<Pause>>,
+    levels: Res<Levels>,
+    progress: Res<ProgressRes>,
+    start: Res<Start>,
+    mut current: ResMut<CurrentLevel>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    for action in actions.read() {
+        match action {
+            Action::OpenTitle => next_screen.set(Screen::Title),
+            Action::OpenMap => next_screen.set(Screen::LevelMap),
+            Action::Quit => {
+                exit.write(AppExit::Success);
+            }
+            Action::Play(id) => {
+                // A level opens once unlocked; `--start play:<id>` opens any.
+                let allowed = progress.progress.is_unlocked(&levels.set, id)
+                    || matches!(&*start, Start::Play(s) if s == id);
+                if allowed && levels.set.get(id).is_some() {
+                    current.0 = Some(id.clone());
+                    next_screen.set(Screen::Playing);
+                }
+            }
+            Action::PlayNext => {
+                let next = current
+                    .0
+                    .as_deref()
+                    .and_then(|id| levels.set.next_after(id));
+                match next {
+                    Some(level) if progress.progress.is_unlocked(&levels.set, level.id()) => {
+                        current.0 = Some(level.id().to_string());
+                        next_screen.set(Screen::Playing);
+                    }
+                    _ => next_screen.set(Screen::LevelMap),
+                }
+            }
+            Action::Restart if *screen.get() == Screen::Complete => {
+                next_screen.set(Screen::Playing)
+            }
+            Action::TogglePause => {
+                if let Some(p) = &pause {
+                    next_pause.set(match p.get() {
+                        Pause::Running => Pause::Paused,
+                        Pause::Paused => Pause::Running,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! Training in the ECS: the level being played, its run, and the fixed-tick
+//! system that advances it. Progress is counted in steps: each tick owes
+//! `speed / TICK_HZ` steps (in exact integer arithmetic), and the frame's
+//! time budget only decides how many of the owed steps run now and how many
+//! wait for the next tick. The run never depends on frame time.
+
+use std::time::Duration;
+
+use bevy::platform::time::Instant;
+use bevy::prelude::*;
+
+use super::TICK_HZ;
+use super::actions::{Action, Setting};
+use super::levels::{CurrentLevel, Levels, Notices, ProgressRes};
+use super::screens::{Pause, Screen};
+use crate::brain::sample::write_samples;
+use crate::brain::{BrainError, Rand, Run, SampleSettings, Stream};
+use crate::level::Level;
+use crate::level::format::MAX_SPEED;
+
+/// A level in play: its run and what the player has set.
+#[derive(Resource, Clone, Debug)]
+pub struct Session {
+    pub level: Level,
+    pub run: Run,
+    /// Counts runs started, so views know when to start afresh.
+    pub run_id: u64,
+    /// Training steps per second.
+    pub speed: u32,
+    pub sampling: SampleSettings,
+    pub prefix: String,
+    pub phase: Phase,
+    /// Sixtieths of a step owed from earlier ticks.
+    tick_remainder: u32,
+    /// Steps owed but not yet run (the time budget ran out).
+    backlog: usize,
+    /// A message about the run for the player: why it restarted, why writing failed.
+    pub notice: Option<String>,
+    /// Texts the student wrote when asked, with whether each was copied from
+    /// the training text, and the step it was written at.
+    pub writings: Vec<Writing>,
+    writing_rng: Rand,
+}
+
+/// A text the student wrote.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Writing {
+    pub text: String,
+    pub memorised: bool,
+    pub step: usize,
+}
+
+/// Texts written per request.
+pub const WRITINGS_PER_REQUEST: usize = 6;
+
+/// Where the level stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    /// Not playing: the world behind the title and map screens.
+    Backdrop,
+    Training,
+    /// The goal is met; the student cheers, then the level is complete.
+    Cheering {
+        score: f32,
+        ticks_left: u32,
+    },
+    /// Training diverged: the student falls, then the level restarts.
+    Fallen {
+        step: usize,
+        ticks_left: u32,
+    },
+    /// The step budget is spent without meeting the goal.
+    OutOfSteps,
+}
+
+/// How long the student cheers or lies fallen, in ticks.
+pub const CHEER_TICKS: u32 = 2 * TICK_HZ;
+pub const FALL_TICKS: u32 = 2 * TICK_HZ;
+
+/// The most steps a tick may carry over, so a slow machine catches up
+/// gradually instead of stalling.
+const MAX_BACKLOG_SECONDS: u32 = 1;
+
+/// How much of a tick training may use (`None`: no limit, for tests and benchmarks).
+#[derive(Resource, Clone, Copy, Debug)]
+pub struct TrainingBudget(pub Option<Duration>);
+
+impl Default for TrainingBudget {
+    fn default() -> Self {
+        Self(Some(Duration::from_millis(4)))
+    }
+}
+
+/// What the student just went through, for its animation.
+#[derive(Message, Clone, Copy, Debug, PartialEq)]
+pub enum Moment {
+    /// The loss of a step jumped well above the recent mean.
+    Stumbled,
+    Fell,
+    Cheered,
+    /// A run (re)started.
+    Started,
+}
+
+/// A step's loss counts as a stumble when it exceeds the mean of the last
+/// `STUMBLE_WINDOW` steps by this much.
+const STUMBLE_JUMP: f32 = 1.0;
+const STUMBLE_WINDOW: usize = 20;
+
+impl Session {
+    pub fn new(level: &Level, run_id: u64, phase: Phase) -> Result<Self, BrainError> {
+        Ok(Self {
+            run: Run::new(level.run_config(), &level.corpus)?,
+            level: level.clone(),
+            run_id,
+            speed: level.file.speed,
+            sampling: SampleSettings::default(),
+            prefix: String::new(),
+            phase,
+            tick_remainder: 0,
+            backlog: 0,
+            notice: None,
+            writings: Vec::new(),
+            writing_rng: Rand::new(level.file.seed, Stream::Sampling),
+        })
+    }
+
+    /// The student writes a few texts with the current sampling settings and prefix.
+    pub fn write(&mut self) -> Result<(), BrainError> {
+        let run = &self.run;
+        let texts = write_samples(
+            &run.brain,
+            &run.params.data,
+            &run.vocab,
+            self.sampling,
+            &self.prefix,
+            WRITINGS_PER_REQUEST,
+            &mut self.writing_rng,
+        )?;
+        let step = run.step_count();
+        self.writings = texts
+            .into_iter()
+            .map(|text| Writing {
+                memorised: run.is_memorised(&text),
+                text,
+                step,
+            })
+            .collect();
+        Ok(())
+    }
+
+    /// A fresh run of the same level with its starting settings.
+    pub fn restart(&mut self) {
+        let fresh =
+            Run::new(self.level.run_config(), &self.level.corpus).expect("the level validated");
+        self.run = fresh;
+        self.run_id += 1;
+        self.writings.clear();
+        self.writing_rng = Rand::new(self.level.file.seed, Stream::Sampling);
+        self.speed = self.level.file.speed;
+        self.phase = Phase::Training;
+        self.tick_remainder = 0;
+        self.backlog = 0;
+    }
+
+    /// Applies a setting the level allows, between steps.
+    pub fn apply(&mut self, setting: &Setting) {
+        let opt = &mut self.run.optimizer.config;
+        match setting {
+            Setting::Speed(s) => self.speed = (*s).clamp(1, MAX_SPEED),
+            Setting::LearningRate(lr) if lr.is_finite() && *lr >= 0.0 => opt.lr = *lr,
+            Setting::Optimizer(kind) => opt.kind = *kind,
+            Setting::Beta1(b) if (0.0..1.0).contains(b) => opt.beta1 = *b,
+            Setting::Beta2(b) if (0.0..1.0).contains(b) => opt.beta2 = *b,
+            Setting::Eps(e) if e.is_finite() && *e > 0.0 => opt.eps = *e,
+            Setting::WeightDecay(w) if w.is_finite() && *w >= 0.0 => opt.weight_decay = *w,
+            Setting::Schedule(s) => opt.schedule = *s,
+            Setting::Temperature(t) if t.is_finite() && *t >= 0.0 => self.sampling.temperature = *t,
+            Setting::TopK(k) => self.sampling.top_k = *k,
+            Setting::Prefix(p) => self.prefix = p.clone(),
+            _ => {}
+        }
+    }
+
+    /// Steps owed by one more tick at the current speed.
+    fn owe_tick(&mut self) {
+        self.tick_remainder += self.speed;
+        let due = (self.tick_remainder / TICK_HZ) as usize;
+        self.tick_remainder %= TICK_HZ;
+        self.backlog = (self.backlog + due).min((self.speed * MAX_BACKLOG_SECONDS) as usize);
+    }
+}
+
+pub fn plugin(app: &mut App) {
+    app.init_resource::<TrainingBudget>();
+    app.add_message::<Moment>();
+    app.add_systems(Startup, backdrop.after(super::levels::load_levels));
+    app.add_systems(OnEnter(Screen::Playing), start_level);
+    app.add_systems(Update, apply_actions.run_if(resource_exists::<Session>));
+    app.add_systems(
+        FixedUpdate,
+        (train.run_if(in_state(Pause::Running)), advance_phase)
+            .chain()
+            .run_if(in_state(Screen::Playing).and_then(resource_exists::<Session>)),
+    );
+}
+
+/// Behind the title and map: the first level's student, standing still.
+fn backdrop(mut commands: Commands, levels: Res<Levels>) {
+    if let Some(level) = levels.set.levels.first()
+        && let Ok(session) = Session::new(level, 0, Phase::Backdrop)
+    {
+        commands.insert_resource(session);
+    }
+}
+
+fn start_level(
+    mut commands: Commands,
+    current: Res<CurrentLevel>,
+    levels: Res<Levels>,
+    session: Option<Res<Session>>,
+    mut moments: MessageWriter<Moment>,
+    mut notices: ResMut<Notices>,
+) {
+    let Some(level) = current.0.as_deref().and_then(|id| levels.set.get(id)) else {
+        return;
+    };
+    let run_id = session.map_or(1, |s| s.run_id + 1);
+    match Session::new(level, run_id, Phase::Training) {
+        Ok(session) => {
+            commands.insert_resource(session);
+            moments.write(Moment::Started);
+        }
+        Err(e) => notices.push(format!("cannot start {}: {e}", level.path)),
+    }
+}
+
+fn apply_actions(
+    mut actions: MessageReader<Action>,
+    mut session: ResMut<Session>,
+    screen: Res<State<Screen>>,
+    mut moments: MessageWriter<Moment>,
+) {
+    for action in actions.read() {
+        match action {
+            Action::Set(setting) => session.apply(setting),
+            Action::Write => {
+                if let Err(e) = session.write() {
+                    session.notice = Some(e.to_string());
+                }
+            }
+            Action::Restart if *screen.get() == Screen::Playing => {
+                session.notice = None;
+                session.restart();
+                moments.write(Moment::Started);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Runs the steps owed this tick, within the time budget.
+fn train(
+    mut session: ResMut<Session>,
+    budget: Res<TrainingBudget>,
+    mut moments: MessageWriter<Moment>,
+) {
+    if session.phase != Phase::Training {
+        return;
+    }
+    session.owe_tick();
+    let started = Instant::now();
+    while session.backlog > 0 && !session.run.is_finished() {
+        let recent = session.run.recent_loss(STUMBLE_WINDOW);
+        match session.run.step() {
+            Ok(loss) => {
+                session.backlog -= 1;
+                if recent.is_some_and(|mean| loss > mean + STUMBLE_JUMP) {
+                    moments.write(Moment::Stumbled);
+                }
+            }
+            Err(BrainError::Diverged { step, loss }) => {
+                session.notice = Some(format!(
+                    "At step {step} the score became {loss}: the climber fell off the hill. The level restarted."
+                ));
+                session.phase = Phase::Fallen {
+                    step,
+                    ticks_left: FALL_TICKS,
+                };
+                moments.write(Moment::Fell);
+                return;
+            }
+            Err(e) => unreachable!("a step only fails by diverging: {e}"),
+        }
+        if let Some(score) = session.level.file.goal.met(&session.run) {
+            session.phase = Phase::Cheering {
+                score,
+                ticks_left: CHEER_TICKS,
+            };
+            moments.write(Moment::Cheered);
+            return;
+        }
+        if budget.0.is_some_and(|b| started.elapsed() >= b) {
+            break;
+        }
+    }
+    if session.run.is_finished() {
+        session.phase = Phase::OutOfSteps;
+    }
+}
+
+/// Counts down the cheer and the fall; records a completed level.
+fn advance_phase(
+    mut session: ResMut<Session>,
+    mut progress: ResMut<ProgressRes>,
+    mut notices: ResMut<Notices>,
+    mut next: ResMut<NextState<Screen>>,
+    mut moments: MessageWriter<Moment>,
+) {
+    match session.phase.clone() {
+        Phase::Cheering { score, ticks_left } => {
+            if ticks_left == CHEER_TICKS {
+                let id = session.level.id().to_string();
+                progress.progress.record(&id, score);
+                if let Some(store) = progress.store.clone()
+                    && let Err(e) = store.save(&progress.progress)
+                {
+                    notices.push(e);
+                }
+            }
+            if ticks_left == 0 {
+                next.set(Screen::Complete);
+            } else {
+                session.phase = Phase::Cheering {
+                    score,
+                    ticks_left: ticks_left - 1,
+                };
+            }
+        }
+        Phase::Fallen { step, ticks_left } => {
+            if ticks_left == 0 {
+                session.restart();
+                moments.write(Moment::Started);
+            } else {
+                session.phase = Phase::Fallen {
+                    step,
+                    ticks_left: ticks_left - 1,
+                };
+            }
+        }
+        _ => {}
+    }
+}

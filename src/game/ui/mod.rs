@@ -1,0 +1,87 @@
+//! The panels (egui): they read the game's state and write [`Action`]s;
+//! systems elsewhere carry the actions out.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::actions::Action;
+use super::screens::Screen;
+
+mod complete;
+mod map;
+mod playing;
+mod title;
+
+pub fn plugin(app: &mut App) {
+    app.init_resource::<SceneRect>();
+    app.add_systems(
+        EguiPrimaryContextPass,
+        (
+            style.run_if(bevy::ecs::schedule::common_conditions::run_once),
+            title::show.run_if(in_state(Screen::Title)),
+            map::show.run_if(in_state(Screen::LevelMap)),
+            playing::show.run_if(in_state(Screen::Playing)),
+            complete::show.run_if(in_state(Screen::Complete)),
+        )
+            .chain(),
+    );
+}
+
+/// The part of the window the panels leave free (logical pixels); the camera
+/// centres the student in it. `None`: the whole window.
+#[derive(Resource, Clone, Copy, Debug, Default)]
+pub struct SceneRect(pub Option<egui::Rect>);
+
+fn style(mut contexts: EguiContexts) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    ctx.set_theme(egui::Theme::Dark);
+    ctx.all_styles_mut(|s| {
+        s.visuals.panel_fill = egui::Color32::from_rgba_unmultiplied(22, 26, 34, 235);
+        s.visuals.window_fill = egui::Color32::from_rgba_unmultiplied(24, 28, 38, 240);
+        s.visuals.window_corner_radius = egui::CornerRadius::same(10);
+        s.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        s.spacing.button_padding = egui::vec2(10.0, 5.0);
+        s.text_styles
+            .insert(egui::TextStyle::Body, egui::FontId::proportional(15.0));
+        s.text_styles
+            .insert(egui::TextStyle::Button, egui::FontId::proportional(15.0));
+        s.text_styles
+            .insert(egui::TextStyle::Heading, egui::FontId::proportional(22.0));
+        s.text_styles
+            .insert(egui::TextStyle::Small, egui::FontId::proportional(12.5));
+    });
+    Ok(())
+}
+
+/// A root [`egui::Ui`] covering the window, for panels.
+pub(crate) fn root_ui(ctx: &egui::Context) -> egui::Ui {
+    egui::Ui::new(
+        ctx.clone(),
+        "root".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    )
+}
+
+/// Accent colours shared by the panels.
+pub(crate) const GOLD: egui::Color32 = egui::Color32::from_rgb(255, 206, 84);
+pub(crate) const GOOD: egui::Color32 = egui::Color32::from_rgb(120, 220, 140);
+pub(crate) const BAD: egui::Color32 = egui::Color32::from_rgb(255, 110, 100);
+pub(crate) const MUTED: egui::Color32 = egui::Color32::from_rgb(160, 170, 185);
+
+/// A button with its key shown; returns true when clicked.
+pub(crate) fn key_button(ui: &mut egui::Ui, label: &str, key: &str) -> bool {
+    ui.add(
+        egui::Button::new(egui::RichText::new(format!("{label}  ")).strong())
+            .right_text(egui::RichText::new(key).small().color(MUTED)),
+    )
+    .clicked()
+}
+
+/// Writes the actions a panel collected.
+pub(crate) fn send(writer: &mut MessageWriter<Action>, actions: Vec<Action>) {
+    for action in actions {
+        writer.write(action);
+    }
+}

@@ -1,0 +1,473 @@
+//! The playing screen: the story and goal, the controls the level allows,
+//! the loss chart, and what the ground is.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, egui};
+use egui_plot::{HLine, Legend, Line, LineStyle, Plot, VLine};
+
+use super::{BAD, GOLD, GOOD, MUTED, SceneRect, key_button, root_ui, send};
+use crate::brain::math::trailing_means;
+use crate::brain::{OptimizerKind, Schedule};
+use crate::game::actions::{Action, Setting};
+use crate::game::screens::Pause;
+use crate::game::session::{Phase, Session};
+use crate::game::terrain::{EVAL_DOCS, Terrain};
+use crate::level::Control;
+use crate::level::format::MAX_SPEED;
+
+/// Which hint is on show.
+#[derive(Default)]
+pub(super) struct HintIndex(usize);
+
+/// Points drawn per chart line at most.
+const CHART_POINTS: usize = 600;
+
+pub(super) fn show(
+    mut contexts: EguiContexts,
+    mut writer: MessageWriter<Action>,
+    mut scene: ResMut<SceneRect>,
+    session: Option<Res<Session>>,
+    terrain: Option<Res<Terrain>>,
+    pause: Option<Res<State<Pause>>>,
+    mut hint: Local<HintIndex>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let Some(session) = session else {
+        return Ok(());
+    };
+    let paused = pause.is_some_and(|p| *p.get() == Pause::Paused);
+    let mut actions = Vec::new();
+    let mut root = root_ui(ctx);
+    let level = &session.level.file;
+    let run = &session.run;
+    let goal = &level.goal;
+
+    egui::Panel::top("playing_top").show(&mut root, |ui| {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(format!("{} · {}", level.order, level.title)).size(20.0).strong().color(GOLD));
+            ui.label(egui::RichText::new(&level.tagline).italics().color(MUTED));
+            ui.separator();
+            ui.label(format!("step {} / {}", run.step_count(), level.steps));
+            ui.separator();
+            let (window, target) = match goal {
+                crate::level::Goal::LossBelow { loss, window } => (*window, *loss),
+            };
+            match goal.progress(run) {
+                Some(mean) => {
+                    let colour = if mean < target { GOOD } else { egui::Color32::WHITE };
+                    ui.label(egui::RichText::new(format!("mean score {mean:.3}")).color(colour).strong())
+                        .on_hover_text(format!("The teacher's score, averaged over the last {window} steps (fewer at the start)."));
+                }
+                None => {
+                    ui.label("mean score —");
+                }
+            }
+            ui.label(egui::RichText::new(format!("goal < {target:.2}")).color(MUTED));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if key_button(ui, "Map", "M") {
+                    actions.push(Action::OpenMap);
+                }
+                if key_button(ui, "↺ Restart", "R") {
+                    actions.push(Action::Restart);
+                }
+                if key_button(ui, if paused { "▶ Resume" } else { "⏸ Pause" }, "Space") {
+                    actions.push(Action::TogglePause);
+                }
+            });
+        });
+        ui.add_space(2.0);
+    });
+
+    egui::Panel::left("playing_left")
+        .exact_size(330.0)
+        .show(&mut root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                ui.add_space(6.0);
+                ui.label(egui::RichText::new("The story").strong().color(GOLD));
+                ui.label(&level.story);
+                ui.add_space(8.0);
+                ui.label(egui::RichText::new("Goal").strong().color(GOLD));
+                ui.label(goal.describe(level.steps));
+                ui.add_space(8.0);
+                controls(ui, &session, &mut actions);
+                if !level.hints.is_empty() {
+                    ui.add_space(8.0);
+                    ui.horizontal(|ui| {
+                        ui.label(egui::RichText::new("Hint").strong().color(GOLD));
+                        if ui.small_button("next").clicked() {
+                            hint.0 += 1;
+                        }
+                    });
+                    ui.label(
+                        egui::RichText::new(&level.hints[hint.0 % level.hints.len()]).italics(),
+                    );
+                }
+            });
+        });
+
+    egui::Panel::bottom("playing_chart")
+        .exact_size(210.0)
+        .show(&mut root, |ui| {
+            loss_chart(ui, &session, terrain.as_deref());
+        });
+
+    if !session.writings.is_empty() || session.level.file.controls.shows(Control::Temperature) {
+        egui::Panel::right("playing_writing")
+            .exact_size(250.0)
+            .show(&mut root, |ui| {
+                writing(ui, &session, &mut actions);
+            });
+    }
+
+    let free = root.available_rect_before_wrap();
+    scene.0 = Some(free);
+    caption(ctx, free, &session, terrain.as_deref());
+    banner(ctx, free, &session);
+    if paused {
+        pause_window(ctx, &mut actions);
+    }
+    send(&mut writer, actions);
+    Ok(())
+}
+
+/// The controls the level shows; locked ones are greyed out with a lock.
+fn controls(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
+    let shown = &session.level.file.controls;
+    if shown.shown.is_empty() {
+        return;
+    }
+    ui.label(egui::RichText::new("Controls").strong().color(GOLD));
+    let opt = session.run.optimizer.config;
+    egui::Grid::new("controls")
+        .num_columns(2)
+        .spacing([10.0, 6.0])
+        .show(ui, |ui| {
+            for &control in &shown.shown {
+                let enabled = shown.allows(control);
+                let name = if enabled {
+                    control.label().to_string()
+                } else {
+                    format!("🔒 {}", control.label())
+                };
+                ui.label(name);
+                ui.add_enabled_ui(enabled, |ui| match control {
+                    Control::Speed => {
+                        let mut v = session.speed;
+                        let r = ui.add(
+                            egui::Slider::new(&mut v, 1..=MAX_SPEED)
+                                .logarithmic(true)
+                                .suffix(" steps/s"),
+                        );
+                        if r.changed() {
+                            actions.push(Action::Set(Setting::Speed(v)));
+                        }
+                    }
+                    Control::LearningRate => {
+                        let mut v = opt.lr;
+                        if ui
+                            .add(egui::Slider::new(&mut v, 1e-4..=10.0).logarithmic(true))
+                            .changed()
+                        {
+                            actions.push(Action::Set(Setting::LearningRate(v)));
+                        }
+                    }
+                    Control::Optimizer => {
+                        let mut kind = opt.kind;
+                        egui::ComboBox::from_id_salt("climber")
+                            .selected_text(climber_name(kind))
+                            .show_ui(ui, |ui| {
+                                for k in OptimizerKind::ALL {
+                                    ui.selectable_value(&mut kind, k, climber_name(k));
+                                }
+                            });
+                        if kind != opt.kind {
+                            actions.push(Action::Set(Setting::Optimizer(kind)));
+                        }
+                    }
+                    Control::Beta1 => {
+                        let mut v = opt.beta1;
+                        if ui.add(egui::Slider::new(&mut v, 0.0..=0.999)).changed() {
+                            actions.push(Action::Set(Setting::Beta1(v)));
+                        }
+                    }
+                    Control::Beta2 => {
+                        let mut v = opt.beta2;
+                        if ui.add(egui::Slider::new(&mut v, 0.0..=0.9999)).changed() {
+                            actions.push(Action::Set(Setting::Beta2(v)));
+                        }
+                    }
+                    Control::Eps => {
+                        let mut v = opt.eps;
+                        if ui
+                            .add(egui::Slider::new(&mut v, 1e-10..=1.0).logarithmic(true))
+                            .changed()
+                        {
+                            actions.push(Action::Set(Setting::Eps(v)));
+                        }
+                    }
+                    Control::WeightDecay => {
+                        let mut v = opt.weight_decay;
+                        if ui.add(egui::Slider::new(&mut v, 0.0..=1.0)).changed() {
+                            actions.push(Action::Set(Setting::WeightDecay(v)));
+                        }
+                    }
+                    Control::Schedule => {
+                        let mut s = opt.schedule;
+                        ui.horizontal(|ui| {
+                            ui.selectable_value(&mut s, Schedule::Linear, "decay to 0");
+                            ui.selectable_value(&mut s, Schedule::Constant, "constant");
+                        });
+                        if s != opt.schedule {
+                            actions.push(Action::Set(Setting::Schedule(s)));
+                        }
+                    }
+                    Control::Temperature => {
+                        let mut v = session.sampling.temperature;
+                        if ui.add(egui::Slider::new(&mut v, 0.0..=3.0)).changed() {
+                            actions.push(Action::Set(Setting::Temperature(v)));
+                        }
+                    }
+                    Control::TopK => {
+                        let mut v = session.sampling.top_k;
+                        let r = ui.add(
+                            egui::Slider::new(&mut v, 0..=session.run.vocab.size())
+                                .custom_formatter(|k, _| {
+                                    if k == 0.0 {
+                                        "all".into()
+                                    } else {
+                                        format!("{k}")
+                                    }
+                                }),
+                        );
+                        if r.changed() {
+                            actions.push(Action::Set(Setting::TopK(v)));
+                        }
+                    }
+                    Control::Prefix => {
+                        let mut text = session.prefix.clone();
+                        if ui
+                            .add(egui::TextEdit::singleline(&mut text).desired_width(150.0))
+                            .changed()
+                        {
+                            actions.push(Action::Set(Setting::Prefix(text)));
+                        }
+                    }
+                });
+                ui.end_row();
+            }
+        });
+    if shown.shows(Control::LearningRate) || shown.shows(Control::Optimizer) {
+        ui.label(
+            egui::RichText::new(format!(
+                "learning rate at this step: {:.5}",
+                session.run.optimizer.last_lr
+            ))
+            .small()
+            .color(MUTED),
+        );
+    }
+}
+
+fn climber_name(kind: OptimizerKind) -> &'static str {
+    match kind {
+        OptimizerKind::Sgd => "SGD",
+        OptimizerKind::Momentum => "Momentum",
+        OptimizerKind::RmsProp => "RMSProp",
+        OptimizerKind::Adam => "Adam",
+        OptimizerKind::AdamW => "AdamW",
+    }
+}
+
+/// The score of every step, its trailing mean over the goal's window, the
+/// height the student stands at, the goal and the know-nothing line.
+fn loss_chart(ui: &mut egui::Ui, session: &Session, terrain: Option<&Terrain>) {
+    let run = &session.run;
+    let losses = &run.losses;
+    let window = match session.level.file.goal {
+        crate::level::Goal::LossBelow { window, .. } => window,
+    };
+    let target = match session.level.file.goal {
+        crate::level::Goal::LossBelow { loss, .. } => loss,
+    };
+    let stride = losses.len().div_ceil(CHART_POINTS).max(1);
+    let raw: Vec<[f64; 2]> = losses
+        .iter()
+        .enumerate()
+        .step_by(stride)
+        .map(|(k, &l)| [k as f64 + 1.0, l as f64])
+        .collect();
+    let means: Vec<[f64; 2]> = trailing_means(
+        losses,
+        window,
+        (0..losses.len())
+            .step_by(stride)
+            .chain(losses.len().checked_sub(1)),
+    )
+    .into_iter()
+    .map(|(k, m)| [k as f64 + 1.0, m as f64])
+    .collect();
+    let uniform = terrain.map_or(0.0, |t| t.uniform) as f64;
+    Plot::new("loss_chart")
+        .legend(Legend::default())
+        .allow_scroll(false)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .include_x(0.0)
+        .include_x(session.level.file.steps as f64)
+        .include_y(0.0)
+        .include_y(uniform + 0.5)
+        .x_axis_label("training step")
+        .y_axis_label("score (loss)")
+        .show(ui, |plot| {
+            plot.line(
+                Line::new("score of each step", raw)
+                    .color(egui::Color32::from_rgba_unmultiplied(150, 170, 200, 110)),
+            );
+            plot.line(
+                Line::new(format!("mean of last {window}"), means)
+                    .color(GOLD)
+                    .width(2.5),
+            );
+            plot.hline(
+                HLine::new(format!("goal {target:.2}"), target as f64)
+                    .color(GOOD)
+                    .style(LineStyle::dashed_loose()),
+            );
+            if uniform > 0.0 {
+                plot.hline(
+                    HLine::new(format!("knowing nothing: ln V = {uniform:.2}"), uniform)
+                        .color(BAD)
+                        .style(LineStyle::dotted_loose()),
+                );
+            }
+            plot.vline(VLine::new("step budget", session.level.file.steps as f64).color(MUTED));
+        });
+}
+
+/// What the student writes when asked.
+fn writing(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
+    ui.add_space(6.0);
+    ui.label(
+        egui::RichText::new("The student writes")
+            .strong()
+            .color(GOLD),
+    );
+    ui.label(
+        egui::RichText::new("Each letter it draws becomes its next input. Marked ✎ if it is new, ≡ if it was in the training text.")
+            .small()
+            .color(MUTED),
+    );
+    if key_button(ui, "✎ Write", "W") {
+        actions.push(Action::Write);
+    }
+    for w in &session.writings {
+        let mark = if w.memorised { "≡" } else { "✎" };
+        let text = if w.text.is_empty() {
+            "(nothing)".to_string()
+        } else {
+            w.text.clone()
+        };
+        ui.label(
+            egui::RichText::new(format!("{mark} {text}"))
+                .monospace()
+                .size(17.0),
+        );
+    }
+    if let Some(w) = session.writings.first() {
+        ui.label(
+            egui::RichText::new(format!("written at step {}", w.step))
+                .small()
+                .color(MUTED),
+        );
+    }
+}
+
+/// Says what the ground is, and where the student stands on it.
+fn caption(ctx: &egui::Context, free: egui::Rect, session: &Session, terrain: Option<&Terrain>) {
+    let Some(terrain) = terrain else { return };
+    egui::Area::new("ground_caption".into())
+        .fixed_pos(free.left_bottom() + egui::vec2(10.0, -10.0))
+        .pivot(egui::Align2::LEFT_BOTTOM)
+        .interactable(false)
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.set_max_width(free.width() - 40.0);
+                ui.label(
+                    egui::RichText::new(format!(
+                        "The ground is the real score on a slice through the student's weights: from the start (flag) \
+                         to now, and one random direction across. Height = mean score on {EVAL_DOCS} fixed names."
+                    ))
+                    .small(),
+                );
+                let cutting = if terrain.landscape.is_cutting() {
+                    format!("  ·  re-slicing {:.0}%", 100.0 * terrain.landscape.progress())
+                } else {
+                    String::new()
+                };
+                ui.label(
+                    egui::RichText::new(format!(
+                        "The student stands at score {:.3} (step {}){cutting}",
+                        terrain.student_loss,
+                        session.run.step_count()
+                    ))
+                    .small()
+                    .color(GOLD),
+                );
+            });
+        });
+}
+
+/// The level's state, when it is more than training.
+fn banner(ctx: &egui::Context, free: egui::Rect, session: &Session) {
+    let (text, colour) = match &session.phase {
+        Phase::Cheering { score, .. } => (format!("Goal reached! Mean score {score:.3}"), GOOD),
+        Phase::Fallen { step, .. } => {
+            (format!("The climber fell at step {step}! Restarting…"), BAD)
+        }
+        Phase::OutOfSteps => (
+            "Out of steps: the goal was not reached. Press R to try again.".to_string(),
+            GOLD,
+        ),
+        _ => match &session.notice {
+            Some(notice) => (notice.clone(), GOLD),
+            None => return,
+        },
+    };
+    egui::Area::new("banner".into())
+        .fixed_pos(free.center_top() + egui::vec2(0.0, 14.0))
+        .pivot(egui::Align2::CENTER_TOP)
+        .interactable(false)
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style())
+                .inner_margin(12.0)
+                .show(ui, |ui| {
+                    ui.set_max_width(free.width() - 60.0);
+                    ui.label(egui::RichText::new(text).size(19.0).strong().color(colour));
+                });
+        });
+}
+
+fn pause_window(ctx: &egui::Context, actions: &mut Vec<Action>) {
+    egui::Window::new("Paused")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ctx, |ui| {
+            ui.set_width(260.0);
+            ui.vertical_centered_justified(|ui| {
+                if key_button(ui, "▶ Resume", "Space") {
+                    actions.push(Action::TogglePause);
+                }
+                if key_button(ui, "↺ Restart the level", "R") {
+                    actions.push(Action::Restart);
+                }
+                if key_button(ui, "Level map", "M") {
+                    actions.push(Action::OpenMap);
+                }
+                if key_button(ui, "Quit", "Q") {
+                    actions.push(Action::Quit);
+                }
+            });
+        });
+}

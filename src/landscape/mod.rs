@@ -1,0 +1,335 @@
+//! The loss landscape: a 2D slice of the real model's loss. No Bevy.
+//!
+//! The slice is the plane through the starting weights θ₀ and the current
+//! weights θ, spanned by `d1 = (θ − θ₀)/|θ − θ₀|` (start → now) and a fixed
+//! random direction `d2` made orthogonal to `d1`. A point `(a, b)` of the
+//! plane stands for the weights `θ₀ + a·d1 + b·d2`, and its height is the
+//! mean teacher's score of those weights on a fixed set of evaluation
+//! documents. Both the start and the student lie exactly on the plane when it
+//! is cut. The grid is evaluated a few cells at a time, so cutting a new
+//! slice never stalls a frame; the previous slice stays on show meanwhile.
+
+use crate::brain::{Brain, Rand, Stream, Workspace};
+
+/// Smallest half-length of the slice window, in weight-space units, so the
+/// first slices (before the student has moved) still show the hill around it.
+pub const MIN_SPAN: f32 = 0.5;
+
+/// Where the window reaches, in units of the start→now distance `L`:
+/// `a ∈ [−A_BEHIND·L, (1 + A_AHEAD)·L]`, `b ∈ [−B_SIDE·L, B_SIDE·L]`.
+const A_BEHIND: f32 = 0.3;
+const A_AHEAD: f32 = 0.3;
+const B_SIDE: f32 = 0.8;
+
+/// The plane and window of one slice.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlicePlane {
+    /// The starting weights θ₀, the plane's origin.
+    pub origin: Vec<f32>,
+    /// Unit direction start → now.
+    pub d1: Vec<f32>,
+    /// Unit direction across, orthogonal to `d1`.
+    pub d2: Vec<f32>,
+    /// `L = |θ − θ₀|` when the slice was cut (at least [`MIN_SPAN`]).
+    pub span: f32,
+    /// The training step at which the slice was cut.
+    pub step: usize,
+    /// Grid points per side.
+    pub resolution: usize,
+}
+
+impl SlicePlane {
+    pub fn a_range(&self) -> (f32, f32) {
+        (-A_BEHIND * self.span, (1.0 + A_AHEAD) * self.span)
+    }
+
+    pub fn b_range(&self) -> (f32, f32) {
+        (-B_SIDE * self.span, B_SIDE * self.span)
+    }
+
+    /// Plane coordinates of grid point `(i, j)` (`i` along `d1`, `j` along `d2`).
+    pub fn grid_point(&self, i: usize, j: usize) -> (f32, f32) {
+        let n = (self.resolution - 1) as f32;
+        let (a0, a1) = self.a_range();
+        let (b0, b1) = self.b_range();
+        (a0 + (a1 - a0) * i as f32 / n, b0 + (b1 - b0) * j as f32 / n)
+    }
+
+    /// The weights at plane point `(a, b)`: `θ₀ + a·d1 + b·d2`.
+    pub fn weights_at(&self, a: f32, b: f32, out: &mut [f32]) {
+        for (((w, o), x), y) in out.iter_mut().zip(&self.origin).zip(&self.d1).zip(&self.d2) {
+            *w = o + a * x + b * y;
+        }
+    }
+
+    /// Projects weights onto the plane: `((θ − θ₀)·d1, (θ − θ₀)·d2)`.
+    pub fn project(&self, weights: &[f32]) -> (f32, f32) {
+        let (mut a, mut b) = (0.0f32, 0.0f32);
+        for (((w, o), x), y) in weights.iter().zip(&self.origin).zip(&self.d1).zip(&self.d2) {
+            let d = w - o;
+            a += d * x;
+            b += d * y;
+        }
+        (a, b)
+    }
+}
+
+/// A finished slice: the plane and the loss at each grid point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slice {
+    pub plane: SlicePlane,
+    /// Row-major `[i][j]`: `i` along `d1`, `j` along `d2`. Non-finite losses
+    /// (weights where the model blows up) are stored as `f32::INFINITY`.
+    pub losses: Vec<f32>,
+}
+
+impl Slice {
+    pub fn loss(&self, i: usize, j: usize) -> f32 {
+        self.losses[i * self.plane.resolution + j]
+    }
+
+    /// The loss between grid points, by bilinear interpolation (clamped to the window).
+    pub fn loss_at(&self, a: f32, b: f32) -> f32 {
+        let n = self.plane.resolution - 1;
+        let (a0, a1) = self.plane.a_range();
+        let (b0, b1) = self.plane.b_range();
+        let u = ((a - a0) / (a1 - a0) * n as f32).clamp(0.0, n as f32);
+        let v = ((b - b0) / (b1 - b0) * n as f32).clamp(0.0, n as f32);
+        let (i, j) = ((u as usize).min(n - 1), (v as usize).min(n - 1));
+        let (fu, fv) = (u - i as f32, v - j as f32);
+        let l = |i, j| self.loss(i, j);
+        (l(i, j) * (1.0 - fv) + l(i, j + 1) * fv) * (1.0 - fu)
+            + (l(i + 1, j) * (1.0 - fv) + l(i + 1, j + 1) * fv) * fu
+    }
+
+    /// Lowest and highest finite loss on the grid.
+    pub fn range(&self) -> (f32, f32) {
+        self.losses
+            .iter()
+            .filter(|l| l.is_finite())
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &l| {
+                (lo.min(l), hi.max(l))
+            })
+    }
+}
+
+/// The landscape under the student: the slice on show, the one being cut,
+/// and what is needed to evaluate the loss anywhere.
+#[derive(Clone, Debug)]
+pub struct Landscape {
+    /// The latest finished slice, if any.
+    pub current: Option<Slice>,
+    /// Increases each time a new slice is finished (the view rebuilds its mesh).
+    pub generation: u64,
+    pending: Option<Slice>,
+    next_cell: usize,
+    eval_docs: Vec<Vec<usize>>,
+    across: Vec<f32>,
+    ws: Workspace,
+    weights: Vec<f32>,
+    resolution: usize,
+}
+
+impl Landscape {
+    /// `eval_docs`: the documents (`BOS + letters + BOS`) the height is
+    /// measured on. `seed` picks the direction across.
+    pub fn new(
+        brain: &Brain,
+        n_params: usize,
+        eval_docs: Vec<Vec<usize>>,
+        resolution: usize,
+        seed: u64,
+    ) -> Self {
+        assert!(resolution >= 2, "a grid needs at least 2 points per side");
+        assert!(
+            !eval_docs.is_empty(),
+            "the landscape needs evaluation documents"
+        );
+        let mut rng = Rand::new(seed, Stream::Landscape);
+        let across = (0..n_params).map(|_| rng.normal(1.0)).collect();
+        Self {
+            current: None,
+            generation: 0,
+            pending: None,
+            next_cell: 0,
+            eval_docs,
+            across,
+            ws: brain.new_workspace(),
+            weights: vec![0.0; n_params],
+            resolution,
+        }
+    }
+
+    /// The height of the landscape at some weights: the mean score over the
+    /// evaluation documents.
+    pub fn loss(&mut self, brain: &Brain, weights: &[f32]) -> f32 {
+        evaluate(brain, &mut self.ws, &self.eval_docs, weights)
+    }
+
+    /// True while a slice is being cut.
+    pub fn is_cutting(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Starts cutting the slice through `start` and `now` (abandoning any
+    /// slice in progress).
+    pub fn begin(&mut self, start: &[f32], now: &[f32], step: usize) {
+        let n = start.len();
+        let mut d1: Vec<f32> = now.iter().zip(start).map(|(x, y)| x - y).collect();
+        let moved = norm(&d1);
+        if moved > 1e-6 {
+            d1.iter_mut().for_each(|x| *x /= moved);
+        } else {
+            // Not moved yet: any direction will do; use a fixed one.
+            d1 = (0..n)
+                .map(|i| if i % 2 == 0 { 1.0 } else { -1.0 })
+                .collect();
+            let len = norm(&d1);
+            d1.iter_mut().for_each(|x| *x /= len);
+        }
+        // d2: the fixed random direction minus its part along d1 (Gram–Schmidt).
+        let along = dot(&self.across, &d1);
+        let mut d2: Vec<f32> = self
+            .across
+            .iter()
+            .zip(&d1)
+            .map(|(r, x)| r - along * x)
+            .collect();
+        let len = norm(&d2);
+        d2.iter_mut().for_each(|x| *x /= len);
+        let plane = SlicePlane {
+            origin: start.to_vec(),
+            d1,
+            d2,
+            span: moved.max(MIN_SPAN),
+            step,
+            resolution: self.resolution,
+        };
+        self.pending = Some(Slice {
+            plane,
+            losses: vec![0.0; self.resolution * self.resolution],
+        });
+        self.next_cell = 0;
+    }
+
+    /// Evaluates grid points of the slice in progress until `out_of_budget`
+    /// says stop (it is asked after each point). Returns true when this call
+    /// finished the slice, which then becomes [`Self::current`].
+    pub fn advance(&mut self, brain: &Brain, mut out_of_budget: impl FnMut() -> bool) -> bool {
+        let Some(slice) = self.pending.as_mut() else {
+            return false;
+        };
+        let total = self.resolution * self.resolution;
+        while self.next_cell < total {
+            let (i, j) = (
+                self.next_cell / self.resolution,
+                self.next_cell % self.resolution,
+            );
+            let (a, b) = slice.plane.grid_point(i, j);
+            slice.plane.weights_at(a, b, &mut self.weights);
+            let loss = evaluate(brain, &mut self.ws, &self.eval_docs, &self.weights);
+            slice.losses[self.next_cell] = if loss.is_finite() {
+                loss
+            } else {
+                f32::INFINITY
+            };
+            self.next_cell += 1;
+            if out_of_budget() {
+                break;
+            }
+        }
+        if self.next_cell < total {
+            return false;
+        }
+        self.current = self.pending.take();
+        self.generation += 1;
+        true
+    }
+
+    /// Fraction of the slice in progress already evaluated.
+    pub fn progress(&self) -> f32 {
+        match self.pending {
+            Some(_) => self.next_cell as f32 / (self.resolution * self.resolution) as f32,
+            None => 1.0,
+        }
+    }
+}
+
+fn evaluate(brain: &Brain, ws: &mut Workspace, docs: &[Vec<usize>], weights: &[f32]) -> f32 {
+    let mut total = 0.0f32;
+    for tokens in docs {
+        total += brain.loss(weights, ws, tokens);
+    }
+    total / docs.len() as f32
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    crate::brain::math::dot(a, b)
+}
+
+fn norm(a: &[f32]) -> f32 {
+    dot(a, a).sqrt()
+}
+
+/// A fixed, evenly spread set of `count` documents of a run for measuring heights.
+pub fn evaluation_documents(run: &crate::brain::Run, count: usize) -> Vec<Vec<usize>> {
+    let d = run.docs.len();
+    let count = count.min(d).max(1);
+    (0..count)
+        .map(|k| run.document_tokens(k * d / count).to_vec())
+        .collect()
+}
+
+/// One remembered position of the student.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrailPoint {
+    pub step: usize,
+    pub weights: Vec<f32>,
+    /// The landscape's height (evaluation loss) there when it was recorded.
+    pub loss: f32,
+}
+
+/// The path the student walked, as weight snapshots that any slice can
+/// project. Keeps at most `capacity` points: when full, every other point is
+/// dropped and points are taken half as often.
+#[derive(Clone, Debug)]
+pub struct Trail {
+    pub points: Vec<TrailPoint>,
+    /// Steps between recorded points.
+    pub interval: usize,
+    capacity: usize,
+}
+
+impl Trail {
+    pub fn new(capacity: usize, interval: usize) -> Self {
+        Self {
+            points: Vec::new(),
+            interval: interval.max(1),
+            capacity: capacity.max(2),
+        }
+    }
+
+    /// Records the weights after `step` if it is due; returns true if recorded.
+    pub fn offer(&mut self, step: usize, weights: &[f32], loss: impl FnOnce() -> f32) -> bool {
+        if step % self.interval != 0 || self.points.last().is_some_and(|p| p.step == step) {
+            return false;
+        }
+        if self.points.len() == self.capacity {
+            let mut keep = 0;
+            self.points.retain(|_| {
+                keep += 1;
+                keep % 2 == 1
+            });
+            self.interval *= 2;
+            if step % self.interval != 0 {
+                return false;
+            }
+        }
+        self.points.push(TrailPoint {
+            step,
+            weights: weights.to_vec(),
+            loss: loss(),
+        });
+        true
+    }
+}
