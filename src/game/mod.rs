@@ -19,8 +19,24 @@ pub mod ui;
 /// Fixed-update rate: training steps are scheduled per tick of this clock.
 pub const TICK_HZ: u32 = 60;
 
+/// Time the brain's systems took in the latest frame: training (all fixed
+/// ticks of the frame) and the landscape. Reported by `raw-weights bench --game`.
+#[derive(Resource, Clone, Copy, Debug, Default)]
+pub struct FrameCost {
+    pub training: std::time::Duration,
+    pub landscape: std::time::Duration,
+    /// Training steps run this frame.
+    pub steps: usize,
+}
+
+fn reset_frame_cost(mut cost: ResMut<FrameCost>) {
+    *cost = FrameCost::default();
+}
+
 /// The game's rules, with no window or GPU.
 pub fn logic(app: &mut App) {
+    app.init_resource::<FrameCost>();
+    app.add_systems(First, reset_frame_cost);
     app.insert_resource(Time::<Fixed>::from_hz(TICK_HZ as f64));
     app.add_plugins((
         screens::plugin,

@@ -9,10 +9,10 @@ use std::time::Duration;
 use bevy::platform::time::Instant;
 use bevy::prelude::*;
 
-use super::TICK_HZ;
 use super::actions::{Action, Setting};
 use super::levels::{CurrentLevel, Levels, Notices, ProgressRes};
 use super::screens::{Pause, Screen};
+use super::{FrameCost, TICK_HZ};
 use crate::brain::sample::write_samples;
 use crate::brain::{BrainError, Rand, Run, SampleSettings, Stream};
 use crate::level::Level;
@@ -264,12 +264,25 @@ fn train(
     mut session: ResMut<Session>,
     budget: Res<TrainingBudget>,
     mut moments: MessageWriter<Moment>,
+    mut cost: ResMut<FrameCost>,
 ) {
     if session.phase != Phase::Training {
         return;
     }
     session.owe_tick();
     let started = Instant::now();
+    let before = session.run.step_count();
+    run_owed_steps(&mut session, started, budget.0, &mut moments);
+    cost.training += started.elapsed();
+    cost.steps += session.run.step_count() - before;
+}
+
+fn run_owed_steps(
+    session: &mut Session,
+    started: Instant,
+    budget: Option<Duration>,
+    moments: &mut MessageWriter<Moment>,
+) {
     while session.backlog > 0 && !session.run.is_finished() {
         let recent = session.run.recent_loss(STUMBLE_WINDOW);
         match session.run.step() {
@@ -281,7 +294,7 @@ fn train(
             }
             Err(BrainError::Diverged { step, loss }) => {
                 session.notice = Some(format!(
-                    "At step {step} the score became {loss}: the climber fell off the hill. The level restarted."
+                    "At step {step} the score became {loss}: the climber fell off the hill. The level restarted with its starting settings."
                 ));
                 session.phase = Phase::Fallen {
                     step,
@@ -300,7 +313,7 @@ fn train(
             moments.write(Moment::Cheered);
             return;
         }
-        if budget.0.is_some_and(|b| started.elapsed() >= b) {
+        if budget.is_some_and(|b| started.elapsed() >= b) {
             break;
         }
     }

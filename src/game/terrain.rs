@@ -9,12 +9,15 @@ use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::platform::time::Instant;
 use bevy::prelude::*;
 
+use super::FrameCost;
 use super::session::Session;
 use crate::brain::math::uniform_score;
 use crate::landscape::{Landscape, SlicePlane, Trail, evaluation_documents};
 
-/// Grid points per side of a slice.
-pub const RESOLUTION: usize = 29;
+/// Grid points per side of a slice. With 33 the grid step is 0.05·L, so the
+/// start (a = 0) and the student (a = L, b = 0) fall exactly on grid points:
+/// the ground under the student is its true score when the slice is cut.
+pub const RESOLUTION: usize = 33;
 /// Documents the height is measured on.
 pub const EVAL_DOCS: usize = 8;
 /// Trail points kept (older ones are thinned out).
@@ -96,7 +99,9 @@ fn cut_slices(
     terrain: Option<ResMut<Terrain>>,
     budget: Res<LandscapeBudget>,
     real: Res<Time<Real>>,
+    mut cost: ResMut<FrameCost>,
 ) {
+    let started = Instant::now();
     let budget = budget.0.map(|base| {
         base.max(real.delta() / 4)
             .min(Duration::from_millis(MAX_SLICE_MS).max(base))
@@ -118,10 +123,10 @@ fn cut_slices(
     if !terrain.landscape.is_cutting() && sliced_at != Some(step) {
         terrain.landscape.begin(&run.init, &run.params.data, step);
     }
-    let started = Instant::now();
     terrain.landscape.advance(&run.brain, || {
         budget.is_some_and(|b| started.elapsed() >= b)
     });
+    cost.landscape = started.elapsed();
 }
 
 /// World position (x, z) of plane point (a, b): the start sits at x = −5,

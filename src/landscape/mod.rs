@@ -309,19 +309,24 @@ impl Trail {
         }
     }
 
-    /// Records the weights after `step` if it is due; returns true if recorded.
+    /// Records the weights after `step` if at least `interval` steps have
+    /// passed since the last point; returns true if recorded.
     pub fn offer(&mut self, step: usize, weights: &[f32], loss: impl FnOnce() -> f32) -> bool {
-        if step % self.interval != 0 || self.points.last().is_some_and(|p| p.step == step) {
+        let due = |points: &[TrailPoint], interval: usize| {
+            points.last().is_none_or(|p| step >= p.step + interval)
+        };
+        if !due(&self.points, self.interval) {
             return false;
         }
         if self.points.len() == self.capacity {
-            let mut keep = 0;
+            // Keep the start and every other point after it.
+            let mut index = 0;
             self.points.retain(|_| {
-                keep += 1;
-                keep % 2 == 1
+                index += 1;
+                index % 2 == 1
             });
             self.interval *= 2;
-            if step % self.interval != 0 {
+            if !due(&self.points, self.interval) {
                 return false;
             }
         }

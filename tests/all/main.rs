@@ -2,7 +2,10 @@
 
 mod cli;
 mod determinism;
+mod game;
 mod gradients;
+mod landscape;
+mod levels;
 mod optimizers;
 mod sampling;
 mod training;
