@@ -13,15 +13,25 @@ pub struct BenchArgs {
     /// Training steps to time (after a warm-up of 1,000).
     #[arg(long, default_value_t = 20_000)]
     pub steps: usize,
+    /// Instead: the time per frame the game's training and landscape systems take, per level.
+    #[arg(long)]
+    pub game: bool,
+    /// Frames per level for --game.
+    #[arg(long, default_value_t = 600)]
+    pub frames: usize,
 }
 
 pub fn run(args: BenchArgs) -> Result<(), BrainError> {
+    if args.game {
+        #[cfg(feature = "game")]
+        game_frames::run(args.frames);
+        #[cfg(not(feature = "game"))]
+        eprintln!("this build has no game (built without the `game` feature)");
+        return Ok(());
+    }
     let corpus = Corpus::from_text(corpora::NAMES, "names")?;
     let warmup = 1_000;
-    let config = RunConfig {
-        steps: warmup + args.steps,
-        ..RunConfig::default()
-    };
+    let config = RunConfig { steps: warmup + args.steps, ..RunConfig::default() };
     let mut run = Run::new(config, &corpus)?;
     println!(
         "bench: default gpt (n_layer {}, n_head {}, n_embd {}, block_size {}; {} weights), adam, names corpus, 1 thread{}",
@@ -30,17 +40,12 @@ pub fn run(args: BenchArgs) -> Result<(), BrainError> {
         config.gpt.n_embd,
         config.gpt.block_size,
         run.params.len(),
-        if cfg!(debug_assertions) {
-            "  [debug build: use --release for real figures]"
-        } else {
-            ""
-        }
+        if cfg!(debug_assertions) { "  [debug build: use --release for real figures]" } else { "" }
     );
     run.train(warmup)?;
 
-    let positions: usize = (warmup..warmup + args.steps)
-        .map(|k| run.brain.positions(run.document_tokens(k).len()))
-        .sum();
+    let positions: usize =
+        (warmup..warmup + args.steps).map(|k| run.brain.positions(run.document_tokens(k).len())).sum();
     let started = Instant::now();
     run.train(args.steps)?;
     let total = started.elapsed();
@@ -49,9 +54,8 @@ pub fn run(args: BenchArgs) -> Result<(), BrainError> {
     let (brain, params) = (run.brain.clone(), run.params.clone());
     let mut ws = brain.new_workspace();
     let mut grad = vec![0.0; params.len()];
-    let docs: Vec<Vec<usize>> = (warmup..warmup + args.steps)
-        .map(|k| run.document_tokens(k).to_vec())
-        .collect();
+    let docs: Vec<Vec<usize>> =
+        (warmup..warmup + args.steps).map(|k| run.document_tokens(k).to_vec()).collect();
     let forward = time(|| {
         for tokens in &docs {
             std::hint::black_box(brain.loss(&params.data, &mut ws, tokens));
@@ -84,10 +88,7 @@ pub fn run(args: BenchArgs) -> Result<(), BrainError> {
         positions as f64 / args.steps as f64
     );
     println!("  forward         {:>10.2} µs", per_step(forward));
-    println!(
-        "  backward        {:>10.2} µs",
-        per_step(forward_backward.saturating_sub(forward))
-    );
+    println!("  backward        {:>10.2} µs", per_step(forward_backward.saturating_sub(forward)));
     println!("  adam update     {:>10.2} µs", per_step(update));
     println!("checksum          {}", run.checksum_hex());
     Ok(())
@@ -97,4 +98,72 @@ fn time(mut f: impl FnMut()) -> Duration {
     let started = Instant::now();
     f();
     started.elapsed()
+}
+
+/// `raw-weights bench --game`: the brain's share of a frame in the game.
+#[cfg(feature = "game")]
+pub mod game_frames {
+    use std::time::Duration;
+
+    use bevy::prelude::*;
+    use bevy::state::app::StatesPlugin;
+    use bevy::time::TimeUpdateStrategy;
+
+    use raw_weights::game::levels::ProgressRes;
+    use raw_weights::game::session::Session;
+    use raw_weights::game::terrain::Terrain;
+    use raw_weights::game::{self, FrameCost, Start};
+    use raw_weights::level::{LevelSet, Progress};
+
+    /// Plays each level headless at 60 frames per second, one fixed tick per
+    /// frame, with the game's own time budgets, and prints what the training
+    /// and landscape systems cost per frame.
+    pub fn run(frames: usize) {
+        let levels = LevelSet::builtin();
+        println!(
+            "bench --game: {frames} frames per level at 60 fps, headless; training and landscape systems, per frame{}",
+            if cfg!(debug_assertions) { "  [debug build: use --release for real figures]" } else { "" }
+        );
+        println!(
+            "level        steps/s   train mean   land mean    both mean   both p95    both max   slices/s"
+        );
+        for level in &levels.levels {
+            let mut app = App::new();
+            app.add_plugins((MinimalPlugins, StatesPlugin));
+            app.insert_resource(TimeUpdateStrategy::FixedTimesteps(1));
+            app.insert_resource(Start::Play(level.id().to_string()));
+            app.insert_resource(ProgressRes { progress: Progress::default(), store: None });
+            app.add_plugins(game::logic);
+            let mut costs = Vec::with_capacity(frames);
+            for _ in 0..frames + 3 {
+                app.update();
+                costs.push(*app.world().resource::<FrameCost>());
+            }
+            // Skip the frames that load the level.
+            let costs = &costs[3..];
+            let ms = |d: Duration| d.as_secs_f64() * 1e3;
+            let mut both: Vec<f64> = costs.iter().map(|c| ms(c.training + c.landscape)).collect();
+            let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+            let train: Vec<f64> = costs.iter().map(|c| ms(c.training)).collect();
+            let land: Vec<f64> = costs.iter().map(|c| ms(c.landscape)).collect();
+            let steps: usize = costs.iter().map(|c| c.steps).sum();
+            let seconds = frames as f64 / 60.0;
+            let slices = app.world().get_resource::<Terrain>().map_or(0, |t| t.landscape.generation);
+            let mean_both = mean(&both);
+            both.sort_by(f64::total_cmp);
+            let p95 = both[(both.len() * 95 / 100).min(both.len() - 1)];
+            let session = app.world().resource::<Session>();
+            println!(
+                "{:<12} {:>7.0} {:>9.3} ms {:>9.3} ms {:>9.3} ms {:>8.3} ms {:>8.3} ms {:>8.1}",
+                session.level.id(),
+                steps as f64 / seconds,
+                mean(&train),
+                mean(&land),
+                mean_both,
+                p95,
+                both.last().copied().unwrap_or(0.0),
+                slices as f64 / seconds,
+            );
+        }
+    }
 }

@@ -52,9 +52,7 @@ pub struct PlayArgs {
 
 impl Default for PlayArgs {
     fn default() -> Self {
-        Self {
-            start: "title".into(),
-        }
+        Self { start: "title".into() }
     }
 }
 
@@ -67,9 +65,7 @@ impl PlayArgs {
             "map" => Ok(Start::LevelMap),
             other => match other.strip_prefix("play:") {
                 Some(id) if !id.is_empty() => Ok(Start::Play(id.to_string())),
-                _ => Err(format!(
-                    "unknown start {other:?}: use title, map or play:<level id>"
-                )),
+                _ => Err(format!("unknown start {other:?}: use title, map or play:<level id>")),
             },
         }
     }
@@ -146,11 +142,7 @@ impl ModelArgs {
                 beta2: self.beta2,
                 eps: self.eps,
                 weight_decay: self.weight_decay,
-                schedule: if self.schedule == "constant" {
-                    Schedule::Constant
-                } else {
-                    Schedule::Linear
-                },
+                schedule: if self.schedule == "constant" { Schedule::Constant } else { Schedule::Linear },
                 bias_correction: true,
             },
             steps: self.steps,
@@ -216,12 +208,7 @@ pub fn run(command: Command) -> ExitCode {
 fn levels(args: LevelsArgs) -> ExitCode {
     let set = LevelSet::load_dir(&args.dir);
     for level in &set.levels {
-        println!(
-            "{:>2}  {:<12} {}",
-            level.file.order,
-            level.id(),
-            level.file.title
-        );
+        println!("{:>2}  {:<12} {}", level.file.order, level.id(), level.file.title);
     }
     for error in &set.errors {
         eprintln!("{error}");
@@ -230,11 +217,7 @@ fn levels(args: LevelsArgs) -> ExitCode {
         eprintln!("{}: no level files (*.ron) found", args.dir.display());
         return ExitCode::FAILURE;
     }
-    if set.errors.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    if set.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 fn train(args: TrainArgs) -> Result<(), String> {
@@ -250,19 +233,15 @@ fn train(args: TrainArgs) -> Result<(), String> {
 }
 
 fn sample(args: SampleArgs) -> Result<(), String> {
-    let settings = SampleSettings {
-        temperature: args.temperature,
-        top_k: args.top_k,
-    };
+    let settings = SampleSettings { temperature: args.temperature, top_k: args.top_k };
     settings.validate().map_err(|e| e.to_string())?;
     let (vocab, brain, params, seed, docs) = match (&args.load, &args.corpus) {
         (Some(path), _) => {
             let origin = path.display().to_string();
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read run export {origin}: {e}"))?;
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("cannot read run export {origin}: {e}"))?;
             let export = RunExport::from_json(&text, &origin).map_err(|e| e.to_string())?;
-            let (vocab, brain, params) =
-                export.trained_model(&origin).map_err(|e| e.to_string())?;
+            let (vocab, brain, params) = export.trained_model(&origin).map_err(|e| e.to_string())?;
             (vocab, brain, params, export.seed, export.docs)
         }
         (None, Some(corpus)) => {
@@ -273,26 +252,11 @@ fn sample(args: SampleArgs) -> Result<(), String> {
         (None, None) => unreachable!("clap requires --corpus or --load"),
     };
     let mut rng = Rand::new(seed, Stream::Sampling);
-    let texts = write_samples(
-        &brain,
-        &params.data,
-        &vocab,
-        settings,
-        &args.prefix,
-        args.count,
-        &mut rng,
-    )
-    .map_err(|e| e.to_string())?;
+    let texts = write_samples(&brain, &params.data, &vocab, settings, &args.prefix, args.count, &mut rng)
+        .map_err(|e| e.to_string())?;
     for text in texts {
         let memorised = docs.iter().any(|d| *d == text);
-        println!(
-            "{text}{}",
-            if memorised {
-                "    (from the training text)"
-            } else {
-                ""
-            }
-        );
+        println!("{text}{}", if memorised { "    (from the training text)" } else { "" });
     }
     Ok(())
 }
@@ -320,11 +284,9 @@ fn train_run(corpus: &Path, config: RunConfig) -> Result<Run, String> {
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(steps as u64);
         bar.set_style(
-            ProgressStyle::with_template(
-                "{bar:40.cyan/blue} {pos}/{len} steps  {msg}  [{elapsed} < {eta}]",
-            )
-            .expect("valid template")
-            .progress_chars("█▉▊▋▌▍▎▏ "),
+            ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} steps  {msg}  [{elapsed} < {eta}]")
+                .expect("valid template")
+                .progress_chars("█▉▊▋▌▍▎▏ "),
         );
         Some(bar)
     } else {

@@ -12,8 +12,5 @@ pub const BUILTIN: [(&str, &str); 2] = [("names", NAMES), ("sentences", SENTENCE
 
 /// A built-in corpus by name.
 pub fn builtin(name: &str) -> Option<&'static str> {
-    BUILTIN
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, text)| *text)
+    BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
 }

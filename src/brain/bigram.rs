@@ -34,10 +34,7 @@ impl Bigram {
 
     /// Reads a letter and returns the votes for the next one: its row of the table.
     pub fn read<'a>(&self, p: &'a [f32], ws: &mut BigramWorkspace, token: usize) -> &'a [f32] {
-        assert!(
-            token < self.vocab_size,
-            "token {token} outside the vocabulary"
-        );
+        assert!(token < self.vocab_size, "token {token} outside the vocabulary");
         ws.current = Some(token);
         &p[token * self.vocab_size..(token + 1) * self.vocab_size]
     }
@@ -60,13 +57,7 @@ impl Bigram {
     }
 
     /// Mean score and its exact gradient, written into `g` (overwritten).
-    pub fn loss_and_grad(
-        &self,
-        p: &[f32],
-        g: &mut [f32],
-        ws: &mut BigramWorkspace,
-        tokens: &[usize],
-    ) -> f32 {
+    pub fn loss_and_grad(&self, p: &[f32], g: &mut [f32], ws: &mut BigramWorkspace, tokens: &[usize]) -> f32 {
         let v = self.vocab_size;
         let n = self.positions(tokens.len());
         let weight = 1.0 / n as f32;

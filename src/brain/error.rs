@@ -13,11 +13,7 @@ pub enum BrainError {
     /// A prefix that does not leave room for a single new letter.
     PrefixTooLong { len: usize, block_size: usize },
     /// A setting with a value it cannot take.
-    InvalidSetting {
-        name: &'static str,
-        value: String,
-        expected: &'static str,
-    },
+    InvalidSetting { name: &'static str, value: String, expected: &'static str },
     /// The training run produced a non-finite loss.
     Diverged { step: usize, loss: f32 },
     /// A run export that cannot be loaded.
@@ -31,10 +27,7 @@ impl fmt::Display for BrainError {
                 write!(f, "cannot read corpus {path}: {reason}")
             }
             BrainError::CorpusEmpty { origin } => {
-                write!(
-                    f,
-                    "corpus {origin} is empty: it needs at least one non-blank line"
-                )
+                write!(f, "corpus {origin} is empty: it needs at least one non-blank line")
             }
             BrainError::PrefixOutsideVocab { letter, vocab } => write!(
                 f,
@@ -44,11 +37,7 @@ impl fmt::Display for BrainError {
                 f,
                 "prefix of {len} letters leaves no room to write: the context holds {block_size} positions"
             ),
-            BrainError::InvalidSetting {
-                name,
-                value,
-                expected,
-            } => {
+            BrainError::InvalidSetting { name, value, expected } => {
                 write!(f, "invalid {name} {value}: expected {expected}")
             }
             BrainError::Diverged { step, loss } => write!(

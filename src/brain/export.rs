@@ -83,10 +83,8 @@ impl RunExport {
     }
 
     pub fn from_json(text: &str, origin: &str) -> Result<Self, BrainError> {
-        serde_json::from_str(text).map_err(|e| BrainError::BadExport {
-            origin: origin.to_string(),
-            reason: e.to_string(),
-        })
+        serde_json::from_str(text)
+            .map_err(|e| BrainError::BadExport { origin: origin.to_string(), reason: e.to_string() })
     }
 
     pub fn run_config(&self) -> RunConfig {
@@ -116,18 +114,13 @@ impl RunExport {
 
     /// The trained student, ready to write: its vocabulary, architecture and final weights.
     pub fn trained_model(&self, origin: &str) -> Result<(Vocab, Brain, Params), BrainError> {
-        let bad = |reason: String| BrainError::BadExport {
-            origin: origin.to_string(),
-            reason,
-        };
+        let bad = |reason: String| BrainError::BadExport { origin: origin.to_string(), reason };
         let config = self.run_config();
         config.validate().map_err(|e| bad(e.to_string()))?;
         let vocab = Vocab::from_id_order(&self.vocab).map_err(bad)?;
         let brain = Brain::new(config.model, config.gpt, vocab.size());
         let mut params = Params::zeros(&brain.shapes());
-        params
-            .load_named(&self.final_params)
-            .map_err(|e| bad(format!("final: {e}")))?;
+        params.load_named(&self.final_params).map_err(|e| bad(format!("final: {e}")))?;
         Ok((vocab, brain, params))
     }
 }

@@ -34,12 +34,7 @@ pub struct GptConfig {
 
 impl Default for GptConfig {
     fn default() -> Self {
-        Self {
-            n_layer: 1,
-            n_head: 4,
-            n_embd: 16,
-            block_size: 16,
-        }
+        Self { n_layer: 1, n_head: 4, n_embd: 16, block_size: 16 }
     }
 }
 
@@ -110,14 +105,7 @@ pub struct Gpt {
 impl Gpt {
     /// `config` must have passed [`GptConfig::validate`].
     pub fn new(config: GptConfig, vocab_size: usize) -> Self {
-        let mut gpt = Self {
-            config,
-            vocab_size,
-            wte: 0,
-            wpe: 0,
-            lm_head: 0,
-            layers: Vec::new(),
-        };
+        let mut gpt = Self { config, vocab_size, wte: 0, wpe: 0, lm_head: 0, layers: Vec::new() };
         let shapes = gpt.shapes();
         let mut offsets = std::collections::HashMap::new();
         let mut offset = 0;
@@ -146,12 +134,7 @@ impl Gpt {
 
     /// Parameter names and shapes, in microgpt's order.
     pub fn shapes(&self) -> Vec<(String, usize, usize)> {
-        let GptConfig {
-            n_layer,
-            n_embd: c,
-            block_size,
-            ..
-        } = self.config;
+        let GptConfig { n_layer, n_embd: c, block_size, .. } = self.config;
         let f = self.config.mlp_width();
         let v = self.vocab_size;
         let mut shapes = vec![
@@ -182,12 +165,7 @@ impl Gpt {
     /// every earlier position, and returns the votes for the token after it.
     /// Panics if the context is full; callers check [`GptActivations::is_full`].
     pub fn read<'a>(&self, p: &[f32], act: &'a mut GptActivations, token: usize) -> &'a [f32] {
-        let GptConfig {
-            n_head,
-            n_embd: c,
-            block_size: bt,
-            ..
-        } = self.config;
+        let GptConfig { n_head, n_embd: c, block_size: bt, .. } = self.config;
         let hd = self.config.head_dim();
         let f = self.config.mlp_width();
         let v = self.vocab_size;
@@ -236,21 +214,13 @@ impl Gpt {
                 }
             }
             // x_mid = x + Wo · attention
-            matvec(
-                &mut a.x_mid[row(c)],
-                &p[w.attn_wo..][..c * c],
-                &a.attn_out[row(c)],
-            );
+            matvec(&mut a.x_mid[row(c)], &p[w.attn_wo..][..c * c], &a.attn_out[row(c)]);
             for (y, x) in a.x_mid[row(c)].iter_mut().zip(&a.x[row(c)]) {
                 *y += x;
             }
             // MLP: x_next = x_mid + fc2 · relu(fc1 · rmsnorm(x_mid))
             a.r2[lt] = rmsnorm(&mut a.h2[row(c)], &a.x_mid[row(c)]);
-            matvec(
-                &mut a.fc1_out[row(f)],
-                &p[w.mlp_fc1..][..f * c],
-                &a.h2[row(c)],
-            );
+            matvec(&mut a.fc1_out[row(f)], &p[w.mlp_fc1..][..f * c], &a.h2[row(c)]);
             for (r, &z) in a.relu_out[row(f)].iter_mut().zip(&a.fc1_out[row(f)]) {
                 *r = z.max(0.0);
             }
@@ -265,11 +235,7 @@ impl Gpt {
 
         // votes = lm_head · x
         let x_final = &a.x[(n_layer * bt + t) * c..][..c];
-        matvec(
-            &mut a.logits[t * v..(t + 1) * v],
-            &p[self.lm_head..][..v * c],
-            x_final,
-        );
+        matvec(&mut a.logits[t * v..(t + 1) * v], &p[self.lm_head..][..v * c], x_final);
         a.len += 1;
         &a.logits[t * v..(t + 1) * v]
     }
@@ -296,25 +262,14 @@ impl Gpt {
 
     /// Forward and exact backward pass over one document: returns the mean
     /// score and writes its gradient for every weight into `g` (overwritten).
-    pub fn loss_and_grad(
-        &self,
-        p: &[f32],
-        g: &mut [f32],
-        act: &mut GptActivations,
-        tokens: &[usize],
-    ) -> f32 {
+    pub fn loss_and_grad(&self, p: &[f32], g: &mut [f32], act: &mut GptActivations, tokens: &[usize]) -> f32 {
         let loss = self.loss(p, act, tokens);
         self.backward(p, g, act, tokens);
         loss
     }
 
     fn backward(&self, p: &[f32], g: &mut [f32], a: &mut GptActivations, tokens: &[usize]) {
-        let GptConfig {
-            n_head,
-            n_embd: c,
-            block_size: bt,
-            n_layer,
-        } = self.config;
+        let GptConfig { n_head, n_embd: c, block_size: bt, n_layer } = self.config;
         let hd = self.config.head_dim();
         let f = self.config.mlp_width();
         let v = self.vocab_size;
@@ -398,11 +353,7 @@ impl Gpt {
                 let h1 = &a.h1[lt * c..][..c];
                 let d_norm = &mut a.d_norm[..c];
                 d_norm.fill(0.0);
-                for (offset, d) in [
-                    (w.attn_wq, &a.d_q),
-                    (w.attn_wk, &a.d_k),
-                    (w.attn_wv, &a.d_v),
-                ] {
+                for (offset, d) in [(w.attn_wq, &a.d_q), (w.attn_wk, &a.d_k), (w.attn_wv, &a.d_v)] {
                     let d = &d[t * c..][..c];
                     outer_acc(&mut g[offset..][..c * c], d, h1);
                     matvec_t_acc(d_norm, &p[offset..][..c * c], d);
@@ -465,12 +416,7 @@ pub struct GptActivations {
 
 impl GptActivations {
     fn new(cfg: &GptConfig, vocab_size: usize) -> Self {
-        let GptConfig {
-            n_layer: nl,
-            n_head: nh,
-            n_embd: c,
-            block_size: bt,
-        } = *cfg;
+        let GptConfig { n_layer: nl, n_head: nh, n_embd: c, block_size: bt } = *cfg;
         let f = cfg.mlp_width();
         let z = |n: usize| vec![0.0f32; n];
         Self {

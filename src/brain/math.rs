@@ -23,8 +23,8 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
             lanes[l] += xa[l] * xb[l];
         }
     }
-    let mut sum = ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5]))
-        + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
+    let mut sum =
+        ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5])) + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
     for (x, y) in ca.remainder().iter().zip(cb.remainder()) {
         sum += x * y;
     }
@@ -234,13 +234,7 @@ pub fn mean(values: &[f32]) -> f32 {
 
 /// The mean of the `window` values ending at each index in `at` (fewer at
 /// the start): the smoothed score curve of the loss chart.
-pub fn trailing_means(
-    values: &[f32],
-    window: usize,
-    at: impl Iterator<Item = usize>,
-) -> Vec<(usize, f32)> {
+pub fn trailing_means(values: &[f32], window: usize, at: impl Iterator<Item = usize>) -> Vec<(usize, f32)> {
     let window = window.max(1);
-    at.filter(|&i| i < values.len())
-        .map(|i| (i, mean(&values[(i + 1).saturating_sub(window)..=i])))
-        .collect()
+    at.filter(|&i| i < values.len()).map(|i| (i, mean(&values[(i + 1).saturating_sub(window)..=i]))).collect()
 }

@@ -126,13 +126,7 @@ impl Brain {
     }
 
     /// Mean score and its gradient (written into `grad`).
-    pub fn loss_and_grad(
-        &self,
-        p: &[f32],
-        grad: &mut [f32],
-        ws: &mut Workspace,
-        tokens: &[usize],
-    ) -> f32 {
+    pub fn loss_and_grad(&self, p: &[f32], grad: &mut [f32], ws: &mut Workspace, tokens: &[usize]) -> f32 {
         match (self, ws) {
             (Brain::Bigram(b), Workspace::Bigram(w)) => b.loss_and_grad(p, grad, w, tokens),
             (Brain::Gpt(g), Workspace::Gpt(a)) => g.loss_and_grad(p, grad, a, tokens),

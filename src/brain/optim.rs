@@ -61,18 +61,12 @@ impl OptimizerKind {
 
     /// Whether the climber keeps the running mean of gradients.
     pub fn uses_m(self) -> bool {
-        matches!(
-            self,
-            OptimizerKind::Momentum | OptimizerKind::Adam | OptimizerKind::AdamW
-        )
+        matches!(self, OptimizerKind::Momentum | OptimizerKind::Adam | OptimizerKind::AdamW)
     }
 
     /// Whether the climber keeps the running mean of squared gradients.
     pub fn uses_v(self) -> bool {
-        matches!(
-            self,
-            OptimizerKind::RmsProp | OptimizerKind::Adam | OptimizerKind::AdamW
-        )
+        matches!(self, OptimizerKind::RmsProp | OptimizerKind::Adam | OptimizerKind::AdamW)
     }
 }
 
@@ -127,11 +121,7 @@ impl Default for OptimizerConfig {
 impl OptimizerConfig {
     pub fn validate(&self) -> Result<(), BrainError> {
         let bad = |name, value: f32, expected| {
-            Err(BrainError::InvalidSetting {
-                name,
-                value: value.to_string(),
-                expected,
-            })
+            Err(BrainError::InvalidSetting { name, value: value.to_string(), expected })
         };
         if !(self.lr.is_finite() && self.lr >= 0.0) {
             return bad("learning rate", self.lr, "a finite number ≥ 0");
@@ -223,11 +213,7 @@ impl Optimizer {
         self.last_lr = lr;
         let (c1, c2) = cfg.bias_corrections(self.t);
         let (b1, b2, eps, wd) = (cfg.beta1, cfg.beta2, cfg.eps, cfg.weight_decay);
-        let lanes = w
-            .iter_mut()
-            .zip(g)
-            .zip(self.m.iter_mut())
-            .zip(self.v.iter_mut());
+        let lanes = w.iter_mut().zip(g).zip(self.m.iter_mut()).zip(self.v.iter_mut());
         let lanes = lanes.zip(self.last_step.iter_mut());
         // One loop per climber, so each compiles to straight-line vector code.
         match cfg.kind {

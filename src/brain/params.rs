@@ -47,20 +47,12 @@ impl Params {
         let tensors = shapes
             .iter()
             .map(|(name, rows, cols)| {
-                let t = Tensor {
-                    name: name.clone(),
-                    rows: *rows,
-                    cols: *cols,
-                    offset,
-                };
+                let t = Tensor { name: name.clone(), rows: *rows, cols: *cols, offset };
                 offset += rows * cols;
                 t
             })
             .collect();
-        Self {
-            data: vec![0.0; offset],
-            tensors,
-        }
+        Self { data: vec![0.0; offset], tensors }
     }
 
     pub fn len(&self) -> usize {
@@ -97,12 +89,7 @@ impl Params {
         self.tensors
             .iter()
             .map(|t| {
-                let rows = self
-                    .view(t)
-                    .rows()
-                    .into_iter()
-                    .map(|r| r.to_vec())
-                    .collect();
+                let rows = self.view(t).rows().into_iter().map(|r| r.to_vec()).collect();
                 (t.name.clone(), rows)
             })
             .collect()
@@ -111,14 +98,9 @@ impl Params {
     /// Fills every tensor from named nested lists; each name must be present with its exact shape.
     pub fn load_named(&mut self, named: &NamedTensors) -> Result<(), String> {
         for t in &self.tensors {
-            let rows = named
-                .get(&t.name)
-                .ok_or_else(|| format!("missing parameter {}", t.name))?;
+            let rows = named.get(&t.name).ok_or_else(|| format!("missing parameter {}", t.name))?;
             if rows.len() != t.rows || rows.iter().any(|r| r.len() != t.cols) {
-                return Err(format!(
-                    "parameter {} must be {}×{}",
-                    t.name, t.rows, t.cols
-                ));
+                return Err(format!("parameter {} must be {}×{}", t.name, t.rows, t.cols));
             }
             for (r, row) in rows.iter().enumerate() {
                 let start = t.offset + r * t.cols;

@@ -94,9 +94,7 @@ impl Run {
             .iter()
             .map(|d| {
                 let mut tokens = Vec::new();
-                vocab
-                    .encode_document(d, &mut tokens)
-                    .expect("documents use the run's vocabulary");
+                vocab.encode_document(d, &mut tokens).expect("documents use the run's vocabulary");
                 tokens
             })
             .collect();
@@ -142,9 +140,7 @@ impl Run {
     pub fn step(&mut self) -> Result<f32, BrainError> {
         let k = self.step_count();
         let tokens = &self.encoded[k % self.encoded.len()];
-        let loss =
-            self.brain
-                .loss_and_grad(&self.params.data, &mut self.grad, &mut self.ws, tokens);
+        let loss = self.brain.loss_and_grad(&self.params.data, &mut self.grad, &mut self.ws, tokens);
         if !loss.is_finite() {
             return Err(BrainError::Diverged { step: k, loss });
         }

@@ -22,10 +22,7 @@ pub struct SampleSettings {
 impl Default for SampleSettings {
     fn default() -> Self {
         // microgpt's temperature.
-        Self {
-            temperature: 0.5,
-            top_k: 0,
-        }
+        Self { temperature: 0.5, top_k: 0 }
     }
 }
 
@@ -97,34 +94,20 @@ impl Performance {
         prefix: &str,
     ) -> Result<Self, BrainError> {
         settings.validate()?;
-        let tokens =
-            vocab
-                .encode_text(prefix)
-                .map_err(|letter| BrainError::PrefixOutsideVocab {
-                    letter,
-                    vocab: vocab.letters(),
-                })?;
+        let tokens = vocab
+            .encode_text(prefix)
+            .map_err(|letter| BrainError::PrefixOutsideVocab { letter, vocab: vocab.letters() })?;
         if let Some(block_size) = brain.context_len()
             && tokens.len() + 1 > block_size
         {
-            return Err(BrainError::PrefixTooLong {
-                len: tokens.len(),
-                block_size,
-            });
+            return Err(BrainError::PrefixTooLong { len: tokens.len(), block_size });
         }
         let mut ws = brain.new_workspace();
         let mut votes = brain.read(params, &mut ws, vocab.bos()).to_vec();
         for &t in &tokens {
             votes.copy_from_slice(brain.read(params, &mut ws, t));
         }
-        Ok(Self {
-            settings,
-            ws,
-            votes,
-            prefix_len: tokens.len(),
-            tokens,
-            done: false,
-        })
+        Ok(Self { settings, ws, votes, prefix_len: tokens.len(), tokens, done: false })
     }
 
     /// The votes for the next letter.
@@ -151,8 +134,7 @@ impl Performance {
             if brain.is_full(&self.ws) {
                 self.done = true;
             } else {
-                self.votes
-                    .copy_from_slice(brain.read(params, &mut self.ws, token));
+                self.votes.copy_from_slice(brain.read(params, &mut self.ws, token));
             }
         }
         Some(Drawn { token, u, shares })
@@ -165,10 +147,7 @@ impl Performance {
 
     /// The text so far, prefix included.
     pub fn text(&self, vocab: &Vocab) -> String {
-        self.tokens
-            .iter()
-            .filter_map(|&t| vocab.letter(t))
-            .collect()
+        self.tokens.iter().filter_map(|&t| vocab.letter(t)).collect()
     }
 }
 

@@ -88,21 +88,12 @@ pub struct Corpus {
 
 impl Corpus {
     pub fn from_text(text: &str, origin: &str) -> Result<Self, BrainError> {
-        let docs: Vec<String> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(String::from)
-            .collect();
+        let docs: Vec<String> =
+            text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
         if docs.is_empty() {
-            return Err(BrainError::CorpusEmpty {
-                origin: origin.to_string(),
-            });
+            return Err(BrainError::CorpusEmpty { origin: origin.to_string() });
         }
-        Ok(Self {
-            origin: origin.to_string(),
-            docs,
-        })
+        Ok(Self { origin: origin.to_string(), docs })
     }
 
     /// Reads a corpus file (native builds; the browser build embeds its corpora).

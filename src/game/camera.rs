@@ -20,12 +20,7 @@ pub struct OrbitCamera {
 
 impl Default for OrbitCamera {
     fn default() -> Self {
-        Self {
-            yaw: -0.9,
-            pitch: 0.62,
-            distance: 19.0,
-            focus: Vec3::new(3.0, 4.0, 0.0),
-        }
+        Self { yaw: -0.9, pitch: 0.62, distance: 19.0, focus: Vec3::new(3.0, 4.0, 0.0) }
     }
 }
 
@@ -41,26 +36,13 @@ pub fn plugin(app: &mut App) {
 
 fn spawn_camera_and_light(mut commands: Commands) {
     let orbit = OrbitCamera::default();
-    commands.spawn((
-        Name::new("Camera"),
-        Camera3d::default(),
-        Msaa::Off,
-        placed(&orbit),
-        orbit,
-    ));
+    commands.spawn((Name::new("Camera"), Camera3d::default(), Msaa::Off, placed(&orbit), orbit));
     commands.spawn((
         Name::new("Sun"),
-        DirectionalLight {
-            illuminance: 9_000.0,
-            shadow_maps_enabled: false,
-            ..default()
-        },
+        DirectionalLight { illuminance: 9_000.0, shadow_maps_enabled: false, ..default() },
         Transform::from_xyz(-6.0, 14.0, 8.0).looking_at(Vec3::ZERO, Vec3::Y),
     ));
-    commands.insert_resource(GlobalAmbientLight {
-        brightness: 300.0,
-        ..default()
-    });
+    commands.insert_resource(GlobalAmbientLight { brightness: 300.0, ..default() });
 }
 
 fn placed(orbit: &OrbitCamera) -> Transform {
@@ -149,15 +131,13 @@ fn follow(
     *transform = placed(&orbit);
     // Shift the aim by the free area's offset from the window's centre,
     // converted to world units at the focus distance.
-    let (Ok(window), Some(rect), Projection::Perspective(p)) =
-        (windows.single(), scene.0, projection)
-    else {
+    let (Ok(window), Some(rect), Projection::Perspective(p)) = (windows.single(), scene.0, projection) else {
         return;
     };
     let size = Vec2::new(window.width(), window.height());
     let offset = Vec2::new(rect.center().x, rect.center().y) - size / 2.0;
     let world_per_pixel = 2.0 * orbit.distance * (p.fov / 2.0).tan() / size.y;
-    let shift = transform.right() * (-offset.x * world_per_pixel)
-        + transform.up() * (offset.y * world_per_pixel);
+    let shift =
+        transform.right() * (-offset.x * world_per_pixel) + transform.up() * (offset.y * world_per_pixel);
     transform.translation += shift;
 }

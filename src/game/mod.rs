@@ -38,23 +38,48 @@ pub fn logic(app: &mut App) {
     app.init_resource::<FrameCost>();
     app.add_systems(First, reset_frame_cost);
     app.insert_resource(Time::<Fixed>::from_hz(TICK_HZ as f64));
-    app.add_plugins((
-        screens::plugin,
-        levels::plugin,
-        actions::plugin,
-        session::plugin,
-        terrain::plugin,
-    ));
+    app.add_plugins((screens::plugin, levels::plugin, actions::plugin, session::plugin, terrain::plugin));
 }
 
 /// What the player sees: needs a renderer and a window.
 pub fn view(app: &mut App) {
-    app.add_plugins((
-        terrain::view_plugin,
-        student::plugin,
-        camera::plugin,
-        ui::plugin,
-    ));
+    app.add_plugins((terrain::view_plugin, student::plugin, camera::plugin, ui::plugin));
+    app.add_systems(Update, announce_ready);
+}
+
+/// Frames a screen must have been drawn, its ground in place, before it is "ready".
+const SETTLE_FRAMES: u32 = 20;
+/// Steps a level must have trained before the playing screen is "ready".
+const READY_STEPS: usize = 120;
+
+/// Logs `ready: <screen>` once a screen has settled (the ground on show, and
+/// while playing, some training behind it), so scripts know when to take a
+/// screenshot.
+fn announce_ready(
+    screen: Res<State<screens::Screen>>,
+    ground: Res<terrain::Ground>,
+    session: Option<Res<session::Session>>,
+    mut settled: Local<(Option<screens::Screen>, u32, bool)>,
+) {
+    let (shown, frames, announced) = &mut *settled;
+    if *shown != Some(*screen.get()) {
+        *shown = Some(*screen.get());
+        *frames = 0;
+        *announced = false;
+    }
+    let trained = session.as_ref().map_or(0, |s| s.run.step_count());
+    let sliced_at = ground.plane.as_ref().map(|p| p.step);
+    let ground_ready = match screen.get() {
+        screens::Screen::Playing => sliced_at.is_some_and(|s| s >= READY_STEPS) && trained >= READY_STEPS,
+        _ => sliced_at.is_some(),
+    };
+    if ground_ready {
+        *frames += 1;
+    }
+    if !*announced && *frames >= SETTLE_FRAMES {
+        *announced = true;
+        info!("ready: {:?}", screen.get());
+    }
 }
 
 /// How the game starts.

@@ -29,21 +29,10 @@ pub fn plugin(app: &mut App) {
     app.add_sub_state::<Pause>();
     app.init_resource::<Start>();
     app.add_systems(Startup, apply_start.after(super::levels::load_levels));
-    app.add_systems(
-        Update,
-        (
-            keyboard.run_if(resource_exists::<ButtonInput<KeyCode>>),
-            navigate,
-        )
-            .chain(),
-    );
+    app.add_systems(Update, (keyboard.run_if(resource_exists::<ButtonInput<KeyCode>>), navigate).chain());
 }
 
-fn apply_start(
-    start: Res<Start>,
-    mut actions: MessageWriter<Action>,
-    mut next: ResMut<NextState<Screen>>,
-) {
+fn apply_start(start: Res<Start>, mut actions: MessageWriter<Action>, mut next: ResMut<NextState<Screen>>) {
     match &*start {
         Start::Title => {}
         Start::LevelMap => next.set(Screen::LevelMap),
@@ -106,10 +95,8 @@ fn keyboard(
                     .iter()
                     .filter(|l| progress.progress.is_unlocked(&levels.set, l.id()))
                     .collect();
-                let pick = unlocked
-                    .iter()
-                    .find(|l| !progress.progress.is_completed(l.id()))
-                    .or(unlocked.last());
+                let pick =
+                    unlocked.iter().find(|l| !progress.progress.is_completed(l.id())).or(unlocked.last());
                 if let Some(level) = pick {
                     actions.write(Action::Play(level.id().to_string()));
                 }
@@ -171,10 +158,7 @@ fn navigate(
                 }
             }
             Action::PlayNext => {
-                let next = current
-                    .0
-                    .as_deref()
-                    .and_then(|id| levels.set.next_after(id));
+                let next = current.0.as_deref().and_then(|id| levels.set.next_after(id));
                 match next {
                     Some(level) if progress.progress.is_unlocked(&levels.set, level.id()) => {
                         current.0 = Some(level.id().to_string());
@@ -183,9 +167,7 @@ fn navigate(
                     _ => next_screen.set(Screen::LevelMap),
                 }
             }
-            Action::Restart if *screen.get() == Screen::Complete => {
-                next_screen.set(Screen::Playing)
-            }
+            Action::Restart if *screen.get() == Screen::Complete => next_screen.set(Screen::Playing),
             Action::TogglePause => {
                 if let Some(p) = &pause {
                     next_pause.set(match p.get() {

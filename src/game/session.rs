@@ -140,19 +140,14 @@ impl Session {
         let step = run.step_count();
         self.writings = texts
             .into_iter()
-            .map(|text| Writing {
-                memorised: run.is_memorised(&text),
-                text,
-                step,
-            })
+            .map(|text| Writing { memorised: run.is_memorised(&text), text, step })
             .collect();
         Ok(())
     }
 
     /// A fresh run of the same level with its starting settings.
     pub fn restart(&mut self) {
-        let fresh =
-            Run::new(self.level.run_config(), &self.level.corpus).expect("the level validated");
+        let fresh = Run::new(self.level.run_config(), &self.level.corpus).expect("the level validated");
         self.run = fresh;
         self.run_id += 1;
         self.writings.clear();
@@ -296,20 +291,14 @@ fn run_owed_steps(
                 session.notice = Some(format!(
                     "At step {step} the score became {loss}: the climber fell off the hill. The level restarted with its starting settings."
                 ));
-                session.phase = Phase::Fallen {
-                    step,
-                    ticks_left: FALL_TICKS,
-                };
+                session.phase = Phase::Fallen { step, ticks_left: FALL_TICKS };
                 moments.write(Moment::Fell);
                 return;
             }
             Err(e) => unreachable!("a step only fails by diverging: {e}"),
         }
         if let Some(score) = session.level.file.goal.met(&session.run) {
-            session.phase = Phase::Cheering {
-                score,
-                ticks_left: CHEER_TICKS,
-            };
+            session.phase = Phase::Cheering { score, ticks_left: CHEER_TICKS };
             moments.write(Moment::Cheered);
             return;
         }
@@ -344,10 +333,7 @@ fn advance_phase(
             if ticks_left == 0 {
                 next.set(Screen::Complete);
             } else {
-                session.phase = Phase::Cheering {
-                    score,
-                    ticks_left: ticks_left - 1,
-                };
+                session.phase = Phase::Cheering { score, ticks_left: ticks_left - 1 };
             }
         }
         Phase::Fallen { step, ticks_left } => {
@@ -355,10 +341,7 @@ fn advance_phase(
                 session.restart();
                 moments.write(Moment::Started);
             } else {
-                session.phase = Phase::Fallen {
-                    step,
-                    ticks_left: ticks_left - 1,
-                };
+                session.phase = Phase::Fallen { step, ticks_left: ticks_left - 1 };
             }
         }
         _ => {}

@@ -102,16 +102,8 @@ fn spawn_student(
             Transform::from_xyz(0.13 * side, 0.45, 0.0),
             Visibility::default(),
             children![
-                (
-                    Mesh3d(limb.clone()),
-                    MeshMaterial3d(dark.clone()),
-                    Transform::from_xyz(0.0, -0.2, 0.0)
-                ),
-                (
-                    Mesh3d(foot.clone()),
-                    MeshMaterial3d(accent.clone()),
-                    Transform::from_xyz(0.0, -0.42, 0.04)
-                ),
+                (Mesh3d(limb.clone()), MeshMaterial3d(dark.clone()), Transform::from_xyz(0.0, -0.2, 0.0)),
+                (Mesh3d(foot.clone()), MeshMaterial3d(accent.clone()), Transform::from_xyz(0.0, -0.42, 0.04)),
             ],
         )
     };
@@ -121,16 +113,8 @@ fn spawn_student(
             Transform::from_xyz(0.31 * side, 0.48, 0.0),
             Visibility::default(),
             children![
-                (
-                    Mesh3d(limb.clone()),
-                    MeshMaterial3d(dark.clone()),
-                    Transform::from_xyz(0.0, -0.2, 0.0)
-                ),
-                (
-                    Mesh3d(hand.clone()),
-                    MeshMaterial3d(accent.clone()),
-                    Transform::from_xyz(0.0, -0.42, 0.0)
-                ),
+                (Mesh3d(limb.clone()), MeshMaterial3d(dark.clone()), Transform::from_xyz(0.0, -0.2, 0.0)),
+                (Mesh3d(hand.clone()), MeshMaterial3d(accent.clone()), Transform::from_xyz(0.0, -0.42, 0.0)),
             ],
         )
     };
@@ -147,16 +131,8 @@ fn spawn_student(
                 Transform::from_xyz(0.0, 0.45, 0.0),
                 Visibility::default(),
                 children![
-                    (
-                        Mesh3d(torso),
-                        MeshMaterial3d(metal.clone()),
-                        Transform::from_xyz(0.0, 0.3, 0.0)
-                    ),
-                    (
-                        Mesh3d(panel),
-                        MeshMaterial3d(screen),
-                        Transform::from_xyz(0.0, 0.33, 0.175)
-                    ),
+                    (Mesh3d(torso), MeshMaterial3d(metal.clone()), Transform::from_xyz(0.0, 0.3, 0.0)),
+                    (Mesh3d(panel), MeshMaterial3d(screen), Transform::from_xyz(0.0, 0.33, 0.175)),
                     (
                         Mesh3d(head),
                         MeshMaterial3d(metal.clone()),
@@ -167,11 +143,7 @@ fn spawn_student(
                                 MeshMaterial3d(glow.clone()),
                                 Transform::from_xyz(-0.1, 0.03, 0.17)
                             ),
-                            (
-                                Mesh3d(eye),
-                                MeshMaterial3d(glow),
-                                Transform::from_xyz(0.1, 0.03, 0.17)
-                            ),
+                            (Mesh3d(eye), MeshMaterial3d(glow), Transform::from_xyz(0.1, 0.03, 0.17)),
                             (
                                 Antenna,
                                 Transform::from_xyz(0.0, 0.17, 0.0),
@@ -253,9 +225,7 @@ fn walk(
     if moved.length() > 1e-3 && student.mood != Mood::Fallen {
         let yaw = moved.x.atan2(moved.y);
         let want = Quat::from_rotation_y(yaw);
-        transform.rotation = transform
-            .rotation
-            .slerp(want, (1.0 - (-6.0 * dt).exp()).min(1.0));
+        transform.rotation = transform.rotation.slerp(want, (1.0 - (-6.0 * dt).exp()).min(1.0));
     }
     transform.translation = Vec3::new(next.x, ground.height_at(next), next.y);
 }
@@ -265,26 +235,10 @@ fn walk(
 fn animate(
     time: Res<Time>,
     mut students: Query<&mut Student>,
-    mut pivots: Query<
-        &mut Transform,
-        (
-            With<BodyPivot>,
-            Without<Leg>,
-            Without<Arm>,
-            Without<Antenna>,
-        ),
-    >,
+    mut pivots: Query<&mut Transform, (With<BodyPivot>, Without<Leg>, Without<Arm>, Without<Antenna>)>,
     mut legs: Query<(&Leg, &mut Transform), (Without<Arm>, Without<Antenna>)>,
     mut arms: Query<(&Arm, &mut Transform), (Without<Leg>, Without<Antenna>)>,
-    mut antennas: Query<
-        &mut Transform,
-        (
-            With<Antenna>,
-            Without<Leg>,
-            Without<Arm>,
-            Without<BodyPivot>,
-        ),
-    >,
+    mut antennas: Query<&mut Transform, (With<Antenna>, Without<Leg>, Without<Arm>, Without<BodyPivot>)>,
 ) {
     let Ok(mut student) = students.single_mut() else {
         return;
@@ -331,22 +285,14 @@ fn animate(
         pivot.rotation = Quat::from_rotation_x(pitch);
     }
     for (leg, mut transform) in &mut legs {
-        let fallen = if student.mood == Mood::Fallen {
-            pitch
-        } else {
-            0.0
-        };
+        let fallen = if student.mood == Mood::Fallen { pitch } else { 0.0 };
         transform.rotation = Quat::from_rotation_x(swing * leg.0 + fallen * 0.3);
         transform.translation.y = 0.45 + lift.max(0.0);
     }
     for (arm, mut transform) in &mut arms {
-        let walk_swing = if student.mood == Mood::Calm {
-            -swing * arm.0
-        } else {
-            0.0
-        };
-        transform.rotation = Quat::from_rotation_z(arm_spread * arm.0)
-            * Quat::from_rotation_x(walk_swing - arm_raise);
+        let walk_swing = if student.mood == Mood::Calm { -swing * arm.0 } else { 0.0 };
+        transform.rotation =
+            Quat::from_rotation_z(arm_spread * arm.0) * Quat::from_rotation_x(walk_swing - arm_raise);
     }
     for mut antenna in &mut antennas {
         antenna.rotation = Quat::from_rotation_z(0.15 * (t * 3.0).sin() + 0.3 * walking * swing);

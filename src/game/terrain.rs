@@ -102,10 +102,8 @@ fn cut_slices(
     mut cost: ResMut<FrameCost>,
 ) {
     let started = Instant::now();
-    let budget = budget.0.map(|base| {
-        base.max(real.delta() / 4)
-            .min(Duration::from_millis(MAX_SLICE_MS).max(base))
-    });
+    let budget =
+        budget.0.map(|base| base.max(real.delta() / 4).min(Duration::from_millis(MAX_SLICE_MS).max(base)));
     let Some(mut terrain) = terrain.filter(|t| t.run_id == session.run_id) else {
         commands.insert_resource(Terrain::new(&session));
         return;
@@ -123,30 +121,20 @@ fn cut_slices(
     if !terrain.landscape.is_cutting() && sliced_at != Some(step) {
         terrain.landscape.begin(&run.init, &run.params.data, step);
     }
-    terrain.landscape.advance(&run.brain, || {
-        budget.is_some_and(|b| started.elapsed() >= b)
-    });
+    terrain.landscape.advance(&run.brain, || budget.is_some_and(|b| started.elapsed() >= b));
     cost.landscape = started.elapsed();
 }
 
 /// World position (x, z) of plane point (a, b): the start sits at x = −5,
 /// the student (when the slice was cut) at x = +5.
 pub fn world_xz(plane: &SlicePlane, a: f32, b: f32) -> Vec2 {
-    Vec2::new(
-        (a / plane.span - 0.5) * WORLD_PER_SPAN,
-        b / plane.span * WORLD_PER_SPAN,
-    )
+    Vec2::new((a / plane.span - 0.5) * WORLD_PER_SPAN, b / plane.span * WORLD_PER_SPAN)
 }
 
 /// World height of a loss.
 pub fn world_height(loss: f32, uniform: f32) -> f32 {
     let (base, top) = (BASE * uniform, TOP * uniform);
-    HEIGHT_PER_LOSS
-        * (if loss.is_finite() {
-            loss.clamp(base, top)
-        } else {
-            top
-        } - base)
+    HEIGHT_PER_LOSS * (if loss.is_finite() { loss.clamp(base, top) } else { top } - base)
 }
 
 /// Colour of the ground at `t ∈ [0, 1]` from the slice's lowest to its
@@ -160,24 +148,14 @@ pub fn ground_colour(t: f32) -> [f32; 4] {
         (0.85, [0.86, 0.44, 0.20]),
         (1.0, [0.55, 0.16, 0.14]),
     ];
-    let t = if t.is_finite() {
-        t.clamp(0.0, 1.0)
-    } else {
-        1.0
-    };
-    let i = STOPS
-        .iter()
-        .rposition(|(at, _)| *at <= t)
-        .unwrap_or(0)
-        .min(STOPS.len() - 2);
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 1.0 };
+    let i = STOPS.iter().rposition(|(at, _)| *at <= t).unwrap_or(0).min(STOPS.len() - 2);
     let (t0, c0) = STOPS[i];
     let (t1, c1) = STOPS[i + 1];
     let f = ((t - t0) / (t1 - t0)).clamp(0.0, 1.0);
     let mix = |k: usize| c0[k] + (c1[k] - c0[k]) * f;
     // The stops are sRGB; vertex colours are linear.
-    Color::srgb(mix(0), mix(1), mix(2))
-        .to_linear()
-        .to_f32_array()
+    Color::srgb(mix(0), mix(1), mix(2)).to_linear().to_f32_array()
 }
 
 // ---------------------------------------------------------------- the view
@@ -224,21 +202,13 @@ const BLEND_SECONDS: f32 = 0.5;
 pub fn view_plugin(app: &mut App) {
     app.init_resource::<Ground>();
     app.add_systems(Startup, spawn_surface);
-    app.add_systems(
-        Update,
-        (update_surface, draw_trail)
-            .chain()
-            .run_if(resource_exists::<Terrain>),
-    );
+    app.add_systems(Update, (update_surface, draw_trail).chain().run_if(resource_exists::<Terrain>));
 }
 
 fn grid_xz(i: usize, j: usize) -> Vec2 {
     let half = 0.8 * WORLD_PER_SPAN;
     let n = (RESOLUTION - 1) as f32;
-    Vec2::new(
-        -half + 2.0 * half * i as f32 / n,
-        -half + 2.0 * half * j as f32 / n,
-    )
+    Vec2::new(-half + 2.0 * half * i as f32 / n, -half + 2.0 * half * j as f32 / n)
 }
 
 fn spawn_surface(
@@ -258,13 +228,7 @@ fn spawn_surface(
             cull_mode: None,
             ..default()
         })),
-        TerrainSurface {
-            generation: u64::MAX,
-            run_id: u64::MAX,
-            from: flat.clone(),
-            to: flat,
-            blend: 1.0,
-        },
+        TerrainSurface { generation: u64::MAX, run_id: u64::MAX, from: flat.clone(), to: flat, blend: 1.0 },
     ));
     // A pale floor far below, so the hill does not float in the sky.
     commands.spawn((
@@ -323,23 +287,16 @@ fn surface_mesh(heights: &[f32], colours: Vec<[f32; 4]>) -> Mesh {
             colours.extend([earth; 2]);
         }
         for k in 0..n as u32 - 1 {
-            let (top0, bottom0, top1, bottom1) = (
-                first + 2 * k,
-                first + 2 * k + 1,
-                first + 2 * k + 2,
-                first + 2 * k + 3,
-            );
+            let (top0, bottom0, top1, bottom1) =
+                (first + 2 * k, first + 2 * k + 1, first + 2 * k + 2, first + 2 * k + 3);
             indices.extend_from_slice(&[top0, bottom0, top1, top1, bottom0, bottom1]);
         }
     }
-    Mesh::new(
-        PrimitiveTopology::TriangleList,
-        RenderAssetUsages::default(),
-    )
-    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
-    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
-    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colours)
-    .with_inserted_indices(Indices::U32(indices))
+    Mesh::new(PrimitiveTopology::TriangleList, RenderAssetUsages::default())
+        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+        .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
+        .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colours)
+        .with_inserted_indices(Indices::U32(indices))
 }
 
 /// Normals from central differences of the height grid.
@@ -376,11 +333,7 @@ fn update_surface(
     if surface.generation != terrain.landscape.generation || surface.run_id != terrain.run_id {
         let fresh_run = surface.run_id != terrain.run_id;
         let shown = current_heights(&surface);
-        surface.to = slice
-            .losses
-            .iter()
-            .map(|&l| world_height(l, terrain.uniform))
-            .collect();
+        surface.to = slice.losses.iter().map(|&l| world_height(l, terrain.uniform)).collect();
         // A new run starts from its own ground; a new slice of the same run glides in.
         surface.from = if fresh_run { surface.to.clone() } else { shown };
         surface.blend = if fresh_run { 1.0 } else { 0.0 };
@@ -392,16 +345,10 @@ fn update_surface(
     }
     surface.blend = (surface.blend + time.delta_secs() / BLEND_SECONDS).min(1.0);
     let heights = current_heights(&surface);
-    let (lo, hi) = heights
-        .iter()
-        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &h| {
-            (lo.min(h), hi.max(h))
-        });
+    let (lo, hi) =
+        heights.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &h| (lo.min(h), hi.max(h)));
     let spread = (hi - lo).max(1e-3);
-    let colours = heights
-        .iter()
-        .map(|h| ground_colour((h - lo) / spread))
-        .collect();
+    let colours = heights.iter().map(|h| ground_colour((h - lo) / spread)).collect();
     if let Some(mut m) = meshes.get_mut(&mesh.0) {
         *m = surface_mesh(&heights, colours);
     }
@@ -410,21 +357,11 @@ fn update_surface(
 
 fn current_heights(surface: &TerrainSurface) -> Vec<f32> {
     let t = surface.blend * surface.blend * (3.0 - 2.0 * surface.blend);
-    surface
-        .from
-        .iter()
-        .zip(&surface.to)
-        .map(|(a, b)| a + (b - a) * t)
-        .collect()
+    surface.from.iter().zip(&surface.to).map(|(a, b)| a + (b - a) * t).collect()
 }
 
 /// The student's path on the ground, and a flag where it started.
-fn draw_trail(
-    terrain: Res<Terrain>,
-    ground: Res<Ground>,
-    session: Res<Session>,
-    mut gizmos: Gizmos,
-) {
+fn draw_trail(terrain: Res<Terrain>, ground: Res<Ground>, session: Res<Session>, mut gizmos: Gizmos) {
     let Some(plane) = ground.plane.as_ref() else {
         return;
     };
@@ -434,12 +371,7 @@ fn draw_trail(
         let xz = world_xz(plane, a, b);
         Vec3::new(xz.x, ground.height_at(xz), xz.y) + lift
     };
-    let mut points: Vec<Vec3> = terrain
-        .trail
-        .points
-        .iter()
-        .map(|p| on_ground(&p.weights))
-        .collect();
+    let mut points: Vec<Vec3> = terrain.trail.points.iter().map(|p| on_ground(&p.weights)).collect();
     points.push(on_ground(&session.run.params.data));
     gizmos.linestrip(points, Color::srgb(1.0, 0.95, 0.55));
 
@@ -447,14 +379,6 @@ fn draw_trail(
     let base = Vec3::new(start.x, ground.height_at(start), start.y);
     let top = base + Vec3::Y * 1.6;
     gizmos.line(base, top, Color::srgb(0.25, 0.2, 0.15));
-    gizmos.line(
-        top,
-        top + Vec3::new(0.55, -0.2, 0.0),
-        Color::srgb(0.95, 0.3, 0.25),
-    );
-    gizmos.line(
-        top + Vec3::new(0.55, -0.2, 0.0),
-        top - Vec3::Y * 0.4,
-        Color::srgb(0.95, 0.3, 0.25),
-    );
+    gizmos.line(top, top + Vec3::new(0.55, -0.2, 0.0), Color::srgb(0.95, 0.3, 0.25));
+    gizmos.line(top + Vec3::new(0.55, -0.2, 0.0), top - Vec3::Y * 0.4, Color::srgb(0.95, 0.3, 0.25));
 }

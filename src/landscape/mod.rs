@@ -107,9 +107,7 @@ impl Slice {
         self.losses
             .iter()
             .filter(|l| l.is_finite())
-            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &l| {
-                (lo.min(l), hi.max(l))
-            })
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &l| (lo.min(l), hi.max(l)))
     }
 }
 
@@ -141,10 +139,7 @@ impl Landscape {
         seed: u64,
     ) -> Self {
         assert!(resolution >= 2, "a grid needs at least 2 points per side");
-        assert!(
-            !eval_docs.is_empty(),
-            "the landscape needs evaluation documents"
-        );
+        assert!(!eval_docs.is_empty(), "the landscape needs evaluation documents");
         let mut rng = Rand::new(seed, Stream::Landscape);
         let across = (0..n_params).map(|_| rng.normal(1.0)).collect();
         Self {
@@ -181,20 +176,13 @@ impl Landscape {
             d1.iter_mut().for_each(|x| *x /= moved);
         } else {
             // Not moved yet: any direction will do; use a fixed one.
-            d1 = (0..n)
-                .map(|i| if i % 2 == 0 { 1.0 } else { -1.0 })
-                .collect();
+            d1 = (0..n).map(|i| if i % 2 == 0 { 1.0 } else { -1.0 }).collect();
             let len = norm(&d1);
             d1.iter_mut().for_each(|x| *x /= len);
         }
         // d2: the fixed random direction minus its part along d1 (Gram–Schmidt).
         let along = dot(&self.across, &d1);
-        let mut d2: Vec<f32> = self
-            .across
-            .iter()
-            .zip(&d1)
-            .map(|(r, x)| r - along * x)
-            .collect();
+        let mut d2: Vec<f32> = self.across.iter().zip(&d1).map(|(r, x)| r - along * x).collect();
         let len = norm(&d2);
         d2.iter_mut().for_each(|x| *x /= len);
         let plane = SlicePlane {
@@ -205,10 +193,7 @@ impl Landscape {
             step,
             resolution: self.resolution,
         };
-        self.pending = Some(Slice {
-            plane,
-            losses: vec![0.0; self.resolution * self.resolution],
-        });
+        self.pending = Some(Slice { plane, losses: vec![0.0; self.resolution * self.resolution] });
         self.next_cell = 0;
     }
 
@@ -221,18 +206,11 @@ impl Landscape {
         };
         let total = self.resolution * self.resolution;
         while self.next_cell < total {
-            let (i, j) = (
-                self.next_cell / self.resolution,
-                self.next_cell % self.resolution,
-            );
+            let (i, j) = (self.next_cell / self.resolution, self.next_cell % self.resolution);
             let (a, b) = slice.plane.grid_point(i, j);
             slice.plane.weights_at(a, b, &mut self.weights);
             let loss = evaluate(brain, &mut self.ws, &self.eval_docs, &self.weights);
-            slice.losses[self.next_cell] = if loss.is_finite() {
-                loss
-            } else {
-                f32::INFINITY
-            };
+            slice.losses[self.next_cell] = if loss.is_finite() { loss } else { f32::INFINITY };
             self.next_cell += 1;
             if out_of_budget() {
                 break;
@@ -275,9 +253,7 @@ fn norm(a: &[f32]) -> f32 {
 pub fn evaluation_documents(run: &crate::brain::Run, count: usize) -> Vec<Vec<usize>> {
     let d = run.docs.len();
     let count = count.min(d).max(1);
-    (0..count)
-        .map(|k| run.document_tokens(k * d / count).to_vec())
-        .collect()
+    (0..count).map(|k| run.document_tokens(k * d / count).to_vec()).collect()
 }
 
 /// One remembered position of the student.
@@ -302,19 +278,14 @@ pub struct Trail {
 
 impl Trail {
     pub fn new(capacity: usize, interval: usize) -> Self {
-        Self {
-            points: Vec::new(),
-            interval: interval.max(1),
-            capacity: capacity.max(2),
-        }
+        Self { points: Vec::new(), interval: interval.max(1), capacity: capacity.max(2) }
     }
 
     /// Records the weights after `step` if at least `interval` steps have
     /// passed since the last point; returns true if recorded.
     pub fn offer(&mut self, step: usize, weights: &[f32], loss: impl FnOnce() -> f32) -> bool {
-        let due = |points: &[TrailPoint], interval: usize| {
-            points.last().is_none_or(|p| step >= p.step + interval)
-        };
+        let due =
+            |points: &[TrailPoint], interval: usize| points.last().is_none_or(|p| step >= p.step + interval);
         if !due(&self.points, self.interval) {
             return false;
         }
@@ -330,11 +301,7 @@ impl Trail {
                 return false;
             }
         }
-        self.points.push(TrailPoint {
-            step,
-            weights: weights.to_vec(),
-            loss: loss(),
-        });
+        self.points.push(TrailPoint { step, weights: weights.to_vec(), loss: loss() });
         true
     }
 }

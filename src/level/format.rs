@@ -199,13 +199,7 @@ impl Level {
 
     pub fn run_config(&self) -> RunConfig {
         let f = &self.file;
-        RunConfig {
-            model: f.model,
-            gpt: f.gpt,
-            optimizer: f.optimizer,
-            steps: f.steps,
-            seed: f.seed,
-        }
+        RunConfig { model: f.model, gpt: f.gpt, optimizer: f.optimizer, steps: f.steps, seed: f.seed }
     }
 }
 
@@ -220,11 +214,7 @@ pub struct LevelError {
 
 impl fmt::Display for LevelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.path, self.line, self.col, self.message
-        )
+        write!(f, "{}:{}:{}: {}", self.path, self.line, self.col, self.message)
     }
 }
 
@@ -238,35 +228,18 @@ pub struct LevelSet {
 /// The five lessons, built into the game (the browser build, and a game run
 /// from elsewhere than the project folder, read these).
 pub const BUILTIN: [(&str, &str); 5] = [
-    (
-        "levels/1-prediction.ron",
-        include_str!("../../levels/1-prediction.ron"),
-    ),
-    (
-        "levels/2-voting.ron",
-        include_str!("../../levels/2-voting.ron"),
-    ),
-    (
-        "levels/3-scoring.ron",
-        include_str!("../../levels/3-scoring.ron"),
-    ),
-    (
-        "levels/4-climbing.ron",
-        include_str!("../../levels/4-climbing.ron"),
-    ),
-    (
-        "levels/5-performing.ron",
-        include_str!("../../levels/5-performing.ron"),
-    ),
+    ("levels/1-prediction.ron", include_str!("../../levels/1-prediction.ron")),
+    ("levels/2-voting.ron", include_str!("../../levels/2-voting.ron")),
+    ("levels/3-scoring.ron", include_str!("../../levels/3-scoring.ron")),
+    ("levels/4-climbing.ron", include_str!("../../levels/4-climbing.ron")),
+    ("levels/5-performing.ron", include_str!("../../levels/5-performing.ron")),
 ];
 
 impl LevelSet {
     /// The built-in levels.
     pub fn builtin() -> Self {
-        let sources: Vec<(String, String)> = BUILTIN
-            .iter()
-            .map(|(p, t)| (p.to_string(), t.to_string()))
-            .collect();
+        let sources: Vec<(String, String)> =
+            BUILTIN.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
         Self::from_sources(&sources, None)
     }
 
@@ -320,14 +293,10 @@ impl LevelSet {
                     let same_id = set.levels.iter().find(|l| l.file.id == level.file.id);
                     let same_order = set.levels.iter().find(|l| l.file.order == level.file.order);
                     if let Some(other) = same_id {
-                        let message =
-                            format!("id {:?} is already used by {}", level.file.id, other.path);
+                        let message = format!("id {:?} is already used by {}", level.file.id, other.path);
                         set.errors.push(error_at(path, text, &["id"], message));
                     } else if let Some(other) = same_order {
-                        let message = format!(
-                            "order {} is already used by {}",
-                            level.file.order, other.path
-                        );
+                        let message = format!("order {} is already used by {}", level.file.order, other.path);
                         set.errors.push(error_at(path, text, &["order"], message));
                     } else {
                         set.levels.push(level);
@@ -362,18 +331,9 @@ pub fn parse_level(path: &str, text: &str, base: Option<&Path>) -> Result<Level,
     let at = |keys: &[&str], message: String| error_at(path, text, keys, message);
 
     if file.id.is_empty()
-        || !file
-            .id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        || !file.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
     {
-        return Err(at(
-            &["id"],
-            format!(
-                "id {:?} must be lowercase letters, digits, '-' or '_'",
-                file.id
-            ),
-        ));
+        return Err(at(&["id"], format!("id {:?} must be lowercase letters, digits, '-' or '_'", file.id)));
     }
     if file.title.trim().is_empty() {
         return Err(at(&["title"], "title is empty".into()));
@@ -408,47 +368,26 @@ pub fn parse_level(path: &str, text: &str, base: Option<&Path>) -> Result<Level,
     if file.speed == 0 || file.speed > MAX_SPEED {
         return Err(at(
             &["speed"],
-            format!(
-                "speed {} must be from 1 to {MAX_SPEED} steps per second",
-                file.speed
-            ),
+            format!("speed {} must be from 1 to {MAX_SPEED} steps per second", file.speed),
         ));
     }
-    if let Some(c) = file
-        .controls
-        .locked
-        .iter()
-        .find(|c| !file.controls.shown.contains(c))
-    {
-        return Err(at(
-            &["controls", "locked"],
-            format!("{:?} is locked but not shown", c.label()),
-        ));
+    if let Some(c) = file.controls.locked.iter().find(|c| !file.controls.shown.contains(c)) {
+        return Err(at(&["controls", "locked"], format!("{:?} is locked but not shown", c.label())));
     }
     match file.goal {
         Goal::LossBelow { loss, window } => {
             if !(loss.is_finite() && loss > 0.0) {
-                return Err(at(
-                    &["goal", "loss"],
-                    format!("goal loss {loss} must be a positive number"),
-                ));
+                return Err(at(&["goal", "loss"], format!("goal loss {loss} must be a positive number")));
             }
             if window == 0 || window > file.steps {
                 return Err(at(
                     &["goal", "window"],
-                    format!(
-                        "goal window {window} must be from 1 to the step budget ({})",
-                        file.steps
-                    ),
+                    format!("goal window {window} must be from 1 to the step budget ({})", file.steps),
                 ));
             }
         }
     }
-    Ok(Level {
-        file,
-        path: path.to_string(),
-        corpus,
-    })
+    Ok(Level { file, path: path.to_string(), corpus })
 }
 
 fn load_corpus(source: &CorpusSource, base: Option<&Path>) -> Result<Corpus, String> {
@@ -456,10 +395,7 @@ fn load_corpus(source: &CorpusSource, base: Option<&Path>) -> Result<Corpus, Str
         CorpusSource::Builtin(name) => {
             let text = corpora::builtin(name).ok_or_else(|| {
                 let known: Vec<&str> = corpora::BUILTIN.iter().map(|(n, _)| *n).collect();
-                format!(
-                    "no built-in corpus {name:?}; the game has {}",
-                    known.join(", ")
-                )
+                format!("no built-in corpus {name:?}; the game has {}", known.join(", "))
             })?;
             Corpus::from_text(text, name).map_err(|e| e.to_string())
         }
@@ -468,9 +404,9 @@ fn load_corpus(source: &CorpusSource, base: Option<&Path>) -> Result<Corpus, Str
         }
         CorpusSource::File(rel) => match base {
             Some(base) => Corpus::load(&base.join(rel)).map_err(|e| e.to_string()),
-            None => Err(format!(
-                "corpus file {rel:?} cannot be read here: built-in levels use built-in corpora"
-            )),
+            None => {
+                Err(format!("corpus file {rel:?} cannot be read here: built-in levels use built-in corpora"))
+            }
         },
     }
 }
@@ -493,12 +429,7 @@ fn error_at(path: &str, text: &str, keys: &[&str], message: String) -> LevelErro
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let col = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
-    LevelError {
-        path: path.to_string(),
-        line,
-        col,
-        message,
-    }
+    LevelError { path: path.to_string(), line, col, message }
 }
 
 /// Byte offset of `key` followed by `:` as a whole word, outside `//` comments.
@@ -507,18 +438,12 @@ fn find_key(text: &str, key: &str, from: usize) -> Option<usize> {
     for line in text[line_start..].split_inclusive('\n') {
         let code_end = line.find("//").unwrap_or(line.len());
         let code = &line[..code_end];
-        let mut search = if line_start < from {
-            from - line_start
-        } else {
-            0
-        };
+        let mut search = if line_start < from { from - line_start } else { 0 };
         while let Some(i) = code.get(search..).and_then(|s| s.find(key)) {
             let start = search + i;
             let end = start + key.len();
-            let word_before = code[..start]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_');
+            let word_before =
+                code[..start].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_');
             let rest = code[end..].trim_start();
             if !word_before && rest.starts_with(':') {
                 return Some(line_start + start);

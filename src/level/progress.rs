@@ -44,8 +44,7 @@ impl Progress {
     }
 
     pub fn to_ron(&self) -> String {
-        ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
-            .expect("progress is plain data")
+        ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).expect("progress is plain data")
     }
 
     pub fn from_ron(text: &str) -> Result<Self, String> {
@@ -68,17 +67,13 @@ impl ProgressStore {
     pub fn from_env() -> Option<Self> {
         let dir = match std::env::var_os(DATA_DIR_VAR) {
             Some(dir) => PathBuf::from(dir),
-            None => directories::ProjectDirs::from("", "", "raw-weights")?
-                .data_dir()
-                .to_path_buf(),
+            None => directories::ProjectDirs::from("", "", "raw-weights")?.data_dir().to_path_buf(),
         };
         Some(Self::in_dir(&dir))
     }
 
     pub fn in_dir(dir: &Path) -> Self {
-        Self {
-            path: dir.join("progress.ron"),
-        }
+        Self { path: dir.join("progress.ron") }
     }
 
     /// Loads progress. A missing file is a fresh start; an unreadable one is
@@ -133,8 +128,7 @@ impl ProgressStore {
     /// Writes the progress to a temporary file beside the save, then renames
     /// it over the save, so a crash leaves either the old or the new file.
     pub fn save(&self, progress: &Progress) -> Result<(), String> {
-        let fail =
-            |e: std::io::Error| format!("cannot save progress to {}: {e}", self.path.display());
+        let fail = |e: std::io::Error| format!("cannot save progress to {}: {e}", self.path.display());
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(fail)?;
         }

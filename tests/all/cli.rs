@@ -26,11 +26,7 @@ pub fn assert_clear_error(out: &Output, needle: &str) {
     assert!(!stderr.contains("panicked"), "panicked: {stderr}");
     let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).collect();
     assert_eq!(errors.len(), 1, "one error line expected: {stderr}");
-    assert!(
-        errors[0].contains(needle),
-        "{:?} should mention {needle:?}",
-        errors[0]
-    );
+    assert!(errors[0].contains(needle), "{:?} should mention {needle:?}", errors[0]);
 }
 
 const NAMES: &str = "assets/corpora/names.txt";
@@ -38,27 +34,16 @@ const NAMES: &str = "assets/corpora/names.txt";
 #[test]
 fn train_prints_the_falling_loss_the_final_loss_and_the_checksum() {
     let (_dir, export) = temp_file("run.json", "");
-    let out = raw_weights(&[
-        "train",
-        "--corpus",
-        NAMES,
-        "--steps",
-        "60",
-        "--export",
-        export.to_str().unwrap(),
-    ]);
+    let out =
+        raw_weights(&["train", "--corpus", NAMES, "--steps", "60", "--export", export.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("step     60/60  loss"), "{stderr}");
     assert!(stdout.contains("final loss"), "{stdout}");
-    let checksum = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("checksum "))
-        .expect("a checksum line");
+    let checksum = stdout.lines().find_map(|l| l.strip_prefix("checksum ")).expect("a checksum line");
     assert_eq!(checksum.len(), 16);
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&export).unwrap()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&export).unwrap()).unwrap();
     for key in ["config", "vocab", "docs", "init", "losses", "final"] {
         assert!(json.get(key).is_some(), "export lacks {key}");
     }
@@ -74,104 +59,59 @@ fn train_prints_the_falling_loss_the_final_loss_and_the_checksum() {
 
 #[test]
 fn sample_writes_the_requested_count_from_a_prefix_or_an_export() {
-    let out = raw_weights(&[
-        "sample", "--corpus", NAMES, "--steps", "50", "--count", "4", "--prefix", "jo",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = raw_weights(&["sample", "--corpus", NAMES, "--steps", "50", "--count", "4", "--prefix", "jo"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(stdout.lines().count(), 4);
     assert!(stdout.lines().all(|l| l.starts_with("jo")), "{stdout}");
 
     let (_dir, export) = temp_file("run.json", "");
     let e = export.to_str().unwrap();
-    assert!(
-        raw_weights(&["train", "--corpus", NAMES, "--steps", "20", "--export", e])
-            .status
-            .success()
-    );
+    assert!(raw_weights(&["train", "--corpus", NAMES, "--steps", "20", "--export", e]).status.success());
     let loaded = raw_weights(&["sample", "--load", e, "--count", "3", "--temperature", "0"]);
-    assert!(
-        loaded.status.success(),
-        "{}",
-        String::from_utf8_lossy(&loaded.stderr)
-    );
+    assert!(loaded.status.success(), "{}", String::from_utf8_lossy(&loaded.stderr));
     assert_eq!(String::from_utf8_lossy(&loaded.stdout).lines().count(), 3);
 }
 
 #[test]
 fn a_missing_corpus_is_a_clear_error() {
-    assert_clear_error(
-        &raw_weights(&["train", "--corpus", "no/such/file.txt"]),
-        "no/such/file.txt",
-    );
+    assert_clear_error(&raw_weights(&["train", "--corpus", "no/such/file.txt"]), "no/such/file.txt");
 }
 
 #[test]
 fn an_empty_corpus_is_a_clear_error() {
     let (_dir, path) = temp_file("empty.txt", "\n   \n\n");
-    assert_clear_error(
-        &raw_weights(&["train", "--corpus", path.to_str().unwrap()]),
-        "empty",
-    );
+    assert_clear_error(&raw_weights(&["train", "--corpus", path.to_str().unwrap()]), "empty");
 }
 
 #[test]
 fn a_prefix_outside_the_vocabulary_is_a_clear_error() {
-    let out = raw_weights(&[
-        "sample", "--corpus", NAMES, "--steps", "5", "--prefix", "Zoë",
-    ]);
+    let out = raw_weights(&["sample", "--corpus", NAMES, "--steps", "5", "--prefix", "Zoë"]);
     assert_clear_error(&out, "'Z' is not in the vocabulary");
 }
 
 #[test]
 fn heads_that_do_not_divide_the_width_are_a_clear_error() {
-    let out = raw_weights(&[
-        "train", "--corpus", NAMES, "--n-embd", "10", "--n-head", "4",
-    ]);
+    let out = raw_weights(&["train", "--corpus", NAMES, "--n-embd", "10", "--n-head", "4"]);
     assert_clear_error(&out, "multiple of n_head");
 }
 
 #[test]
 fn negative_or_nan_learning_rates_and_zero_steps_are_clear_errors() {
-    assert_clear_error(
-        &raw_weights(&["train", "--corpus", NAMES, "--lr", "-0.01"]),
-        "learning rate",
-    );
-    assert_clear_error(
-        &raw_weights(&["train", "--corpus", NAMES, "--lr", "NaN"]),
-        "learning rate",
-    );
-    assert_clear_error(
-        &raw_weights(&["train", "--corpus", NAMES, "--steps", "0"]),
-        "steps",
-    );
+    assert_clear_error(&raw_weights(&["train", "--corpus", NAMES, "--lr", "-0.01"]), "learning rate");
+    assert_clear_error(&raw_weights(&["train", "--corpus", NAMES, "--lr", "NaN"]), "learning rate");
+    assert_clear_error(&raw_weights(&["train", "--corpus", NAMES, "--steps", "0"]), "steps");
 }
 
 #[test]
 fn a_diverging_run_says_at_which_step() {
-    let out = raw_weights(&[
-        "train",
-        "--corpus",
-        NAMES,
-        "--optimizer",
-        "sgd",
-        "--lr",
-        "1e30",
-        "--steps",
-        "50",
-    ]);
+    let out =
+        raw_weights(&["train", "--corpus", NAMES, "--optimizer", "sgd", "--lr", "1e30", "--steps", "50"]);
     assert_clear_error(&out, "diverged at step");
 }
 
 #[test]
 fn a_broken_export_is_a_clear_error() {
     let (_dir, path) = temp_file("run.json", "{\"model\": \"gpt\"");
-    assert_clear_error(
-        &raw_weights(&["sample", "--load", path.to_str().unwrap()]),
-        "run.json",
-    );
+    assert_clear_error(&raw_weights(&["sample", "--load", path.to_str().unwrap()]), "run.json");
 }

@@ -12,10 +12,7 @@ fn names_run(config: RunConfig) -> Run {
 
 #[test]
 fn the_same_seed_gives_an_identical_export() {
-    let config = RunConfig {
-        steps: 150,
-        ..RunConfig::default()
-    };
+    let config = RunConfig { steps: 150, ..RunConfig::default() };
     let a = RunExport::from_run(&names_run(config)).to_json();
     let b = RunExport::from_run(&names_run(config)).to_json();
     assert_eq!(a, b);
@@ -23,16 +20,8 @@ fn the_same_seed_gives_an_identical_export() {
 
 #[test]
 fn another_seed_gives_another_run() {
-    let a = names_run(RunConfig {
-        steps: 50,
-        seed: 1,
-        ..RunConfig::default()
-    });
-    let b = names_run(RunConfig {
-        steps: 50,
-        seed: 2,
-        ..RunConfig::default()
-    });
+    let a = names_run(RunConfig { steps: 50, seed: 1, ..RunConfig::default() });
+    let b = names_run(RunConfig { steps: 50, seed: 2, ..RunConfig::default() });
     assert_ne!(a.checksum(), b.checksum());
     assert_ne!(a.init, b.init, "the seed draws the initial weights");
     assert_ne!(a.docs, b.docs, "the seed shuffles the documents");
@@ -44,34 +33,15 @@ fn another_seed_gives_another_run() {
 /// replays no longer verify, so it must be deliberate. The browser build is
 /// checked against the same values.
 const GOLDEN: [(&str, ModelKind, OptimizerKind, &str); 3] = [
-    (
-        "gpt adam",
-        ModelKind::Gpt,
-        OptimizerKind::Adam,
-        "a98afd570096d634",
-    ),
-    (
-        "gpt sgd",
-        ModelKind::Gpt,
-        OptimizerKind::Sgd,
-        "ec8f19699450632b",
-    ),
-    (
-        "bigram adam",
-        ModelKind::Bigram,
-        OptimizerKind::Adam,
-        "c9f21a12071bab4a",
-    ),
+    ("gpt adam", ModelKind::Gpt, OptimizerKind::Adam, "a98afd570096d634"),
+    ("gpt sgd", ModelKind::Gpt, OptimizerKind::Sgd, "ec8f19699450632b"),
+    ("bigram adam", ModelKind::Bigram, OptimizerKind::Adam, "c9f21a12071bab4a"),
 ];
 
 #[test]
 fn reference_runs_have_their_known_checksums() {
     for (label, model, kind, want) in GOLDEN {
-        let mut config = RunConfig {
-            model,
-            steps: 200,
-            ..RunConfig::default()
-        };
+        let mut config = RunConfig { model, steps: 200, ..RunConfig::default() };
         config.optimizer.kind = kind;
         let run = names_run(config);
         assert_eq!(run.checksum_hex(), want, "{label}: 200 steps, seed 42");
@@ -80,10 +50,7 @@ fn reference_runs_have_their_known_checksums() {
 
 #[test]
 fn an_export_loads_back_to_the_same_weights() {
-    let run = names_run(RunConfig {
-        steps: 30,
-        ..RunConfig::default()
-    });
+    let run = names_run(RunConfig { steps: 30, ..RunConfig::default() });
     let json = RunExport::from_run(&run).to_json();
     let export = RunExport::from_json(&json, "test").unwrap();
     assert_eq!(export.losses, run.losses, "losses survive JSON bit for bit");
@@ -91,9 +58,5 @@ fn an_export_loads_back_to_the_same_weights() {
     assert_eq!(vocab, run.vocab);
     assert_eq!(params.data, run.params.data);
     assert_eq!(export.checksum, run.checksum_hex());
-    assert_eq!(
-        export.docs[7],
-        run.document(7),
-        "docs are listed in training order"
-    );
+    assert_eq!(export.docs[7], run.document(7), "docs are listed in training order");
 }

@@ -25,16 +25,7 @@ fn levels_with(index: usize, edit: impl Fn(String) -> String) -> LevelSet {
     let sources: Vec<(String, String)> = raw_weights::level::format::BUILTIN
         .iter()
         .enumerate()
-        .map(|(i, (p, t))| {
-            (
-                p.to_string(),
-                if i == index {
-                    edit(t.to_string())
-                } else {
-                    t.to_string()
-                },
-            )
-        })
+        .map(|(i, (p, t))| (p.to_string(), if i == index { edit(t.to_string()) } else { t.to_string() }))
         .collect();
     let set = LevelSet::from_sources(&sources, None);
     assert!(set.errors.is_empty(), "{:?}", set.errors);
@@ -60,16 +51,9 @@ fn game_with_progress(levels: LevelSet, ticks_per_update: u32, unlocked: bool) -
     app.add_plugins((MinimalPlugins, StatesPlugin));
     app.insert_resource(TimeUpdateStrategy::FixedTimesteps(ticks_per_update));
     app.insert_resource(ButtonInput::<KeyCode>::default());
-    let progress = if unlocked {
-        all_done(&levels)
-    } else {
-        Progress::default()
-    };
+    let progress = if unlocked { all_done(&levels) } else { Progress::default() };
     app.insert_resource(Levels { set: levels });
-    app.insert_resource(ProgressRes {
-        progress,
-        store: Some(ProgressStore::in_dir(dir.path())),
-    });
+    app.insert_resource(ProgressRes { progress, store: Some(ProgressStore::in_dir(dir.path())) });
     app.insert_resource(TrainingBudget(None));
     app.insert_resource(LandscapeBudget(Some(Duration::ZERO)));
     app.add_plugins(game::logic);
@@ -83,10 +67,7 @@ impl Game {
     }
 
     fn press(&mut self, key: KeyCode) {
-        self.app
-            .world_mut()
-            .resource_mut::<ButtonInput<KeyCode>>()
-            .press(key);
+        self.app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(key);
         self.app.update();
         let mut keys = self.app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
         keys.release(key);
@@ -126,26 +107,15 @@ fn every_screen_is_reached_by_keys() {
     assert_eq!(g.screen(), Screen::Playing);
     assert_eq!(g.session().level.id(), "prediction");
     g.press(KeyCode::Space);
-    assert_eq!(
-        *g.app.world().resource::<State<Pause>>().get(),
-        Pause::Paused
-    );
+    assert_eq!(*g.app.world().resource::<State<Pause>>().get(), Pause::Paused);
     g.press(KeyCode::Space);
-    assert_eq!(
-        *g.app.world().resource::<State<Pause>>().get(),
-        Pause::Running
-    );
+    assert_eq!(*g.app.world().resource::<State<Pause>>().get(), Pause::Running);
     g.press(KeyCode::KeyM);
     assert_eq!(g.screen(), Screen::LevelMap);
     g.press(KeyCode::Escape);
     assert_eq!(g.screen(), Screen::Title);
     g.press(KeyCode::Escape);
-    let exits: Vec<AppExit> = g
-        .app
-        .world_mut()
-        .resource_mut::<Messages<AppExit>>()
-        .drain()
-        .collect();
+    let exits: Vec<AppExit> = g.app.world_mut().resource_mut::<Messages<AppExit>>().drain().collect();
     assert_eq!(exits, [AppExit::Success], "Esc on the title quits");
 }
 
@@ -154,11 +124,7 @@ fn a_locked_level_does_not_open() {
     let mut g = game(LevelSet::builtin(), 1);
     g.press(KeyCode::Enter);
     g.press(KeyCode::Digit3);
-    assert_eq!(
-        g.screen(),
-        Screen::LevelMap,
-        "scoring is locked until voting is done"
-    );
+    assert_eq!(g.screen(), Screen::LevelMap, "scoring is locked until voting is done");
     g.act(Action::Play("scoring".into()));
     assert_eq!(g.screen(), Screen::LevelMap);
 }
@@ -166,35 +132,23 @@ fn a_locked_level_does_not_open() {
 #[test]
 fn meeting_the_goal_completes_the_level_saves_progress_and_unlocks_the_next() {
     let levels = levels_with(0, |t| {
-        t.replace(
-            "goal: loss_below(loss: 2.8, window: 100)",
-            "goal: loss_below(loss: 3.25, window: 10)",
-        )
-        .replace("speed: 30,", "speed: 600,")
+        t.replace("goal: loss_below(loss: 2.8, window: 100)", "goal: loss_below(loss: 3.25, window: 10)")
+            .replace("speed: 30,", "speed: 600,")
     });
     let mut g = game(levels, 1);
     g.act(Action::Play("prediction".into()));
     assert_eq!(g.screen(), Screen::Playing);
     g.run_until(3000, |g| g.screen() == Screen::Complete);
-    let Phase::Cheering { score, .. } = g.session().phase else {
-        panic!("{:?}", g.session().phase)
-    };
+    let Phase::Cheering { score, .. } = g.session().phase else { panic!("{:?}", g.session().phase) };
     assert!(score < 3.25);
     let progress = &g.app.world().resource::<ProgressRes>().progress;
     assert_eq!(progress.best.get("prediction"), Some(&score));
     let (saved, warning) = ProgressStore::in_dir(g.dir.path()).load();
-    assert_eq!(
-        (saved.best.get("prediction"), warning),
-        (Some(&score), None),
-        "saved to disk"
-    );
+    assert_eq!((saved.best.get("prediction"), warning), (Some(&score), None), "saved to disk");
     g.press(KeyCode::Enter);
     assert_eq!(g.screen(), Screen::Playing);
     assert_eq!(g.session().level.id(), "voting", "the next level is open");
-    assert_eq!(
-        g.app.world().resource::<CurrentLevel>().0.as_deref(),
-        Some("voting")
-    );
+    assert_eq!(g.app.world().resource::<CurrentLevel>().0.as_deref(), Some("voting"));
 }
 
 /// Fixed ticks spent playing.
@@ -212,20 +166,13 @@ fn train_for(speed: u32, ticks: u32, updates: usize) -> (u32, usize, u64) {
     let levels = levels_with(2, |t| t.replace("speed: 60,", &format!("speed: {speed},")));
     let mut g = game_with_progress(levels, ticks, true);
     g.app.init_resource::<PlayingTicks>();
-    g.app
-        .add_systems(FixedUpdate, count_ticks.run_if(in_state(Screen::Playing)));
-    g.app
-        .world_mut()
-        .write_message(Action::Play("scoring".into()));
+    g.app.add_systems(FixedUpdate, count_ticks.run_if(in_state(Screen::Playing)));
+    g.app.world_mut().write_message(Action::Play("scoring".into()));
     for _ in 0..updates {
         g.app.update();
     }
     let s = g.session();
-    (
-        g.app.world().resource::<PlayingTicks>().0,
-        s.run.step_count(),
-        s.run.checksum(),
-    )
+    (g.app.world().resource::<PlayingTicks>().0, s.run.step_count(), s.run.checksum())
 }
 
 #[test]
@@ -234,11 +181,7 @@ fn training_advances_by_steps_whatever_the_frame_rate() {
     let level = LevelSet::builtin().get("scoring").unwrap().clone();
     for (ticks, updates) in [(1, 61), (3, 21), (7, 9)] {
         let (played, steps, checksum) = train_for(90, ticks, updates);
-        assert_eq!(
-            steps,
-            (played * 90 / 60) as usize,
-            "{ticks} ticks per frame: {played} ticks played"
-        );
+        assert_eq!(steps, (played * 90 / 60) as usize, "{ticks} ticks per frame: {played} ticks played");
         // The game trains exactly as the brain does on its own.
         let mut exact = Run::new(level.run_config(), &level.corpus).unwrap();
         exact.train(steps).unwrap();
@@ -264,28 +207,17 @@ fn pausing_stops_training_and_settings_apply_between_steps() {
     assert_eq!(g.session().run.optimizer.config.lr, 0.2);
     assert_eq!(g.session().speed, 600);
     g.act(Action::Set(Setting::LearningRate(f32::NAN)));
-    assert_eq!(
-        g.session().run.optimizer.config.lr,
-        0.2,
-        "a NaN rate is ignored"
-    );
+    assert_eq!(g.session().run.optimizer.config.lr, 0.2, "a NaN rate is ignored");
 }
 
 #[test]
 fn a_diverging_run_makes_the_student_fall_and_the_level_restart() {
-    let levels = levels_with(3, |t| {
-        t.replace("kind: adam, lr: 0.01", "kind: sgd, lr: 1e30")
-    });
+    let levels = levels_with(3, |t| t.replace("kind: adam, lr: 0.01", "kind: sgd, lr: 1e30"));
     let mut g = game_with_progress(levels, 1, true);
     g.act(Action::Play("climbing".into()));
     let first_run = g.session().run_id;
     g.run_until(200, |g| matches!(g.session().phase, Phase::Fallen { .. }));
-    assert!(
-        g.session()
-            .notice
-            .as_deref()
-            .is_some_and(|n| n.contains("fell"))
-    );
+    assert!(g.session().notice.as_deref().is_some_and(|n| n.contains("fell")));
     g.run_until(FALL_TICKS as usize + 5, |g| g.session().run_id != first_run);
     assert_eq!(g.session().phase, Phase::Training, "a fresh run");
     assert_eq!(g.screen(), Screen::Playing);
@@ -295,10 +227,7 @@ fn a_diverging_run_makes_the_student_fall_and_the_level_restart() {
 fn running_out_of_steps_is_reported() {
     let levels = levels_with(0, |t| {
         t.replace("steps: 800,", "steps: 40,")
-            .replace(
-                "goal: loss_below(loss: 2.8, window: 100)",
-                "goal: loss_below(loss: 0.5, window: 20)",
-            )
+            .replace("goal: loss_below(loss: 2.8, window: 100)", "goal: loss_below(loss: 0.5, window: 20)")
             .replace("speed: 30,", "speed: 600,")
     });
     let mut g = game(levels, 1);
@@ -324,21 +253,10 @@ fn the_landscape_follows_the_student() {
     let params = g.session().run.params.data.clone();
     let brain = g.session().run.brain.clone();
     let mut terrain = g.app.world_mut().resource_mut::<Terrain>();
-    let slice = terrain
-        .landscape
-        .current
-        .clone()
-        .expect("a slice is on show");
-    assert!(
-        slice.plane.step + 2 >= step,
-        "the slice is recent: cut at {} of {step}",
-        slice.plane.step
-    );
+    let slice = terrain.landscape.current.clone().expect("a slice is on show");
+    assert!(slice.plane.step + 2 >= step, "the slice is recent: cut at {} of {step}", slice.plane.step);
     assert_eq!(terrain.student_step, step);
     let truth = terrain.landscape.loss(&brain, &params);
-    assert_eq!(
-        terrain.student_loss, truth,
-        "the student stands at its true loss"
-    );
+    assert_eq!(terrain.student_loss, truth, "the student stands at its true loss");
     assert!(terrain.trail.points.len() >= 2);
 }

@@ -40,12 +40,8 @@ fn check_tensor(
             one_sided.push((up - base) / h);
             one_sided.push((base - down) / h);
         }
-        let closest = |v: &[f64]| {
-            v.iter()
-                .copied()
-                .min_by(|a, b| (a - g).abs().total_cmp(&(b - g).abs()))
-                .unwrap()
-        };
+        let closest =
+            |v: &[f64]| v.iter().copied().min_by(|a, b| (a - g).abs().total_cmp(&(b - g).abs())).unwrap();
         let fd = closest(&central);
         // f32 rounding in the losses limits what a difference can resolve.
         if (fd - g).abs() <= 2e-3 + 1e-2 * g.abs() {
@@ -56,10 +52,7 @@ fn check_tensor(
             unexplained += 1;
         }
     }
-    (
-        diff2.sqrt() / fd2.sqrt().max(g2.sqrt()).max(1e-12),
-        unexplained,
-    )
+    (diff2.sqrt() / fd2.sqrt().max(g2.sqrt()).max(1e-12), unexplained)
 }
 
 fn analytic_gradient(brain: &Brain, params: &Params, tokens: &[usize]) -> Vec<f32> {
@@ -73,11 +66,7 @@ fn check_model(brain: &Brain, params: &Params, tokens: &[usize]) {
     let grad = analytic_gradient(brain, params, tokens);
     for (i, t) in params.tensors.iter().enumerate() {
         let (rel, unexplained) = check_tensor(brain, params, tokens, i, &grad);
-        assert!(
-            rel < 5e-3,
-            "{}: relative error {rel:.2e} between analytic and numeric gradients",
-            t.name
-        );
+        assert!(rel < 5e-3, "{}: relative error {rel:.2e} between analytic and numeric gradients", t.name);
         assert_eq!(
             unexplained,
             0,
@@ -115,24 +104,9 @@ fn bigram_gradient_matches_finite_differences() {
 fn gpt_gradient_matches_finite_differences_at_several_sizes() {
     let vocab = Vocab::from_docs(&["abcdef"]);
     let sizes = [
-        GptConfig {
-            n_layer: 1,
-            n_head: 1,
-            n_embd: 4,
-            block_size: 4,
-        },
-        GptConfig {
-            n_layer: 2,
-            n_head: 2,
-            n_embd: 8,
-            block_size: 6,
-        },
-        GptConfig {
-            n_layer: 1,
-            n_head: 4,
-            n_embd: 16,
-            block_size: 16,
-        },
+        GptConfig { n_layer: 1, n_head: 1, n_embd: 4, block_size: 4 },
+        GptConfig { n_layer: 2, n_head: 2, n_embd: 8, block_size: 6 },
+        GptConfig { n_layer: 1, n_head: 4, n_embd: 16, block_size: 16 },
     ];
     for (seed, config) in sizes.into_iter().enumerate() {
         config.validate().unwrap();
@@ -148,21 +122,12 @@ fn the_gradient_check_catches_a_wrong_gradient() {
     // The check above must be able to fail: a tensor 10% off, or a single
     // weight with its sign flipped.
     let vocab = Vocab::from_docs(&["abcdef"]);
-    let config = GptConfig {
-        n_layer: 1,
-        n_head: 2,
-        n_embd: 8,
-        block_size: 8,
-    };
+    let config = GptConfig { n_layer: 1, n_head: 2, n_embd: 8, block_size: 8 };
     let brain = Brain::new(ModelKind::Gpt, config, vocab.size());
     let params = random_params(&brain, 3);
     let toks = tokens(&vocab, "fadebc");
     let grad = analytic_gradient(&brain, &params, &toks);
-    let fc1 = params
-        .tensors
-        .iter()
-        .position(|t| t.name == "layer0.mlp_fc1")
-        .unwrap();
+    let fc1 = params.tensors.iter().position(|t| t.name == "layer0.mlp_fc1").unwrap();
     let range = params.tensors[fc1].range();
 
     let mut scaled = grad.clone();
@@ -171,9 +136,7 @@ fn the_gradient_check_catches_a_wrong_gradient() {
     assert!(rel >= 5e-3 || unexplained > 0, "a 10% error must be caught");
 
     let mut flipped = grad.clone();
-    let biggest = range
-        .max_by(|&a, &b| grad[a].abs().total_cmp(&grad[b].abs()))
-        .unwrap();
+    let biggest = range.max_by(|&a, &b| grad[a].abs().total_cmp(&grad[b].abs())).unwrap();
     flipped[biggest] = -flipped[biggest];
     let (_, unexplained) = check_tensor(&brain, &params, &toks, fc1, &flipped);
     assert!(unexplained > 0, "one wrong weight must be caught");

@@ -5,14 +5,7 @@ use raw_weights::landscape::{Landscape, Trail, evaluation_documents};
 
 fn trained(steps: usize) -> Run {
     let corpus = Corpus::from_text(raw_weights::corpora::NAMES, "names").unwrap();
-    let mut run = Run::new(
-        RunConfig {
-            steps: 300,
-            ..RunConfig::default()
-        },
-        &corpus,
-    )
-    .unwrap();
+    let mut run = Run::new(RunConfig { steps: 300, ..RunConfig::default() }, &corpus).unwrap();
     run.train(steps).unwrap();
     run
 }
@@ -20,18 +13,9 @@ fn trained(steps: usize) -> Run {
 #[test]
 fn the_slice_passes_through_the_start_and_the_student() {
     let run = trained(120);
-    let mut land = Landscape::new(
-        &run.brain,
-        run.params.len(),
-        evaluation_documents(&run, 4),
-        33,
-        1,
-    );
+    let mut land = Landscape::new(&run.brain, run.params.len(), evaluation_documents(&run, 4), 33, 1);
     land.begin(&run.init, &run.params.data, run.step_count());
-    assert!(
-        land.advance(&run.brain, || false),
-        "an unlimited budget finishes the slice"
-    );
+    assert!(land.advance(&run.brain, || false), "an unlimited budget finishes the slice");
     let slice = land.current.clone().unwrap();
     let plane = &slice.plane;
     assert!(
@@ -39,10 +23,7 @@ fn the_slice_passes_through_the_start_and_the_student() {
         "the directions are orthogonal"
     );
     let (a0, b0) = plane.project(&run.init);
-    assert!(
-        a0.abs() < 1e-4 && b0.abs() < 1e-4,
-        "the start is the origin"
-    );
+    assert!(a0.abs() < 1e-4 && b0.abs() < 1e-4, "the start is the origin");
     let (a, b) = plane.project(&run.params.data);
     assert!(
         (a - plane.span).abs() < 1e-3 * plane.span && b.abs() < 1e-3 * plane.span,
@@ -52,11 +33,7 @@ fn the_slice_passes_through_the_start_and_the_student() {
     // Both are grid points, and the ground there is their true loss.
     let student_loss = land.loss(&run.brain, &run.params.data);
     let start_loss = land.loss(&run.brain, &run.init);
-    assert!(
-        (slice.loss(26, 16) - student_loss).abs() < 1e-4,
-        "{} vs {student_loss}",
-        slice.loss(26, 16)
-    );
+    assert!((slice.loss(26, 16) - student_loss).abs() < 1e-4, "{} vs {student_loss}", slice.loss(26, 16));
     assert!((slice.loss(6, 16) - start_loss).abs() < 1e-4);
     assert!(student_loss < start_loss, "training went downhill");
 
@@ -70,13 +47,7 @@ fn the_slice_passes_through_the_start_and_the_student() {
 #[test]
 fn slices_are_cut_a_little_at_a_time() {
     let run = trained(10);
-    let mut land = Landscape::new(
-        &run.brain,
-        run.params.len(),
-        evaluation_documents(&run, 2),
-        9,
-        1,
-    );
+    let mut land = Landscape::new(&run.brain, run.params.len(), evaluation_documents(&run, 2), 9, 1);
     land.begin(&run.init, &run.params.data, 10);
     let mut calls = 0;
     // A budget that stops after each point: 81 calls, the last one finishes.
@@ -99,8 +70,5 @@ fn the_trail_keeps_its_shape_within_its_capacity() {
     assert_eq!(trail.points[0].step, 0, "the start is never dropped");
     let steps: Vec<usize> = trail.points.iter().map(|p| p.step).collect();
     assert!(steps.windows(2).all(|w| w[0] < w[1]), "{steps:?}");
-    assert!(
-        *steps.last().unwrap() >= 80,
-        "recent steps are kept: {steps:?}"
-    );
+    assert!(*steps.last().unwrap() >= 80, "recent steps are kept: {steps:?}");
 }

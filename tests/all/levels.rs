@@ -11,10 +11,7 @@ fn text_line(text: &str, needle: &str) -> usize {
 }
 
 fn builtin_sources() -> Vec<(String, String)> {
-    raw_weights::level::format::BUILTIN
-        .iter()
-        .map(|(p, t)| (p.to_string(), t.to_string()))
-        .collect()
+    raw_weights::level::format::BUILTIN.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect()
 }
 
 #[test]
@@ -22,15 +19,9 @@ fn the_five_lessons_load_in_order() {
     let set = LevelSet::builtin();
     assert!(set.errors.is_empty(), "{:?}", set.errors);
     let ids: Vec<&str> = set.levels.iter().map(|l| l.id()).collect();
-    assert_eq!(
-        ids,
-        ["prediction", "voting", "scoring", "climbing", "performing"]
-    );
+    assert_eq!(ids, ["prediction", "voting", "scoring", "climbing", "performing"]);
     // The folder and the built-in copies are the same files.
-    let dir = LevelSet::load_dir(std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/levels"
-    )));
+    let dir = LevelSet::load_dir(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/levels")));
     assert!(dir.errors.is_empty(), "{:?}", dir.errors);
     assert_eq!(
         dir.levels.iter().map(|l| &l.file).collect::<Vec<_>>(),
@@ -40,21 +31,11 @@ fn the_five_lessons_load_in_order() {
 
 #[test]
 fn a_syntax_error_names_the_line_and_column() {
-    let text = builtin_sources()[2]
-        .1
-        .replace("steps: 1000,", "steps: 1000");
+    let text = builtin_sources()[2].1.replace("steps: 1000,", "steps: 1000");
     let err = parse_level("levels/3-scoring.ron", &text, None).unwrap_err();
-    let line_of_next_field = text
-        .lines()
-        .position(|l| l.trim_start().starts_with("seed:"))
-        .unwrap()
-        + 1;
+    let line_of_next_field = text.lines().position(|l| l.trim_start().starts_with("seed:")).unwrap() + 1;
     assert_eq!((err.line, err.col), (line_of_next_field, 5), "{err}");
-    assert!(
-        err.to_string()
-            .starts_with(&format!("levels/3-scoring.ron:{line_of_next_field}:5: ")),
-        "{err}"
-    );
+    assert!(err.to_string().starts_with(&format!("levels/3-scoring.ron:{line_of_next_field}:5: ")), "{err}");
 }
 
 #[test]
@@ -66,54 +47,32 @@ fn a_bad_value_is_located_at_its_key() {
     assert_eq!((err.line, err.col), (line, col), "{err}");
     assert!(err.message.contains("learning rate"), "{err}");
 
-    let text = builtin_sources()[0]
-        .1
-        .replace("builtin(\"names\")", "builtin(\"poems\")");
+    let text = builtin_sources()[0].1.replace("builtin(\"names\")", "builtin(\"poems\")");
     let err = parse_level("x.ron", &text, None).unwrap_err();
-    assert!(
-        err.message.contains("no built-in corpus \"poems\""),
-        "{err}"
-    );
+    assert!(err.message.contains("no built-in corpus \"poems\""), "{err}");
 
     let text = builtin_sources()[0].1.replace("speed: 30,", "sped: 30,");
     let err = parse_level("x.ron", &text, None).unwrap_err();
-    assert!(
-        err.message.contains("sped"),
-        "a misspelt field is refused: {err}"
-    );
+    assert!(err.message.contains("sped"), "a misspelt field is refused: {err}");
 }
 
 #[test]
 fn one_broken_file_leaves_the_others_playable() {
     let mut sources = builtin_sources();
-    sources[1].1 = sources[1]
-        .1
-        .replace("title: \"Voting\",", "title: \"Voting\"");
-    sources[4].1 = sources[4]
-        .1
-        .replace("id: \"performing\"", "id: \"climbing\"");
+    sources[1].1 = sources[1].1.replace("title: \"Voting\",", "title: \"Voting\"");
+    sources[4].1 = sources[4].1.replace("id: \"performing\"", "id: \"climbing\"");
     let set = LevelSet::from_sources(&sources, None);
     let ids: Vec<&str> = set.levels.iter().map(|l| l.id()).collect();
     assert_eq!(ids, ["prediction", "scoring", "climbing"]);
     assert_eq!(set.errors.len(), 2);
     assert!(set.errors[0].path.ends_with("2-voting.ron"));
-    assert!(
-        set.errors[1]
-            .message
-            .contains("already used by levels/4-climbing.ron"),
-        "{}",
-        set.errors[1]
-    );
+    assert!(set.errors[1].message.contains("already used by levels/4-climbing.ron"), "{}", set.errors[1]);
 }
 
 #[test]
 fn levels_check_lists_the_levels_or_every_error() {
     let out = raw_weights(&["levels", "--check"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(stdout.lines().count(), 5);
     assert!(stdout.lines().nth(3).unwrap().contains("climbing") && stdout.contains("Climbing"));
@@ -121,11 +80,7 @@ fn levels_check_lists_the_levels_or_every_error() {
     let dir = tempfile::tempdir().unwrap();
     for (i, (path, text)) in builtin_sources().into_iter().enumerate() {
         let name = std::path::Path::new(&path).file_name().unwrap().to_owned();
-        let text = if i == 2 {
-            text.replace("n_head: 4", "n_head: 5")
-        } else {
-            text
-        };
+        let text = if i == 2 { text.replace("n_head: 4", "n_head: 5") } else { text };
         std::fs::write(dir.path().join(name), text).unwrap();
     }
     let out = raw_weights(&["levels", "--check", dir.path().to_str().unwrap()]);
@@ -133,19 +88,9 @@ fn levels_check_lists_the_levels_or_every_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let line = text_line(&builtin_sources()[2].1, "n_head: 4");
     let expected = format!("3-scoring.ron:{line}:");
-    assert!(
-        stderr.lines().count() == 1 && stderr.contains(&expected),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("multiple of n_head") && !stderr.contains("panicked"),
-        "{stderr}"
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).lines().count(),
-        4,
-        "the other levels are still listed"
-    );
+    assert!(stderr.lines().count() == 1 && stderr.contains(&expected), "{stderr}");
+    assert!(stderr.contains("multiple of n_head") && !stderr.contains("panicked"), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4, "the other levels are still listed");
 }
 
 #[test]
@@ -154,10 +99,7 @@ fn progress_survives_a_round_trip() {
     let store = ProgressStore::in_dir(&dir.path().join("nested"));
     let mut progress = Progress::default();
     assert!(progress.record("prediction", 2.7));
-    assert!(
-        !progress.record("prediction", 2.9),
-        "a worse score is not a best"
-    );
+    assert!(!progress.record("prediction", 2.9), "a worse score is not a best");
     assert!(progress.record("prediction", 2.5));
     store.save(&progress).unwrap();
     let (loaded, warning) = store.load();
@@ -170,10 +112,7 @@ fn progress_survives_a_round_trip() {
 
     let set = LevelSet::builtin();
     assert!(loaded.is_unlocked(&set, "prediction"));
-    assert!(
-        loaded.is_unlocked(&set, "voting"),
-        "completing a level unlocks the next"
-    );
+    assert!(loaded.is_unlocked(&set, "voting"), "completing a level unlocks the next");
     assert!(!loaded.is_unlocked(&set, "scoring"));
 }
 
@@ -185,23 +124,14 @@ fn a_corrupt_save_is_set_aside_not_overwritten() {
     let (progress, warning) = store.load();
     assert_eq!(progress, Progress::default());
     let warning = warning.expect("the player is told");
-    assert!(
-        warning.contains("damaged") && warning.contains("progress.ron.corrupt"),
-        "{warning}"
-    );
+    assert!(warning.contains("damaged") && warning.contains("progress.ron.corrupt"), "{warning}");
     let aside = dir.path().join("progress.ron.corrupt");
-    assert_eq!(
-        std::fs::read_to_string(&aside).unwrap(),
-        "(best: {\"prediction\": 2.5"
-    );
+    assert_eq!(std::fs::read_to_string(&aside).unwrap(), "(best: {\"prediction\": 2.5");
     assert!(!store.path.exists());
 
     // A second damaged save does not overwrite the first one set aside.
     std::fs::write(&store.path, "garbage").unwrap();
     let (_, warning) = store.load();
     assert!(warning.unwrap().contains("progress.ron.corrupt-2"));
-    assert_eq!(
-        std::fs::read_to_string(&aside).unwrap(),
-        "(best: {\"prediction\": 2.5"
-    );
+    assert_eq!(std::fs::read_to_string(&aside).unwrap(), "(best: {\"prediction\": 2.5");
 }

@@ -60,78 +60,44 @@ fn sgd_steps_along_the_gradient() {
 
 #[test]
 fn momentum_follows_the_bias_corrected_mean_gradient() {
-    let want = [
-        [0.95, -1.9],
-        [0.939473684, -1.868421053],
-        [0.929141581, -1.848494853],
-    ];
+    let want = [[0.95, -1.9], [0.939473684, -1.868421053], [0.929141581, -1.848494853]];
     assert_path(&climb(config(OptimizerKind::Momentum), 3), &want);
 }
 
 #[test]
 fn rmsprop_divides_by_the_root_mean_square() {
-    let want = [
-        [0.9, -1.9],
-        [0.963255047, -1.940645617],
-        [0.932743974, -1.940645617],
-    ];
+    let want = [[0.9, -1.9], [0.963255047, -1.940645617], [0.932743974, -1.940645617]];
     assert_path(&climb(config(OptimizerKind::RmsProp), 3), &want);
 }
 
 #[test]
 fn adam_matches_the_hand_worked_steps() {
-    let want = [
-        [0.9, -1.9],
-        [0.873366299, -1.857215142],
-        [0.841841943, -1.824142323],
-    ];
+    let want = [[0.9, -1.9], [0.873366299, -1.857215142], [0.841841943, -1.824142323]];
     assert_path(&climb(config(OptimizerKind::Adam), 3), &want);
 }
 
 #[test]
 fn adamw_adds_decoupled_weight_decay() {
-    let want = [
-        [0.89, -1.88],
-        [0.854466299, -1.818415142],
-        [0.81439728, -1.767158171],
-    ];
+    let want = [[0.89, -1.88], [0.854466299, -1.818415142], [0.81439728, -1.767158171]];
     assert_path(&climb(config(OptimizerKind::AdamW), 3), &want);
 }
 
 #[test]
 fn linear_schedule_decays_the_rate_to_zero() {
     // Planned for 4 steps: rates 0.1, 0.075, 0.05.
-    let cfg = OptimizerConfig {
-        schedule: Schedule::Linear,
-        ..config(OptimizerKind::Adam)
-    };
-    let want = [
-        [0.9, -1.9],
-        [0.880024725, -1.867911357],
-        [0.864262547, -1.851374947],
-    ];
+    let cfg = OptimizerConfig { schedule: Schedule::Linear, ..config(OptimizerKind::Adam) };
+    let want = [[0.9, -1.9], [0.880024725, -1.867911357], [0.864262547, -1.851374947]];
     assert_path(&climb(cfg, 4), &want);
     assert_eq!(cfg.learning_rate_at(0, 4), 0.1);
     assert_eq!(cfg.learning_rate_at(2, 4), 0.05);
     assert_eq!(cfg.learning_rate_at(4, 4), 0.0);
-    assert_eq!(
-        cfg.learning_rate_at(9, 4),
-        0.0,
-        "past the plan the rate stays at zero"
-    );
+    assert_eq!(cfg.learning_rate_at(9, 4), 0.0, "past the plan the rate stays at zero");
 }
 
 #[test]
 fn without_bias_correction_early_steps_are_larger() {
-    let cfg = OptimizerConfig {
-        bias_correction: false,
-        ..config(OptimizerKind::Adam)
-    };
-    let want = [
-        [0.683772434, -1.683772334],
-        [0.570590131, -1.501954207],
-        [0.414537233, -1.338236014],
-    ];
+    let cfg = OptimizerConfig { bias_correction: false, ..config(OptimizerKind::Adam) };
+    let want = [[0.683772434, -1.683772334], [0.570590131, -1.501954207], [0.414537233, -1.338236014]];
     assert_path(&climb(cfg, 3), &want);
 }
 
@@ -157,17 +123,8 @@ fn settings_out_of_range_are_refused() {
         (0.1, 0.9, -0.1, 1e-8),
         (0.1, 0.9, 0.99, 0.0),
     ] {
-        let cfg = OptimizerConfig {
-            lr,
-            beta1: b1,
-            beta2: b2,
-            eps,
-            ..OptimizerConfig::default()
-        };
-        assert!(
-            cfg.validate().is_err(),
-            "lr {lr} β1 {b1} β2 {b2} ε {eps} must be refused"
-        );
+        let cfg = OptimizerConfig { lr, beta1: b1, beta2: b2, eps, ..OptimizerConfig::default() };
+        assert!(cfg.validate().is_err(), "lr {lr} β1 {b1} β2 {b2} ε {eps} must be refused");
     }
     assert!(OptimizerConfig::default().validate().is_ok());
 }

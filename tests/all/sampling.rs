@@ -46,10 +46,7 @@ fn temperature_sharpens_and_flattens() {
     softmax_with_temperature(&mut hot, &VOTES, 100.0);
     assert!(cold[1] > warm[1] && warm[1] > hot[1]);
     for s in hot {
-        assert!(
-            (s - 0.2).abs() < 0.01,
-            "very hot is nearly uniform: {hot:?}"
-        );
+        assert!((s - 0.2).abs() < 0.01, "very hot is nearly uniform: {hot:?}");
     }
     let mut plain = [0.0; 5];
     softmax(&mut plain, &VOTES);
@@ -63,19 +60,11 @@ fn very_low_temperature_picks_the_top_votes_without_overflow() {
         softmax_with_temperature(&mut shares, &VOTES, t);
         assert!(shares.iter().all(|s| s.is_finite()), "T = {t}: {shares:?}");
         assert!((shares.iter().sum::<f32>() - 1.0).abs() < 1e-6);
-        assert_eq!(
-            shares[0] + shares[2] + shares[4],
-            0.0,
-            "T = {t}: only the top votes remain"
-        );
+        assert_eq!(shares[0] + shares[2] + shares[4], 0.0, "T = {t}: only the top votes remain");
     }
     let mut greedy = [0.0; 5];
     softmax_with_temperature(&mut greedy, &VOTES, 0.0);
-    assert_eq!(
-        greedy,
-        [0.0, 1.0, 0.0, 0.0, 0.0],
-        "T = 0 takes the first of tied top votes"
-    );
+    assert_eq!(greedy, [0.0, 1.0, 0.0, 0.0, 0.0], "T = 0 takes the first of tied top votes");
 }
 
 #[test]
@@ -91,10 +80,7 @@ fn top_k_keeps_exactly_k_letters() {
     }
     let mut votes = VOTES;
     top_k_mask(&mut votes, 1);
-    assert!(
-        votes[1].is_finite() && votes[3] == f32::NEG_INFINITY,
-        "ties go to the lower id"
-    );
+    assert!(votes[1].is_finite() && votes[3] == f32::NEG_INFINITY, "ties go to the lower id");
     let mut votes = VOTES;
     top_k_mask(&mut votes, 3);
     let mut shares = [0.0; 5];
@@ -123,11 +109,7 @@ fn the_score_is_minus_ln_of_the_true_share_and_its_gradient_is_p_minus_onehot() 
             up[i] += h;
             down[i] -= h;
             let fd = (cross_entropy(&up, target) - cross_entropy(&down, target)) / (2.0 * h);
-            assert!(
-                (fd - grad[i]).abs() < 1e-3,
-                "dscore/dvote[{i}]: {fd} vs {}",
-                grad[i]
-            );
+            assert!((fd - grad[i]).abs() < 1e-3, "dscore/dvote[{i}]: {fd} vs {}", grad[i]);
         }
     }
     assert!((cross_entropy(&[0.0; 27], 3) - uniform_score(27)).abs() < 1e-6);
@@ -143,11 +125,7 @@ fn draw_walks_the_running_total() {
     assert_eq!(draw(&shares, 0.69), 2);
     assert_eq!(draw(&shares, 0.71), 3);
     assert_eq!(draw(&shares, 0.999_999_9), 3);
-    assert_eq!(
-        draw(&[0.0, 1.0, 0.0], 0.5),
-        1,
-        "a letter with no share is never drawn"
-    );
+    assert_eq!(draw(&[0.0, 1.0, 0.0], 0.5), 1, "a letter with no share is never drawn");
 }
 
 #[test]
@@ -165,14 +143,7 @@ fn drawn_letters_follow_the_shares() {
 
 fn trained() -> Run {
     let corpus = Corpus::from_text(raw_weights::corpora::NAMES, "names").unwrap();
-    let mut run = Run::new(
-        RunConfig {
-            steps: 300,
-            ..RunConfig::default()
-        },
-        &corpus,
-    )
-    .unwrap();
+    let mut run = Run::new(RunConfig { steps: 300, ..RunConfig::default() }, &corpus).unwrap();
     run.train(300).unwrap();
     run
 }
@@ -180,50 +151,28 @@ fn trained() -> Run {
 #[test]
 fn sampling_is_reproducible_by_seed_and_respects_the_prefix() {
     let run = trained();
-    let settings = SampleSettings {
-        temperature: 0.8,
-        top_k: 0,
-    };
+    let settings = SampleSettings { temperature: 0.8, top_k: 0 };
     let write = |seed, prefix| {
         let mut rng = Rand::new(seed, Stream::Sampling);
-        write_samples(
-            &run.brain,
-            &run.params.data,
-            &run.vocab,
-            settings,
-            prefix,
-            12,
-            &mut rng,
-        )
-        .unwrap()
+        write_samples(&run.brain, &run.params.data, &run.vocab, settings, prefix, 12, &mut rng).unwrap()
     };
     assert_eq!(write(1, ""), write(1, ""));
     assert_ne!(write(1, ""), write(2, ""));
     for text in write(3, "ma") {
         assert!(text.starts_with("ma"), "{text}");
-        assert!(
-            text.len() <= 16,
-            "the context holds BOS + 15 letters read, 16 written: {text}"
-        );
+        assert!(text.len() <= 16, "the context holds BOS + 15 letters read, 16 written: {text}");
     }
 }
 
 #[test]
 fn each_written_letter_becomes_the_next_input() {
     let run = trained();
-    let settings = SampleSettings {
-        temperature: 1.0,
-        top_k: 0,
-    };
-    let mut perf =
-        Performance::new(&run.brain, &run.params.data, &run.vocab, settings, "").unwrap();
+    let settings = SampleSettings { temperature: 1.0, top_k: 0 };
+    let mut perf = Performance::new(&run.brain, &run.params.data, &run.vocab, settings, "").unwrap();
     let mut rng = Rand::new(5, Stream::Sampling);
     // Replay the performance by reading its letters back: the votes it drew from must match.
     let mut check = run.brain.new_workspace();
-    let mut votes = run
-        .brain
-        .read(&run.params.data, &mut check, run.vocab.bos())
-        .to_vec();
+    let mut votes = run.brain.read(&run.params.data, &mut check, run.vocab.bos()).to_vec();
     while let Some(drawn) = perf.next(&run.brain, &run.params.data, &mut rng) {
         let mut expected = vec![0.0; votes.len()];
         settings.shares(&mut expected, &mut votes.clone());
@@ -231,10 +180,7 @@ fn each_written_letter_becomes_the_next_input() {
         if drawn.token == run.vocab.bos() || perf.done {
             break;
         }
-        votes = run
-            .brain
-            .read(&run.params.data, &mut check, drawn.token)
-            .to_vec();
+        votes = run.brain.read(&run.params.data, &mut check, drawn.token).to_vec();
     }
     assert!(perf.done);
 }
@@ -242,29 +188,13 @@ fn each_written_letter_becomes_the_next_input() {
 #[test]
 fn greedy_writing_is_the_same_every_time() {
     let run = trained();
-    let settings = SampleSettings {
-        temperature: 0.0,
-        top_k: 0,
-    };
+    let settings = SampleSettings { temperature: 0.0, top_k: 0 };
     let mut a = Rand::new(1, Stream::Sampling);
     let mut b = Rand::new(2, Stream::Sampling);
     let write = |rng: &mut Rand| {
-        write_samples(
-            &run.brain,
-            &run.params.data,
-            &run.vocab,
-            settings,
-            "",
-            1,
-            rng,
-        )
-        .unwrap()
+        write_samples(&run.brain, &run.params.data, &run.vocab, settings, "", 1, rng).unwrap()
     };
-    assert_eq!(
-        write(&mut a),
-        write(&mut b),
-        "T = 0 ignores the random draw"
-    );
+    assert_eq!(write(&mut a), write(&mut b), "T = 0 ignores the random draw");
 }
 
 #[test]
@@ -274,26 +204,14 @@ fn bad_prefixes_and_temperatures_are_refused() {
     let new = |settings, prefix: &str| {
         Performance::new(&run.brain, &run.params.data, &run.vocab, settings, prefix).map(|_| ())
     };
-    assert!(matches!(
-        new(ok, "Ma"),
-        Err(BrainError::PrefixOutsideVocab { letter: 'M', .. })
-    ));
-    assert!(matches!(
-        new(ok, "abcdefghijklmnop"),
-        Err(BrainError::PrefixTooLong { .. })
-    ));
+    assert!(matches!(new(ok, "Ma"), Err(BrainError::PrefixOutsideVocab { letter: 'M', .. })));
+    assert!(matches!(new(ok, "abcdefghijklmnop"), Err(BrainError::PrefixTooLong { .. })));
     assert!(
         new(ok, "abcdefghijklmno").is_ok(),
         "15 letters + BOS fill the context and leave one letter to write"
     );
     for t in [-1.0, f32::NAN, f32::INFINITY] {
-        let bad = SampleSettings {
-            temperature: t,
-            top_k: 0,
-        };
-        assert!(
-            matches!(new(bad, ""), Err(BrainError::InvalidSetting { .. })),
-            "T = {t}"
-        );
+        let bad = SampleSettings { temperature: t, top_k: 0 };
+        assert!(matches!(new(bad, ""), Err(BrainError::InvalidSetting { .. })), "T = {t}");
     }
 }

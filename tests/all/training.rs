@@ -12,10 +12,7 @@ fn a_thousand_steps_on_names_take_the_loss_from_ln_v_below_2_7() {
     assert!(run.is_finished());
     let start = run.losses[0];
     let ln_v = uniform_score(run.vocab.size());
-    assert!(
-        (start - ln_v).abs() < 0.15,
-        "first loss {start} should be near ln V = {ln_v}"
-    );
+    assert!((start - ln_v).abs() < 0.15, "first loss {start} should be near ln V = {ln_v}");
     let end = run.recent_loss(100).unwrap();
     assert!(end < 2.7, "mean of the last 100 steps is {end}");
 }
@@ -23,11 +20,7 @@ fn a_thousand_steps_on_names_take_the_loss_from_ln_v_below_2_7() {
 #[test]
 fn the_bigram_starts_at_exactly_the_uniform_score_and_learns() {
     let corpus = Corpus::from_text(corpora::NAMES, "names").unwrap();
-    let config = RunConfig {
-        model: ModelKind::Bigram,
-        steps: 600,
-        ..RunConfig::default()
-    };
+    let config = RunConfig { model: ModelKind::Bigram, steps: 600, ..RunConfig::default() };
     let mut run = Run::new(config, &corpus).unwrap();
     run.train(600).unwrap();
     // All-zero votes: every letter gets the same share.
@@ -38,17 +31,12 @@ fn the_bigram_starts_at_exactly_the_uniform_score_and_learns() {
 #[test]
 fn a_diverging_run_stops_and_names_the_step() {
     let corpus = Corpus::from_text(crate::TINY, "tiny").unwrap();
-    let mut config = RunConfig {
-        steps: 500,
-        ..RunConfig::default()
-    };
+    let mut config = RunConfig { steps: 500, ..RunConfig::default() };
     config.optimizer.kind = raw_weights::brain::OptimizerKind::Sgd;
     config.optimizer.lr = 1e30;
     let mut run = Run::new(config, &corpus).unwrap();
     let err = run.train(500).unwrap_err();
-    let BrainError::Diverged { step, loss } = err else {
-        panic!("expected divergence, got {err}")
-    };
+    let BrainError::Diverged { step, loss } = err else { panic!("expected divergence, got {err}") };
     assert!(!loss.is_finite());
     assert_eq!(run.step_count(), step, "the diverging step is not recorded");
     assert!(err.to_string().contains(&format!("step {step}")));

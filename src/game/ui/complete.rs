@@ -37,47 +37,30 @@ pub(super) fn show(
         .show(ctx, |ui| {
             ui.set_width(520.0);
             ui.vertical_centered(|ui| {
+                ui.label(egui::RichText::new("Lesson complete!").size(30.0).strong().color(GOLD));
                 ui.label(
-                    egui::RichText::new("Lesson complete!")
-                        .size(30.0)
-                        .strong()
-                        .color(GOLD),
-                );
-                ui.label(
-                    egui::RichText::new(format!("{} · {}", level.file.title, level.file.tagline))
-                        .size(18.0),
+                    egui::RichText::new(format!("{} · {}", level.file.title, level.file.tagline)).size(18.0),
                 );
             });
             ui.add_space(10.0);
-            egui::Grid::new("complete_stats")
-                .num_columns(2)
-                .spacing([16.0, 6.0])
-                .show(ui, |ui| {
-                    if let Some(score) = score {
-                        ui.label("Your score");
-                        ui.label(
-                            egui::RichText::new(format!("{score:.3}"))
-                                .strong()
-                                .color(GOOD),
-                        );
-                        ui.end_row();
-                    }
-                    if let Some(best) = best {
-                        ui.label("Best score");
-                        ui.label(format!("{best:.3}"));
-                        ui.end_row();
-                    }
-                    ui.label("Goal");
-                    ui.label(level.file.goal.describe(level.file.steps));
+            egui::Grid::new("complete_stats").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
+                if let Some(score) = score {
+                    ui.label("Your score");
+                    ui.label(egui::RichText::new(format!("{score:.3}")).strong().color(GOOD));
                     ui.end_row();
-                    ui.label("Steps used");
-                    ui.label(format!(
-                        "{} of {}",
-                        session.run.step_count(),
-                        level.file.steps
-                    ));
+                }
+                if let Some(best) = best {
+                    ui.label("Best score");
+                    ui.label(format!("{best:.3}"));
                     ui.end_row();
-                });
+                }
+                ui.label("Goal");
+                ui.label(level.file.goal.describe(level.file.steps));
+                ui.end_row();
+                ui.label("Steps used");
+                ui.label(format!("{} of {}", session.run.step_count(), level.file.steps));
+                ui.end_row();
+            });
             ui.label(
                 egui::RichText::new(
                     "(lower scores are better: it is how surprised the teacher finds the student)",

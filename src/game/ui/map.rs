@@ -20,121 +20,80 @@ pub(super) fn show(
     scene.0 = None;
     let mut actions = Vec::new();
     let set = &levels.set;
-    egui::Area::new("map".into())
-        .anchor(egui::Align2::CENTER_TOP, [0.0, 24.0])
-        .show(ctx, |ui| {
-            egui::Frame::window(ui.style())
-                .inner_margin(18.0)
-                .show(ui, |ui| {
-                    ui.set_width(1080.0_f32.min(ctx.viewport_rect().width() - 60.0));
-                    ui.horizontal(|ui| {
-                        ui.label(
-                            egui::RichText::new("The lessons")
-                                .size(28.0)
-                                .strong()
-                                .color(GOLD),
-                        );
-                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                            if key_button(ui, "Title", "Esc") {
-                                actions.push(Action::OpenTitle);
-                            }
-                        });
-                    });
-                    ui.label(
-                        egui::RichText::new(
-                            "Each lesson unlocks the next. Press a number or click a card.",
-                        )
-                        .color(MUTED),
-                    );
-                    ui.add_space(8.0);
-                    ui.horizontal_wrapped(|ui| {
-                        for (i, level) in set.levels.iter().enumerate() {
-                            let unlocked = progress.progress.is_unlocked(set, level.id());
-                            let best = progress.progress.best.get(level.id());
-                            let frame = egui::Frame::group(ui.style()).inner_margin(12.0).fill(
-                                if unlocked {
-                                    egui::Color32::from_rgb(34, 44, 60)
-                                } else {
-                                    egui::Color32::from_rgb(30, 30, 34)
-                                },
-                            );
-                            let response = frame
-                                .show(ui, |ui| {
-                                    ui.set_width(180.0);
-                                    ui.set_height(150.0);
-                                    ui.vertical(|ui| {
-                                        let number = egui::RichText::new(format!("{}", i + 1))
-                                            .size(30.0)
-                                            .strong();
-                                        ui.label(if unlocked {
-                                            number.color(GOLD)
-                                        } else {
-                                            number.color(MUTED)
-                                        });
-                                        let title = egui::RichText::new(&level.file.title)
-                                            .size(19.0)
-                                            .strong();
-                                        ui.label(if unlocked { title } else { title.color(MUTED) });
-                                        ui.label(
-                                            egui::RichText::new(&level.file.tagline)
-                                                .italics()
-                                                .color(MUTED),
-                                        );
-                                        ui.add_space(6.0);
-                                        match (unlocked, best) {
-                                            (false, _) => ui.label(
-                                                egui::RichText::new("🔒 locked").color(MUTED),
-                                            ),
-                                            (true, Some(score)) => ui.label(
-                                                egui::RichText::new(format!(
-                                                    "✔ best score {score:.3}"
-                                                ))
-                                                .color(GOOD),
-                                            ),
-                                            (true, None) => {
-                                                ui.label(egui::RichText::new("▶ play").color(GOLD))
-                                            }
-                                        };
-                                    });
-                                })
-                                .response
-                                .interact(egui::Sense::click());
-                            let response = if unlocked {
-                                response.on_hover_cursor(egui::CursorIcon::PointingHand)
-                            } else {
-                                response
-                                    .on_hover_text("Complete the lesson before to unlock this one.")
-                            };
-                            if unlocked && response.clicked() {
-                                actions.push(Action::Play(level.id().to_string()));
-                            }
-                        }
-                    });
-                    if set.levels.is_empty() {
-                        ui.label(egui::RichText::new("No level could be loaded.").color(BAD));
-                    }
-                    if !set.errors.is_empty() || !notices.0.is_empty() {
-                        ui.add_space(10.0);
-                        egui::Frame::group(ui.style())
-                            .stroke(egui::Stroke::new(1.0, BAD))
-                            .show(ui, |ui| {
-                                ui.set_width(ui.available_width());
-                                for error in &set.errors {
-                                    ui.label(
-                                        egui::RichText::new(format!("⚠ {error}"))
-                                            .color(BAD)
-                                            .monospace(),
-                                    );
-                                }
-                                for notice in &notices.0 {
-                                    ui.label(
-                                        egui::RichText::new(format!("⚠ {notice}")).color(GOLD),
-                                    );
-                                }
-                            });
+    egui::Area::new("map".into()).anchor(egui::Align2::CENTER_TOP, [0.0, 24.0]).show(ctx, |ui| {
+        egui::Frame::window(ui.style()).inner_margin(18.0).show(ui, |ui| {
+            ui.set_width(1080.0_f32.min(ctx.viewport_rect().width() - 60.0));
+            ui.horizontal(|ui| {
+                ui.label(egui::RichText::new("The lessons").size(28.0).strong().color(GOLD));
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if key_button(ui, "Title", "Esc") {
+                        actions.push(Action::OpenTitle);
                     }
                 });
+            });
+            ui.label(
+                egui::RichText::new("Each lesson unlocks the next. Press a number or click a card.")
+                    .color(MUTED),
+            );
+            ui.add_space(8.0);
+            ui.horizontal_wrapped(|ui| {
+                for (i, level) in set.levels.iter().enumerate() {
+                    let unlocked = progress.progress.is_unlocked(set, level.id());
+                    let best = progress.progress.best.get(level.id());
+                    let frame = egui::Frame::group(ui.style()).inner_margin(12.0).fill(if unlocked {
+                        egui::Color32::from_rgb(34, 44, 60)
+                    } else {
+                        egui::Color32::from_rgb(30, 30, 34)
+                    });
+                    let response = frame
+                        .show(ui, |ui| {
+                            ui.set_width(180.0);
+                            ui.set_height(150.0);
+                            ui.vertical(|ui| {
+                                let number = egui::RichText::new(format!("{}", i + 1)).size(30.0).strong();
+                                ui.label(if unlocked { number.color(GOLD) } else { number.color(MUTED) });
+                                let title = egui::RichText::new(&level.file.title).size(19.0).strong();
+                                ui.label(if unlocked { title } else { title.color(MUTED) });
+                                ui.label(egui::RichText::new(&level.file.tagline).italics().color(MUTED));
+                                ui.add_space(6.0);
+                                match (unlocked, best) {
+                                    (false, _) => ui.label(egui::RichText::new("🔒 locked").color(MUTED)),
+                                    (true, Some(score)) => ui.label(
+                                        egui::RichText::new(format!("✔ best score {score:.3}")).color(GOOD),
+                                    ),
+                                    (true, None) => ui.label(egui::RichText::new("▶ play").color(GOLD)),
+                                };
+                            });
+                        })
+                        .response
+                        .interact(egui::Sense::click());
+                    let response = if unlocked {
+                        response.on_hover_cursor(egui::CursorIcon::PointingHand)
+                    } else {
+                        response.on_hover_text("Complete the lesson before to unlock this one.")
+                    };
+                    if unlocked && response.clicked() {
+                        actions.push(Action::Play(level.id().to_string()));
+                    }
+                }
+            });
+            if set.levels.is_empty() {
+                ui.label(egui::RichText::new("No level could be loaded.").color(BAD));
+            }
+            if !set.errors.is_empty() || !notices.0.is_empty() {
+                ui.add_space(10.0);
+                egui::Frame::group(ui.style()).stroke(egui::Stroke::new(1.0, BAD)).show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    for error in &set.errors {
+                        ui.label(egui::RichText::new(format!("⚠ {error}")).color(BAD).monospace());
+                    }
+                    for notice in &notices.0 {
+                        ui.label(egui::RichText::new(format!("⚠ {notice}")).color(GOLD));
+                    }
+                });
+            }
         });
+    });
     send(&mut writer, actions);
     Ok(())
 }

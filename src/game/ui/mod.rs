@@ -41,14 +41,10 @@ fn style(mut contexts: EguiContexts) -> Result {
         s.visuals.window_corner_radius = egui::CornerRadius::same(10);
         s.spacing.item_spacing = egui::vec2(8.0, 6.0);
         s.spacing.button_padding = egui::vec2(10.0, 5.0);
-        s.text_styles
-            .insert(egui::TextStyle::Body, egui::FontId::proportional(15.0));
-        s.text_styles
-            .insert(egui::TextStyle::Button, egui::FontId::proportional(15.0));
-        s.text_styles
-            .insert(egui::TextStyle::Heading, egui::FontId::proportional(22.0));
-        s.text_styles
-            .insert(egui::TextStyle::Small, egui::FontId::proportional(12.5));
+        s.text_styles.insert(egui::TextStyle::Body, egui::FontId::proportional(15.0));
+        s.text_styles.insert(egui::TextStyle::Button, egui::FontId::proportional(15.0));
+        s.text_styles.insert(egui::TextStyle::Heading, egui::FontId::proportional(22.0));
+        s.text_styles.insert(egui::TextStyle::Small, egui::FontId::proportional(12.5));
     });
     Ok(())
 }
@@ -58,9 +54,7 @@ pub(crate) fn root_ui(ctx: &egui::Context) -> egui::Ui {
     egui::Ui::new(
         ctx.clone(),
         "root".into(),
-        egui::UiBuilder::new()
-            .layer_id(egui::LayerId::background())
-            .max_rect(ctx.viewport_rect()),
+        egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()),
     )
 }
 

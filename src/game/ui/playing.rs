@@ -45,7 +45,12 @@ pub(super) fn show(
     egui::Panel::top("playing_top").show(&mut root, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(format!("{} · {}", level.order, level.title)).size(20.0).strong().color(GOLD));
+            ui.label(
+                egui::RichText::new(format!("{} · {}", level.order, level.title))
+                    .size(20.0)
+                    .strong()
+                    .color(GOLD),
+            );
             ui.label(egui::RichText::new(&level.tagline).italics().color(MUTED));
             ui.separator();
             ui.label(format!("step {} / {}", run.step_count(), level.steps));
@@ -57,7 +62,9 @@ pub(super) fn show(
                 Some(mean) => {
                     let colour = if mean < target { GOOD } else { egui::Color32::WHITE };
                     ui.label(egui::RichText::new(format!("mean score {mean:.3}")).color(colour).strong())
-                        .on_hover_text(format!("The teacher's score, averaged over the last {window} steps (fewer at the start)."));
+                        .on_hover_text(format!(
+                            "The teacher's score, averaged over the last {window} steps (fewer at the start)."
+                        ));
                 }
                 None => {
                     ui.label("mean score —");
@@ -79,45 +86,37 @@ pub(super) fn show(
         ui.add_space(2.0);
     });
 
-    egui::Panel::left("playing_left")
-        .exact_size(330.0)
-        .show(&mut root, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                ui.add_space(6.0);
-                ui.label(egui::RichText::new("The story").strong().color(GOLD));
-                ui.label(&level.story);
+    egui::Panel::left("playing_left").exact_size(330.0).show(&mut root, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.add_space(6.0);
+            ui.label(egui::RichText::new("The story").strong().color(GOLD));
+            ui.label(&level.story);
+            ui.add_space(8.0);
+            ui.label(egui::RichText::new("Goal").strong().color(GOLD));
+            ui.label(goal.describe(level.steps));
+            ui.add_space(8.0);
+            controls(ui, &session, &mut actions);
+            if !level.hints.is_empty() {
                 ui.add_space(8.0);
-                ui.label(egui::RichText::new("Goal").strong().color(GOLD));
-                ui.label(goal.describe(level.steps));
-                ui.add_space(8.0);
-                controls(ui, &session, &mut actions);
-                if !level.hints.is_empty() {
-                    ui.add_space(8.0);
-                    ui.horizontal(|ui| {
-                        ui.label(egui::RichText::new("Hint").strong().color(GOLD));
-                        if ui.small_button("next").clicked() {
-                            hint.0 += 1;
-                        }
-                    });
-                    ui.label(
-                        egui::RichText::new(&level.hints[hint.0 % level.hints.len()]).italics(),
-                    );
-                }
-            });
+                ui.horizontal(|ui| {
+                    ui.label(egui::RichText::new("Hint").strong().color(GOLD));
+                    if ui.small_button("next").clicked() {
+                        hint.0 += 1;
+                    }
+                });
+                ui.label(egui::RichText::new(&level.hints[hint.0 % level.hints.len()]).italics());
+            }
         });
+    });
 
-    egui::Panel::bottom("playing_chart")
-        .exact_size(210.0)
-        .show(&mut root, |ui| {
-            loss_chart(ui, &session, terrain.as_deref());
-        });
+    egui::Panel::bottom("playing_chart").exact_size(210.0).show(&mut root, |ui| {
+        loss_chart(ui, &session, terrain.as_deref());
+    });
 
     if !session.writings.is_empty() || session.level.file.controls.shows(Control::Temperature) {
-        egui::Panel::right("playing_writing")
-            .exact_size(250.0)
-            .show(&mut root, |ui| {
-                writing(ui, &session, &mut actions);
-            });
+        egui::Panel::right("playing_writing").exact_size(250.0).show(&mut root, |ui| {
+            writing(ui, &session, &mut actions);
+        });
     }
 
     let free = root.available_rect_before_wrap();
@@ -139,132 +138,107 @@ fn controls(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
     }
     ui.label(egui::RichText::new("Controls").strong().color(GOLD));
     let opt = session.run.optimizer.config;
-    egui::Grid::new("controls")
-        .num_columns(2)
-        .spacing([10.0, 6.0])
-        .show(ui, |ui| {
-            for &control in &shown.shown {
-                let enabled = shown.allows(control);
-                let name = if enabled {
-                    control.label().to_string()
-                } else {
-                    format!("🔒 {}", control.label())
-                };
-                ui.label(name);
-                ui.add_enabled_ui(enabled, |ui| match control {
-                    Control::Speed => {
-                        let mut v = session.speed;
-                        let r = ui.add(
-                            egui::Slider::new(&mut v, 1..=MAX_SPEED)
-                                .logarithmic(true)
-                                .suffix(" steps/s"),
-                        );
-                        if r.changed() {
-                            actions.push(Action::Set(Setting::Speed(v)));
-                        }
+    egui::Grid::new("controls").num_columns(2).spacing([10.0, 6.0]).show(ui, |ui| {
+        for &control in &shown.shown {
+            let enabled = shown.allows(control);
+            let name =
+                if enabled { control.label().to_string() } else { format!("🔒 {}", control.label()) };
+            ui.label(name);
+            ui.add_enabled_ui(enabled, |ui| match control {
+                Control::Speed => {
+                    let mut v = session.speed;
+                    let r =
+                        ui.add(egui::Slider::new(&mut v, 1..=MAX_SPEED).logarithmic(true).suffix(" steps/s"));
+                    if r.changed() {
+                        actions.push(Action::Set(Setting::Speed(v)));
                     }
-                    Control::LearningRate => {
-                        let mut v = opt.lr;
-                        if ui
-                            .add(egui::Slider::new(&mut v, 1e-4..=10.0).logarithmic(true))
-                            .changed()
-                        {
-                            actions.push(Action::Set(Setting::LearningRate(v)));
-                        }
+                }
+                Control::LearningRate => {
+                    let mut v = opt.lr;
+                    if ui.add(egui::Slider::new(&mut v, 1e-4..=10.0).logarithmic(true)).changed() {
+                        actions.push(Action::Set(Setting::LearningRate(v)));
                     }
-                    Control::Optimizer => {
-                        let mut kind = opt.kind;
-                        egui::ComboBox::from_id_salt("climber")
-                            .selected_text(climber_name(kind))
-                            .show_ui(ui, |ui| {
-                                for k in OptimizerKind::ALL {
-                                    ui.selectable_value(&mut kind, k, climber_name(k));
-                                }
-                            });
-                        if kind != opt.kind {
-                            actions.push(Action::Set(Setting::Optimizer(kind)));
-                        }
+                }
+                Control::Optimizer => {
+                    let mut kind = opt.kind;
+                    egui::ComboBox::from_id_salt("climber").selected_text(climber_name(kind)).show_ui(
+                        ui,
+                        |ui| {
+                            for k in OptimizerKind::ALL {
+                                ui.selectable_value(&mut kind, k, climber_name(k));
+                            }
+                        },
+                    );
+                    if kind != opt.kind {
+                        actions.push(Action::Set(Setting::Optimizer(kind)));
                     }
-                    Control::Beta1 => {
-                        let mut v = opt.beta1;
-                        if ui.add(egui::Slider::new(&mut v, 0.0..=0.999)).changed() {
-                            actions.push(Action::Set(Setting::Beta1(v)));
-                        }
+                }
+                Control::Beta1 => {
+                    let mut v = opt.beta1;
+                    if ui.add(egui::Slider::new(&mut v, 0.0..=0.999)).changed() {
+                        actions.push(Action::Set(Setting::Beta1(v)));
                     }
-                    Control::Beta2 => {
-                        let mut v = opt.beta2;
-                        if ui.add(egui::Slider::new(&mut v, 0.0..=0.9999)).changed() {
-                            actions.push(Action::Set(Setting::Beta2(v)));
-                        }
+                }
+                Control::Beta2 => {
+                    let mut v = opt.beta2;
+                    if ui.add(egui::Slider::new(&mut v, 0.0..=0.9999)).changed() {
+                        actions.push(Action::Set(Setting::Beta2(v)));
                     }
-                    Control::Eps => {
-                        let mut v = opt.eps;
-                        if ui
-                            .add(egui::Slider::new(&mut v, 1e-10..=1.0).logarithmic(true))
-                            .changed()
-                        {
-                            actions.push(Action::Set(Setting::Eps(v)));
-                        }
+                }
+                Control::Eps => {
+                    let mut v = opt.eps;
+                    if ui.add(egui::Slider::new(&mut v, 1e-10..=1.0).logarithmic(true)).changed() {
+                        actions.push(Action::Set(Setting::Eps(v)));
                     }
-                    Control::WeightDecay => {
-                        let mut v = opt.weight_decay;
-                        if ui.add(egui::Slider::new(&mut v, 0.0..=1.0)).changed() {
-                            actions.push(Action::Set(Setting::WeightDecay(v)));
-                        }
+                }
+                Control::WeightDecay => {
+                    let mut v = opt.weight_decay;
+                    if ui.add(egui::Slider::new(&mut v, 0.0..=1.0)).changed() {
+                        actions.push(Action::Set(Setting::WeightDecay(v)));
                     }
-                    Control::Schedule => {
-                        let mut s = opt.schedule;
-                        ui.horizontal(|ui| {
-                            ui.selectable_value(&mut s, Schedule::Linear, "decay to 0");
-                            ui.selectable_value(&mut s, Schedule::Constant, "constant");
-                        });
-                        if s != opt.schedule {
-                            actions.push(Action::Set(Setting::Schedule(s)));
-                        }
+                }
+                Control::Schedule => {
+                    let mut s = opt.schedule;
+                    ui.horizontal(|ui| {
+                        ui.selectable_value(&mut s, Schedule::Linear, "decay to 0");
+                        ui.selectable_value(&mut s, Schedule::Constant, "constant");
+                    });
+                    if s != opt.schedule {
+                        actions.push(Action::Set(Setting::Schedule(s)));
                     }
-                    Control::Temperature => {
-                        let mut v = session.sampling.temperature;
-                        if ui.add(egui::Slider::new(&mut v, 0.0..=3.0)).changed() {
-                            actions.push(Action::Set(Setting::Temperature(v)));
-                        }
+                }
+                Control::Temperature => {
+                    let mut v = session.sampling.temperature;
+                    if ui.add(egui::Slider::new(&mut v, 0.0..=3.0)).changed() {
+                        actions.push(Action::Set(Setting::Temperature(v)));
                     }
-                    Control::TopK => {
-                        let mut v = session.sampling.top_k;
-                        let r = ui.add(
-                            egui::Slider::new(&mut v, 0..=session.run.vocab.size())
-                                .custom_formatter(|k, _| {
-                                    if k == 0.0 {
-                                        "all".into()
-                                    } else {
-                                        format!("{k}")
-                                    }
-                                }),
-                        );
-                        if r.changed() {
-                            actions.push(Action::Set(Setting::TopK(v)));
-                        }
+                }
+                Control::TopK => {
+                    let mut v = session.sampling.top_k;
+                    let r = ui.add(egui::Slider::new(&mut v, 0..=session.run.vocab.size()).custom_formatter(
+                        |k, _| {
+                            if k == 0.0 { "all".into() } else { format!("{k}") }
+                        },
+                    ));
+                    if r.changed() {
+                        actions.push(Action::Set(Setting::TopK(v)));
                     }
-                    Control::Prefix => {
-                        let mut text = session.prefix.clone();
-                        if ui
-                            .add(egui::TextEdit::singleline(&mut text).desired_width(150.0))
-                            .changed()
-                        {
-                            actions.push(Action::Set(Setting::Prefix(text)));
-                        }
+                }
+                Control::Prefix => {
+                    let mut text = session.prefix.clone();
+                    if ui.add(egui::TextEdit::singleline(&mut text).desired_width(150.0)).changed() {
+                        actions.push(Action::Set(Setting::Prefix(text)));
                     }
-                });
-                ui.end_row();
-            }
-        });
+                }
+            });
+            ui.end_row();
+        }
+    });
     if shown.shows(Control::LearningRate) || shown.shows(Control::Optimizer) {
         ui.label(
-            egui::RichText::new(format!(
-                "learning rate at this step: {:.5}",
-                session.run.optimizer.last_lr
-            ))
-            .small()
-            .color(MUTED),
+            egui::RichText::new(format!("learning rate at this step: {:.5}", session.run.optimizer.last_lr))
+                .small()
+                .color(MUTED),
         );
     }
 }
@@ -291,22 +265,13 @@ fn loss_chart(ui: &mut egui::Ui, session: &Session, terrain: Option<&Terrain>) {
         crate::level::Goal::LossBelow { loss, .. } => loss,
     };
     let stride = losses.len().div_ceil(CHART_POINTS).max(1);
-    let raw: Vec<[f64; 2]> = losses
-        .iter()
-        .enumerate()
-        .step_by(stride)
-        .map(|(k, &l)| [k as f64 + 1.0, l as f64])
-        .collect();
-    let means: Vec<[f64; 2]> = trailing_means(
-        losses,
-        window,
-        (0..losses.len())
-            .step_by(stride)
-            .chain(losses.len().checked_sub(1)),
-    )
-    .into_iter()
-    .map(|(k, m)| [k as f64 + 1.0, m as f64])
-    .collect();
+    let raw: Vec<[f64; 2]> =
+        losses.iter().enumerate().step_by(stride).map(|(k, &l)| [k as f64 + 1.0, l as f64]).collect();
+    let means: Vec<[f64; 2]> =
+        trailing_means(losses, window, (0..losses.len()).step_by(stride).chain(losses.len().checked_sub(1)))
+            .into_iter()
+            .map(|(k, m)| [k as f64 + 1.0, m as f64])
+            .collect();
     let uniform = terrain.map_or(0.0, |t| t.uniform) as f64;
     Plot::new("loss_chart")
         .legend(Legend::default())
@@ -324,11 +289,7 @@ fn loss_chart(ui: &mut egui::Ui, session: &Session, terrain: Option<&Terrain>) {
                 Line::new("score of each step", raw)
                     .color(egui::Color32::from_rgba_unmultiplied(150, 170, 200, 110)),
             );
-            plot.line(
-                Line::new(format!("mean of last {window}"), means)
-                    .color(GOLD)
-                    .width(2.5),
-            );
+            plot.line(Line::new(format!("mean of last {window}"), means).color(GOLD).width(2.5));
             plot.hline(
                 HLine::new(format!("goal {target:.2}"), target as f64)
                     .color(GOOD)
@@ -348,11 +309,7 @@ fn loss_chart(ui: &mut egui::Ui, session: &Session, terrain: Option<&Terrain>) {
 /// What the student writes when asked.
 fn writing(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
     ui.add_space(6.0);
-    ui.label(
-        egui::RichText::new("The student writes")
-            .strong()
-            .color(GOLD),
-    );
+    ui.label(egui::RichText::new("The student writes").strong().color(GOLD));
     ui.label(
         egui::RichText::new("Each letter it draws becomes its next input. Marked ✎ if it is new, ≡ if it was in the training text.")
             .small()
@@ -363,23 +320,11 @@ fn writing(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
     }
     for w in &session.writings {
         let mark = if w.memorised { "≡" } else { "✎" };
-        let text = if w.text.is_empty() {
-            "(nothing)".to_string()
-        } else {
-            w.text.clone()
-        };
-        ui.label(
-            egui::RichText::new(format!("{mark} {text}"))
-                .monospace()
-                .size(17.0),
-        );
+        let text = if w.text.is_empty() { "(nothing)".to_string() } else { w.text.clone() };
+        ui.label(egui::RichText::new(format!("{mark} {text}")).monospace().size(17.0));
     }
     if let Some(w) = session.writings.first() {
-        ui.label(
-            egui::RichText::new(format!("written at step {}", w.step))
-                .small()
-                .color(MUTED),
-        );
+        ui.label(egui::RichText::new(format!("written at step {}", w.step)).small().color(MUTED));
     }
 }
 
@@ -422,13 +367,10 @@ fn caption(ctx: &egui::Context, free: egui::Rect, session: &Session, terrain: Op
 fn banner(ctx: &egui::Context, free: egui::Rect, session: &Session) {
     let (text, colour) = match &session.phase {
         Phase::Cheering { score, .. } => (format!("Goal reached! Mean score {score:.3}"), GOOD),
-        Phase::Fallen { step, .. } => {
-            (format!("The climber fell at step {step}! Restarting…"), BAD)
+        Phase::Fallen { step, .. } => (format!("The climber fell at step {step}! Restarting…"), BAD),
+        Phase::OutOfSteps => {
+            ("Out of steps: the goal was not reached. Press R to try again.".to_string(), GOLD)
         }
-        Phase::OutOfSteps => (
-            "Out of steps: the goal was not reached. Press R to try again.".to_string(),
-            GOLD,
-        ),
         _ => match &session.notice {
             Some(notice) => (notice.clone(), GOLD),
             None => return,
@@ -439,12 +381,10 @@ fn banner(ctx: &egui::Context, free: egui::Rect, session: &Session) {
         .pivot(egui::Align2::CENTER_TOP)
         .interactable(false)
         .show(ctx, |ui| {
-            egui::Frame::popup(ui.style())
-                .inner_margin(12.0)
-                .show(ui, |ui| {
-                    ui.set_max_width(free.width() - 60.0);
-                    ui.label(egui::RichText::new(text).size(19.0).strong().color(colour));
-                });
+            egui::Frame::popup(ui.style()).inner_margin(12.0).show(ui, |ui| {
+                ui.set_max_width(free.width() - 60.0);
+                ui.label(egui::RichText::new(text).size(19.0).strong().color(colour));
+            });
         });
 }
 

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Renders the game in a real window under Xvfb with Mesa's lavapipe (Vulkan on
+# the CPU), drives it to the title, the level map and a playing level, and
+# saves a PNG of each. Fails if a picture is blank or uniform, or if the game
+# panics or never gets ready.
+#
+#   scripts/screenshot.sh [OUT_DIR]        (default: docs/screenshots)
+#
+# Needs: Xvfb, mesa-vulkan-drivers, imagemagick (import, convert); see .ci/run.
+# RAW_WEIGHTS_BIN picks the binary (default: target/debug/raw-weights, or the
+# one under CARGO_TARGET_DIR).
+set -euo pipefail
+
+out=${1:-docs/screenshots}
+target=${CARGO_TARGET_DIR:-target}
+bin=${RAW_WEIGHTS_BIN:-$target/debug/raw-weights}
+ready_timeout=${READY_TIMEOUT:-240}
+mkdir -p "$out"
+[ -x "$bin" ] || { echo "screenshot: no game binary at $bin (run cargo build first)" >&2; exit 1; }
+
+# A private X display, its number chosen by Xvfb.
+fifo=$(mktemp -u)
+mkfifo "$fifo"
+Xvfb -displayfd 3 -screen 0 1280x720x24 -nolisten tcp 3>"$fifo" &
+xvfb=$!
+read -r display_number <"$fifo"
+rm -f "$fifo"
+display=":$display_number"
+data=$(mktemp -d)
+runtime=$(mktemp -d)
+game=""
+cleanup() {
+    [ -n "$game" ] && kill "$game" 2>/dev/null || true
+    kill "$xvfb" 2>/dev/null || true
+    rm -rf "$data" "$runtime"
+}
+trap cleanup EXIT
+
+shoot() {
+    local start=$1 name=$2
+    local log="$out/$name.log" png="$out/$name.png"
+    echo "screenshot: $name (--start $start)"
+    DISPLAY=$display WGPU_BACKEND=vulkan XDG_RUNTIME_DIR=$runtime RAW_WEIGHTS_DATA_DIR=$data \
+        "$bin" play --start "$start" >"$log" 2>&1 &
+    game=$!
+    local waited=0
+    until grep -q "ready: " "$log"; do
+        if ! kill -0 "$game" 2>/dev/null; then
+            echo "screenshot: the game exited before $name was ready; see $log" >&2
+            tail -n 20 "$log" >&2
+            exit 1
+        fi
+        if [ "$waited" -ge "$ready_timeout" ]; then
+            echo "screenshot: $name not ready after ${ready_timeout}s; see $log" >&2
+            exit 1
+        fi
+        sleep 1
+        waited=$((waited + 1))
+    done
+    DISPLAY=$display import -window root "$png"
+    kill "$game" 2>/dev/null || true
+    wait "$game" 2>/dev/null || true
+    game=""
+    if grep -q "panicked" "$log"; then
+        echo "screenshot: the game panicked on $name; see $log" >&2
+        exit 1
+    fi
+    local spread
+    spread=$(convert "$png" -colorspace Gray -format "%[fx:standard_deviation]" info:)
+    echo "screenshot: $png ready after ${waited}s, grey-level spread $spread"
+    if awk -v s="$spread" 'BEGIN { exit !(s < 0.05) }'; then
+        echo "screenshot: $png is blank or uniform (spread $spread)" >&2
+        exit 1
+    fi
+}
+
+shoot title title
+shoot map map
+shoot play:climbing playing
