@@ -213,48 +213,50 @@ impl Optimizer {
         self.last_lr = lr;
         let (c1, c2) = cfg.bias_corrections(self.t);
         let (b1, b2, eps, wd) = (cfg.beta1, cfg.beta2, cfg.eps, cfg.weight_decay);
-        let lanes = w.iter_mut().zip(g).zip(self.m.iter_mut()).zip(self.v.iter_mut());
-        let lanes = lanes.zip(self.last_step.iter_mut());
-        // One loop per climber, so each compiles to straight-line vector code.
+        // Equal-length slices and plain indices: each loop compiles to
+        // straight-line vector code (sqrt and division are exact in IEEE
+        // arithmetic, so vectorising changes no bit).
+        let n = w.len();
+        let (g, m, v, step) = (&g[..n], &mut self.m[..n], &mut self.v[..n], &mut self.last_step[..n]);
         match cfg.kind {
             OptimizerKind::Sgd => {
-                for ((((w, &g), _), _), step) in lanes {
-                    *step = lr * g;
-                    *w -= *step;
+                for i in 0..n {
+                    step[i] = lr * g[i];
+                    w[i] -= step[i];
                 }
             }
             OptimizerKind::Momentum => {
-                for ((((w, &g), m), _), step) in lanes {
-                    *m = b1 * *m + (1.0 - b1) * g;
-                    *step = lr * (*m / c1);
-                    *w -= *step;
+                for i in 0..n {
+                    m[i] = b1 * m[i] + (1.0 - b1) * g[i];
+                    step[i] = lr * (m[i] / c1);
+                    w[i] -= step[i];
                 }
             }
             OptimizerKind::RmsProp => {
-                for ((((w, &g), _), v), step) in lanes {
-                    *v = b2 * *v + (1.0 - b2) * g * g;
-                    *step = lr * g / ((*v / c2).sqrt() + eps);
-                    *w -= *step;
+                for i in 0..n {
+                    v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
+                    step[i] = lr * g[i] / ((v[i] / c2).sqrt() + eps);
+                    w[i] -= step[i];
                 }
             }
             OptimizerKind::Adam => {
-                for ((((w, &g), m), v), step) in lanes {
-                    *m = b1 * *m + (1.0 - b1) * g;
-                    *v = b2 * *v + (1.0 - b2) * g * g;
-                    let m_hat = *m / c1;
-                    let v_hat = *v / c2;
-                    *step = lr * m_hat / (v_hat.sqrt() + eps);
-                    *w -= *step;
+                for i in 0..n {
+                    m[i] = b1 * m[i] + (1.0 - b1) * g[i];
+                    v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
+                    let m_hat = m[i] / c1;
+                    let v_hat = v[i] / c2;
+                    step[i] = lr * m_hat / (v_hat.sqrt() + eps);
+                    w[i] -= step[i];
                 }
             }
             OptimizerKind::AdamW => {
-                for ((((w, &g), m), v), step) in lanes {
-                    *m = b1 * *m + (1.0 - b1) * g;
-                    *v = b2 * *v + (1.0 - b2) * g * g;
-                    let m_hat = *m / c1;
-                    let v_hat = *v / c2;
-                    *step = lr * (m_hat / (v_hat.sqrt() + eps) + wd * *w);
-                    *w -= *step;
+                for i in 0..n {
+                    m[i] = b1 * m[i] + (1.0 - b1) * g[i];
+                    v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
+                    let m_hat = m[i] / c1;
+                    let v_hat = v[i] / c2;
+                    step[i] = lr * (m_hat / (v_hat.sqrt() + eps) + wd * w[i]);
+                    w[i] -= step[i];
                 }
             }
         }

@@ -5,6 +5,7 @@
 use bevy::prelude::*;
 
 use crate::brain::{OptimizerKind, Schedule};
+use crate::level::Control;
 
 /// A player's action.
 #[derive(Message, Clone, Debug, PartialEq)]
@@ -39,6 +40,25 @@ pub enum Setting {
     Temperature(f32),
     TopK(usize),
     Prefix(String),
+}
+
+impl Setting {
+    /// The control that changes this setting.
+    pub fn control(&self) -> Control {
+        match self {
+            Setting::Speed(_) => Control::Speed,
+            Setting::LearningRate(_) => Control::LearningRate,
+            Setting::Optimizer(_) => Control::Optimizer,
+            Setting::Beta1(_) => Control::Beta1,
+            Setting::Beta2(_) => Control::Beta2,
+            Setting::Eps(_) => Control::Eps,
+            Setting::WeightDecay(_) => Control::WeightDecay,
+            Setting::Schedule(_) => Control::Schedule,
+            Setting::Temperature(_) => Control::Temperature,
+            Setting::TopK(_) => Control::TopK,
+            Setting::Prefix(_) => Control::Prefix,
+        }
+    }
 }
 
 pub fn plugin(app: &mut App) {

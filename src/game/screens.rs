@@ -152,7 +152,9 @@ fn navigate(
                 // A level opens once unlocked; `--start play:<id>` opens any.
                 let allowed = progress.progress.is_unlocked(&levels.set, id)
                     || matches!(&*start, Start::Play(s) if s == id);
-                if allowed && levels.set.get(id).is_some() {
+                if levels.set.get(id).is_none() {
+                    warn!("there is no level {id:?}");
+                } else if allowed {
                     current.0 = Some(id.clone());
                     next_screen.set(Screen::Playing);
                 }

@@ -158,8 +158,12 @@ impl Session {
         self.backlog = 0;
     }
 
-    /// Applies a setting the level allows, between steps.
+    /// Applies a setting between steps, if the level shows its control
+    /// unlocked and the value is one the setting can take; otherwise nothing changes.
     pub fn apply(&mut self, setting: &Setting) {
+        if !self.level.file.controls.allows(setting.control()) {
+            return;
+        }
         let opt = &mut self.run.optimizer.config;
         match setting {
             Setting::Speed(s) => self.speed = (*s).clamp(1, MAX_SPEED),

@@ -194,8 +194,8 @@ fn training_advances_by_steps_whatever_the_frame_rate() {
 
 #[test]
 fn pausing_stops_training_and_settings_apply_between_steps() {
-    let mut g = game(LevelSet::builtin(), 1);
-    g.act(Action::Play("prediction".into()));
+    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
+    g.act(Action::Play("climbing".into()));
     g.press(KeyCode::Space);
     let before = g.session().run.step_count();
     for _ in 0..30 {
@@ -208,6 +208,20 @@ fn pausing_stops_training_and_settings_apply_between_steps() {
     assert_eq!(g.session().speed, 600);
     g.act(Action::Set(Setting::LearningRate(f32::NAN)));
     assert_eq!(g.session().run.optimizer.config.lr, 0.2, "a NaN rate is ignored");
+}
+
+#[test]
+fn a_control_the_level_does_not_show_changes_nothing() {
+    let mut g = game(LevelSet::builtin(), 1);
+    g.act(Action::Play("prediction".into()));
+    let lr = g.session().run.optimizer.config.lr;
+    g.act(Action::Set(Setting::LearningRate(0.5)));
+    assert_eq!(g.session().run.optimizer.config.lr, lr, "prediction shows no learning-rate control");
+    let locked = levels_with(0, |t| t.replace("controls: (shown: [speed], locked: [])", "controls: (shown: [speed], locked: [speed])"));
+    let mut g = game(locked, 1);
+    g.act(Action::Play("prediction".into()));
+    g.act(Action::Set(Setting::Speed(900)));
+    assert_eq!(g.session().speed, 30, "a locked control keeps the level's value");
 }
 
 #[test]
