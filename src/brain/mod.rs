@@ -14,6 +14,7 @@ pub mod math;
 pub mod model;
 pub mod optim;
 pub mod params;
+pub mod reference;
 pub mod rng;
 pub mod run;
 pub mod sample;

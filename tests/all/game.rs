@@ -217,7 +217,9 @@ fn a_control_the_level_does_not_show_changes_nothing() {
     let lr = g.session().run.optimizer.config.lr;
     g.act(Action::Set(Setting::LearningRate(0.5)));
     assert_eq!(g.session().run.optimizer.config.lr, lr, "prediction shows no learning-rate control");
-    let locked = levels_with(0, |t| t.replace("controls: (shown: [speed], locked: [])", "controls: (shown: [speed], locked: [speed])"));
+    let locked = levels_with(0, |t| {
+        t.replace("controls: (shown: [speed], locked: [])", "controls: (shown: [speed], locked: [speed])")
+    });
     let mut g = game(locked, 1);
     g.act(Action::Play("prediction".into()));
     g.act(Action::Set(Setting::Speed(900)));
