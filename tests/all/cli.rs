@@ -115,3 +115,8 @@ fn a_broken_export_is_a_clear_error() {
     let (_dir, path) = temp_file("run.json", "{\"model\": \"gpt\"");
     assert_clear_error(&raw_weights(&["sample", "--load", path.to_str().unwrap()]), "run.json");
 }
+
+#[test]
+fn an_unknown_start_screen_is_a_clear_error() {
+    assert_clear_error(&raw_weights(&["play", "--start", "somewhere"]), "unknown start");
+}

@@ -3,7 +3,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
 
-use super::{GOLD, GOOD, MUTED, SceneRect, key_button, send};
+use super::{GOLD, GOOD, MUTED, SceneRect, below, key_button, send};
 use crate::game::actions::Action;
 use crate::game::levels::{Levels, ProgressRes};
 use crate::game::session::{Phase, Session};
@@ -17,7 +17,6 @@ pub(super) fn show(
     progress: Res<ProgressRes>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    scene.0 = None;
     let Some(session) = session else {
         return Ok(());
     };
@@ -29,11 +28,11 @@ pub(super) fn show(
     };
     let best = progress.progress.best.get(level.id()).copied();
     let next = levels.set.next_after(level.id());
-    egui::Window::new("Level complete")
+    let panel = egui::Window::new("Level complete")
         .title_bar(false)
         .collapsible(false)
         .resizable(false)
-        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .anchor(egui::Align2::CENTER_TOP, [0.0, 16.0])
         .show(ctx, |ui| {
             ui.set_width(520.0);
             ui.vertical_centered(|ui| {
@@ -90,6 +89,7 @@ pub(super) fn show(
                 }
             });
         });
+    scene.0 = panel.and_then(|p| below(ctx, p.response.rect));
     send(&mut writer, actions);
     Ok(())
 }

@@ -4,7 +4,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
 
-use super::{BAD, GOLD, GOOD, MUTED, SceneRect, key_button, send};
+use super::{BAD, GOLD, GOOD, MUTED, SceneRect, below, key_button, send};
 use crate::game::actions::Action;
 use crate::game::levels::{Levels, Notices, ProgressRes};
 
@@ -17,10 +17,9 @@ pub(super) fn show(
     notices: Res<Notices>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    scene.0 = None;
     let mut actions = Vec::new();
     let set = &levels.set;
-    egui::Area::new("map".into()).anchor(egui::Align2::CENTER_TOP, [0.0, 24.0]).show(ctx, |ui| {
+    let panel = egui::Area::new("map".into()).anchor(egui::Align2::CENTER_TOP, [0.0, 24.0]).show(ctx, |ui| {
         egui::Frame::window(ui.style()).inner_margin(18.0).show(ui, |ui| {
             ui.set_width(1080.0_f32.min(ctx.viewport_rect().width() - 60.0));
             ui.horizontal(|ui| {
@@ -94,6 +93,7 @@ pub(super) fn show(
             }
         });
     });
+    scene.0 = below(ctx, panel.response.rect);
     send(&mut writer, actions);
     Ok(())
 }

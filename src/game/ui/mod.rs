@@ -73,6 +73,13 @@ pub(crate) fn key_button(ui: &mut egui::Ui, label: &str, key: &str) -> bool {
     .clicked()
 }
 
+/// The part of the window below a panel, for the 3D scene (`None` if too small).
+pub(crate) fn below(ctx: &egui::Context, panel: egui::Rect) -> Option<egui::Rect> {
+    let view = ctx.viewport_rect();
+    let free = egui::Rect::from_min_max(egui::pos2(view.min.x, panel.max.y), view.max);
+    (free.height() >= 150.0).then_some(free)
+}
+
 /// Writes the actions a panel collected.
 pub(crate) fn send(writer: &mut MessageWriter<Action>, actions: Vec<Action>) {
     for action in actions {
