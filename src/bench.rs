@@ -11,27 +11,28 @@ use raw_weights::corpora;
 #[derive(Args, Debug)]
 pub struct BenchArgs {
     /// Training steps to time (after a warm-up of 1,000).
-    #[arg(long, default_value_t = 20_000)]
-    pub steps: usize,
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub steps: u64,
     /// Instead: the time per frame the game's training and landscape systems take, per level.
     #[arg(long)]
     pub game: bool,
     /// Frames per level for --game.
-    #[arg(long, default_value_t = 600)]
-    pub frames: usize,
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub frames: u64,
 }
 
 pub fn run(args: BenchArgs) -> Result<(), BrainError> {
+    let steps = args.steps as usize;
     if args.game {
         #[cfg(feature = "game")]
-        game_frames::run(args.frames);
+        game_frames::run(args.frames as usize);
         #[cfg(not(feature = "game"))]
         eprintln!("this build has no game (built without the `game` feature)");
         return Ok(());
     }
     let corpus = Corpus::from_text(corpora::NAMES, "names")?;
     let warmup = 1_000;
-    let config = RunConfig { steps: warmup + args.steps, ..RunConfig::default() };
+    let config = RunConfig { steps: warmup + steps, ..RunConfig::default() };
     let mut run = Run::new(config, &corpus)?;
     println!(
         "bench: default gpt (n_layer {}, n_head {}, n_embd {}, block_size {}; {} weights), adam, names corpus, 1 thread{}",
@@ -45,17 +46,16 @@ pub fn run(args: BenchArgs) -> Result<(), BrainError> {
     run.train(warmup)?;
 
     let positions: usize =
-        (warmup..warmup + args.steps).map(|k| run.brain.positions(run.document_tokens(k).len())).sum();
+        (warmup..warmup + steps).map(|k| run.brain.positions(run.document_tokens(k).len())).sum();
     let started = Instant::now();
-    run.train(args.steps)?;
+    run.train(steps)?;
     let total = started.elapsed();
 
     // Where the time goes: the same documents, one part of the step at a time.
     let (brain, params) = (run.brain.clone(), run.params.clone());
     let mut ws = brain.new_workspace();
     let mut grad = vec![0.0; params.len()];
-    let docs: Vec<Vec<usize>> =
-        (warmup..warmup + args.steps).map(|k| run.document_tokens(k).to_vec()).collect();
+    let docs: Vec<Vec<usize>> = (warmup..warmup + steps).map(|k| run.document_tokens(k).to_vec()).collect();
     let forward = time(|| {
         for tokens in &docs {
             std::hint::black_box(brain.loss(&params.data, &mut ws, tokens));
@@ -69,14 +69,14 @@ pub fn run(args: BenchArgs) -> Result<(), BrainError> {
     let mut optimizer = run.optimizer.clone();
     let mut weights = params.data.clone();
     let update = time(|| {
-        for _ in 0..args.steps {
+        for _ in 0..steps {
             optimizer.update(&mut weights, &grad);
         }
     });
 
-    let per_step = |d: Duration| d.as_secs_f64() * 1e6 / args.steps as f64;
-    let steps_per_s = args.steps as f64 / total.as_secs_f64();
-    println!("steps timed       {}", args.steps);
+    let per_step = |d: Duration| d.as_secs_f64() * 1e6 / steps as f64;
+    let steps_per_s = steps as f64 / total.as_secs_f64();
+    println!("steps timed       {}", steps);
     println!(
         "training          {:>10.0} steps/s   {:>10.0} tokens/s",
         steps_per_s,
@@ -85,7 +85,7 @@ pub fn run(args: BenchArgs) -> Result<(), BrainError> {
     println!(
         "time per step     {:>10.2} µs  ({:.1} positions on average)",
         per_step(total),
-        positions as f64 / args.steps as f64
+        positions as f64 / steps as f64
     );
     println!("  forward         {:>10.2} µs", per_step(forward));
     println!("  backward        {:>10.2} µs", per_step(forward_backward.saturating_sub(forward)));

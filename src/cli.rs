@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use raw_weights::brain::sample::write_samples;
+use raw_weights::brain::sample::{is_memorised, write_samples};
 use raw_weights::brain::{
     Corpus, GptConfig, ModelKind, OptimizerConfig, OptimizerKind, Rand, Run, RunConfig, RunExport,
     SampleSettings, Schedule, Stream,
@@ -255,7 +255,7 @@ fn sample(args: SampleArgs) -> Result<(), String> {
     let texts = write_samples(&brain, &params.data, &vocab, settings, &args.prefix, args.count, &mut rng)
         .map_err(|e| e.to_string())?;
     for text in texts {
-        let memorised = docs.iter().any(|d| *d == text);
+        let memorised = is_memorised(&docs, &text);
         println!("{text}{}", if memorised { "    (from the training text)" } else { "" });
     }
     Ok(())

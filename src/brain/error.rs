@@ -16,6 +16,8 @@ pub enum BrainError {
     InvalidSetting { name: &'static str, value: String, expected: &'static str },
     /// The training run produced a non-finite loss.
     Diverged { step: usize, loss: f32 },
+    /// Weights that are not all finite numbers (the run diverged): the student cannot write.
+    NonFiniteWeights,
     /// A run export that cannot be loaded.
     BadExport { origin: String, reason: String },
 }
@@ -44,6 +46,12 @@ impl fmt::Display for BrainError {
                 f,
                 "training diverged at step {step}: the loss became {loss} (try a smaller learning rate)"
             ),
+            BrainError::NonFiniteWeights => {
+                write!(
+                    f,
+                    "the weights are not all finite numbers (training diverged), so the student cannot write"
+                )
+            }
             BrainError::BadExport { origin, reason } => {
                 write!(f, "cannot load run export {origin}: {reason}")
             }

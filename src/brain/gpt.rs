@@ -20,6 +20,7 @@ use super::math::{
     axpy, dot, matvec, matvec_t_acc, outer_acc, rmsnorm, rmsnorm_backward, score_gradient, softmax,
     softmax_and_score,
 };
+use super::params::layout;
 
 /// The sizes of a tiny GPT.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,10 +39,13 @@ impl Default for GptConfig {
     }
 }
 
-/// Largest sizes accepted, so a typo cannot ask for gigabytes.
+/// Largest sizes accepted, so a typo cannot ask for gigabytes: each size on
+/// its own, and the attention weights kept for the backward pass
+/// (`n_layer · n_head · block_size²` numbers) together.
 const MAX_LAYERS: usize = 16;
 const MAX_EMBD: usize = 512;
 const MAX_BLOCK: usize = 512;
+const MAX_ATTENTION_FLOATS: usize = 1 << 24;
 
 impl GptConfig {
     pub fn validate(&self) -> Result<(), BrainError> {
@@ -60,6 +64,17 @@ impl GptConfig {
         check("n_head", self.n_head, MAX_EMBD)?;
         check("n_embd", self.n_embd, MAX_EMBD)?;
         check("block_size", self.block_size, MAX_BLOCK)?;
+        let attention = self.n_layer * self.n_head * self.block_size * self.block_size;
+        if attention > MAX_ATTENTION_FLOATS {
+            return Err(BrainError::InvalidSetting {
+                name: "model size",
+                value: format!(
+                    "{} layers × {} heads × {}² positions",
+                    self.n_layer, self.n_head, self.block_size
+                ),
+                expected: "at most 16.8 million attention weights: fewer layers, heads or positions",
+            });
+        }
         if self.n_embd % self.n_head != 0 {
             return Err(BrainError::InvalidSetting {
                 name: "n_embd",
@@ -106,13 +121,8 @@ impl Gpt {
     /// `config` must have passed [`GptConfig::validate`].
     pub fn new(config: GptConfig, vocab_size: usize) -> Self {
         let mut gpt = Self { config, vocab_size, wte: 0, wpe: 0, lm_head: 0, layers: Vec::new() };
-        let shapes = gpt.shapes();
-        let mut offsets = std::collections::HashMap::new();
-        let mut offset = 0;
-        for (name, rows, cols) in &shapes {
-            offsets.insert(name.clone(), offset);
-            offset += rows * cols;
-        }
+        let offsets: std::collections::HashMap<String, usize> =
+            layout(&gpt.shapes()).into_iter().map(|t| (t.name, t.offset)).collect();
         gpt.wte = offsets["wte"];
         gpt.wpe = offsets["wpe"];
         gpt.lm_head = offsets["lm_head"];

@@ -109,22 +109,30 @@ pub fn rmsnorm_backward(dx: &mut [f32], dy: &[f32], x: &[f32], r: f32) {
     }
 }
 
+/// `exp((z_i − max z) / T)` for every vote, handed to `each` in id order;
+/// returns `(max z, Σ exp)`. The one place the voting box's exponentials are
+/// taken, so shares and scores computed from the same votes agree bit for bit.
+#[inline]
+fn shifted_exps(votes: &[f32], temperature: f32, mut each: impl FnMut(usize, f32)) -> (f32, f32) {
+    let max = votes.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut total = 0.0f32;
+    for (i, &z) in votes.iter().enumerate() {
+        // (z − max) / T rather than z/T − max/T: the difference is what must
+        // stay finite when T is tiny. Dividing by T = 1 changes no bit.
+        let e = libm::expf((z - max) / temperature);
+        each(i, e);
+        total += e;
+    }
+    (max, total)
+}
+
 /// The voting box's shares: `softmax(z)_i = exp(z_i − max z) / Σ_j exp(z_j − max z)`.
 ///
 /// Subtracting the largest vote first keeps every `exp` at most 1, so the
 /// result is finite for any finite votes, however large. Votes of −∞ (letters
 /// ruled out by top-k) get a share of exactly 0.
 pub fn softmax(shares: &mut [f32], votes: &[f32]) {
-    debug_assert_eq!(shares.len(), votes.len());
-    let max = votes.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let mut total = 0.0f32;
-    for (s, &z) in shares.iter_mut().zip(votes) {
-        *s = libm::expf(z - max);
-        total += *s;
-    }
-    for s in shares.iter_mut() {
-        *s /= total;
-    }
+    softmax_with_temperature(shares, votes, 1.0);
 }
 
 /// Softmax of the votes divided by a temperature `T > 0`: low `T` sharpens the
@@ -132,19 +140,13 @@ pub fn softmax(shares: &mut [f32], votes: &[f32]) {
 /// `T = 0` means "always the top vote" (the limit as `T → 0`); ties go to the
 /// lowest letter id.
 pub fn softmax_with_temperature(shares: &mut [f32], votes: &[f32], temperature: f32) {
+    debug_assert_eq!(shares.len(), votes.len());
     if temperature == 0.0 {
         shares.fill(0.0);
         shares[argmax(votes)] = 1.0;
         return;
     }
-    let max = votes.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let mut total = 0.0f32;
-    for (s, &z) in shares.iter_mut().zip(votes) {
-        // (z − max) / T rather than z/T − max/T: the difference is what must
-        // stay finite when T is tiny.
-        *s = libm::expf((z - max) / temperature);
-        total += *s;
-    }
+    let (_, total) = shifted_exps(votes, temperature, |i, e| shares[i] = e);
     for s in shares.iter_mut() {
         *s /= total;
     }
@@ -165,23 +167,14 @@ pub fn argmax(values: &[f32]) -> usize {
 /// `p = softmax(votes)`. Computed as `ln Σ_j exp(z_j − max) − (z_true − max)`,
 /// which equals `−ln p(true)` but stays finite when `p(true)` underflows.
 pub fn cross_entropy(votes: &[f32], target: usize) -> f32 {
-    let max = votes.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let mut total = 0.0f32;
-    for &z in votes {
-        total += libm::expf(z - max);
-    }
+    let (max, total) = shifted_exps(votes, 1.0, |_, _| {});
     libm::logf(total) - (votes[target] - max)
 }
 
 /// The shares (softmax) and the teacher's score of the true letter, from one
 /// pass of `exp`: the same bits as [`softmax`] and [`cross_entropy`] give.
 pub fn softmax_and_score(shares: &mut [f32], votes: &[f32], target: usize) -> f32 {
-    let max = votes.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let mut total = 0.0f32;
-    for (s, &z) in shares.iter_mut().zip(votes) {
-        *s = libm::expf(z - max);
-        total += *s;
-    }
+    let (max, total) = shifted_exps(votes, 1.0, |i, e| shares[i] = e);
     for s in shares.iter_mut() {
         *s /= total;
     }
@@ -210,15 +203,15 @@ pub fn top_k_mask(votes: &mut [f32], k: usize) {
     if k == 0 || k >= n {
         return;
     }
-    // Rank letters by (vote descending, id ascending); the one ranked k−1 is
-    // the last kept. V is small, so counting ranks beats sorting a copy.
-    let beats = |j: usize, i: usize| votes[j] > votes[i] || (votes[j] == votes[i] && j < i);
-    let last_kept = (0..n)
-        .find(|&i| (0..n).filter(|&j| beats(j, i)).count() == k - 1)
-        .expect("some letter has rank k-1 when k < n");
-    let (cut, cut_id) = (votes[last_kept], last_kept);
-    for (i, v) in votes.iter_mut().enumerate() {
-        if *v < cut || (*v == cut && i > cut_id) {
+    // Rank letters by (vote descending, id ascending) in IEEE total order, so
+    // every letter has a distinct rank; the one ranked k−1 is the last kept.
+    // V is small, so counting ranks beats sorting a copy.
+    let before = |j: usize, i: usize| votes[j].total_cmp(&votes[i]).then(i.cmp(&j)).is_gt();
+    let rank = |i: usize| (0..n).filter(|&j| before(j, i)).count();
+    let Some(last_kept) = (0..n).find(|&i| rank(i) == k - 1) else { return };
+    let masked: Vec<bool> = (0..n).map(|i| i != last_kept && before(last_kept, i)).collect();
+    for (v, out) in votes.iter_mut().zip(masked) {
+        if out {
             *v = f32::NEG_INFINITY;
         }
     }

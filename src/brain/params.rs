@@ -43,16 +43,9 @@ pub type NamedTensors = BTreeMap<String, Vec<Vec<f32>>>;
 impl Params {
     /// Zeroed storage for the given `(name, rows, cols)` shapes, in order.
     pub fn zeros(shapes: &[(String, usize, usize)]) -> Self {
-        let mut offset = 0;
-        let tensors = shapes
-            .iter()
-            .map(|(name, rows, cols)| {
-                let t = Tensor { name: name.clone(), rows: *rows, cols: *cols, offset };
-                offset += rows * cols;
-                t
-            })
-            .collect();
-        Self { data: vec![0.0; offset], tensors }
+        let tensors = layout(shapes);
+        let len = tensors.last().map_or(0, |t| t.offset + t.len());
+        Self { data: vec![0.0; len], tensors }
     }
 
     pub fn len(&self) -> usize {
@@ -102,6 +95,9 @@ impl Params {
             if rows.len() != t.rows || rows.iter().any(|r| r.len() != t.cols) {
                 return Err(format!("parameter {} must be {}×{}", t.name, t.rows, t.cols));
             }
+            if rows.iter().flatten().any(|w| !w.is_finite()) {
+                return Err(format!("parameter {} holds a value that is not a finite number", t.name));
+            }
             for (r, row) in rows.iter().enumerate() {
                 let start = t.offset + r * t.cols;
                 self.data[start..start + t.cols].copy_from_slice(row);
@@ -112,6 +108,19 @@ impl Params {
         }
         Ok(())
     }
+}
+
+/// Where each `(name, rows, cols)` tensor lives when stored one after another.
+pub fn layout(shapes: &[(String, usize, usize)]) -> Vec<Tensor> {
+    let mut offset = 0;
+    shapes
+        .iter()
+        .map(|(name, rows, cols)| {
+            let t = Tensor { name: name.clone(), rows: *rows, cols: *cols, offset };
+            offset += rows * cols;
+            t
+        })
+        .collect()
 }
 
 /// FNV-1a (64 bit) over the little-endian bits of each value.

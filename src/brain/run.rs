@@ -11,6 +11,9 @@ use super::params::{Params, checksum_hex};
 use super::rng::{Rand, Stream};
 use super::vocab::{Corpus, Vocab};
 
+/// The longest run accepted.
+pub const MAX_STEPS: usize = 100_000_000;
+
 /// Everything that determines a run, bit for bit (with the corpus).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -37,11 +40,11 @@ impl Default for RunConfig {
 
 impl RunConfig {
     pub fn validate(&self) -> Result<(), BrainError> {
-        if self.steps == 0 {
+        if self.steps == 0 || self.steps > MAX_STEPS {
             return Err(BrainError::InvalidSetting {
                 name: "steps",
-                value: "0".into(),
-                expected: "at least 1",
+                value: self.steps.to_string(),
+                expected: "from 1 to 100 million",
             });
         }
         if self.model == ModelKind::Gpt {
@@ -104,7 +107,7 @@ impl Run {
             init: params.data.clone(),
             grad: vec![0.0; n],
             ws: brain.new_workspace(),
-            losses: Vec::with_capacity(config.steps),
+            losses: Vec::new(),
             config,
             vocab,
             docs,
@@ -184,6 +187,6 @@ impl Run {
     /// True if `text` is one of the training documents word for word (the
     /// student remembered it rather than invented it).
     pub fn is_memorised(&self, text: &str) -> bool {
-        self.docs.iter().any(|d| d == text)
+        super::sample::is_memorised(&self.docs, text)
     }
 }

@@ -62,6 +62,10 @@ pub fn draw(shares: &[f32], u: f32) -> usize {
     last
 }
 
+/// The most letters a performance writes when the model has no context limit
+/// (the bigram), so a student that never draws the end mark still stops.
+pub const MAX_WRITTEN: usize = 64;
+
 /// One letter of a performance.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Drawn {
@@ -73,7 +77,8 @@ pub struct Drawn {
 }
 
 /// A performance in progress: the student reads BOS and the prefix, then
-/// writes a letter at a time until it writes BOS (the end) or its context is full.
+/// writes a letter at a time until it writes BOS (the end), its context is
+/// full, or it has written [`MAX_WRITTEN`] letters.
 #[derive(Clone, Debug)]
 pub struct Performance {
     pub settings: SampleSettings,
@@ -94,6 +99,9 @@ impl Performance {
         prefix: &str,
     ) -> Result<Self, BrainError> {
         settings.validate()?;
+        if params.iter().any(|w| !w.is_finite()) {
+            return Err(BrainError::NonFiniteWeights);
+        }
         let tokens = vocab
             .encode_text(prefix)
             .map_err(|letter| BrainError::PrefixOutsideVocab { letter, vocab: vocab.letters() })?;
@@ -131,7 +139,7 @@ impl Performance {
             self.done = true;
         } else {
             self.tokens.push(token);
-            if brain.is_full(&self.ws) {
+            if brain.is_full(&self.ws) || self.tokens.len() >= MAX_WRITTEN {
                 self.done = true;
             } else {
                 self.votes.copy_from_slice(brain.read(params, &mut self.ws, token));
@@ -149,6 +157,11 @@ impl Performance {
     pub fn text(&self, vocab: &Vocab) -> String {
         self.tokens.iter().filter_map(|&t| vocab.letter(t)).collect()
     }
+}
+
+/// True if a written text is one of the training documents word for word.
+pub fn is_memorised(docs: &[String], text: &str) -> bool {
+    docs.iter().any(|d| d == text)
 }
 
 /// Writes `count` texts, one after another from the same random stream.

@@ -129,7 +129,7 @@ fn keyboard(
 }
 
 /// Carries out the actions that move between screens.
-fn navigate(
+pub fn navigate(
     mut actions: MessageReader<Action>,
     screen: Res<State<Screen>>,
     pause: Option<Res<State<Pause>>>,

@@ -34,8 +34,10 @@ pub struct Session {
     tick_remainder: u32,
     /// Steps owed but not yet run (the time budget ran out).
     backlog: usize,
-    /// A message about the run for the player: why it restarted, why writing failed.
+    /// A message about the run for the player: why it restarted.
     pub notice: Option<String>,
+    /// Why the student could not write when last asked.
+    pub write_error: Option<String>,
     /// Texts the student wrote when asked, with whether each was copied from
     /// the training text, and the step it was written at.
     pub writings: Vec<Writing>,
@@ -120,6 +122,7 @@ impl Session {
             tick_remainder: 0,
             backlog: 0,
             notice: None,
+            write_error: None,
             writings: Vec::new(),
             writing_rng: Rand::new(level.file.seed, Stream::Sampling),
         })
@@ -145,17 +148,12 @@ impl Session {
         Ok(())
     }
 
-    /// A fresh run of the same level with its starting settings.
+    /// A fresh run of the same level with its starting settings (the notice stays).
     pub fn restart(&mut self) {
-        let fresh = Run::new(self.level.run_config(), &self.level.corpus).expect("the level validated");
-        self.run = fresh;
-        self.run_id += 1;
-        self.writings.clear();
-        self.writing_rng = Rand::new(self.level.file.seed, Stream::Sampling);
-        self.speed = self.level.file.speed;
-        self.phase = Phase::Training;
-        self.tick_remainder = 0;
-        self.backlog = 0;
+        let notice = self.notice.take();
+        *self =
+            Session::new(&self.level, self.run_id + 1, Phase::Training).expect("the level started before");
+        self.notice = notice;
     }
 
     /// Applies a setting between steps, if the level shows its control
@@ -195,12 +193,12 @@ pub fn plugin(app: &mut App) {
     app.add_message::<Moment>();
     app.add_systems(Startup, backdrop.after(super::levels::load_levels));
     app.add_systems(OnEnter(Screen::Playing), start_level);
-    app.add_systems(Update, apply_actions.run_if(resource_exists::<Session>));
+    // After the screens have read the same actions, so R on the completion
+    // screen is seen there (it replays the level) and not again once playing.
+    app.add_systems(Update, apply_actions.after(super::screens::navigate).run_if(resource_exists::<Session>));
     app.add_systems(
         FixedUpdate,
-        (train.run_if(in_state(Pause::Running)), advance_phase)
-            .chain()
-            .run_if(in_state(Screen::Playing).and_then(resource_exists::<Session>)),
+        (train, advance_phase).chain().run_if(in_state(Pause::Running).and_then(resource_exists::<Session>)),
     );
 }
 
@@ -244,9 +242,8 @@ fn apply_actions(
         match action {
             Action::Set(setting) => session.apply(setting),
             Action::Write => {
-                if let Err(e) = session.write() {
-                    session.notice = Some(e.to_string());
-                }
+                let result = session.write();
+                session.write_error = result.err().map(|e| e.to_string());
             }
             Action::Restart if *screen.get() == Screen::Playing => {
                 session.notice = None;

@@ -7,7 +7,7 @@ use std::f32::consts::{FRAC_PI_2, PI};
 use bevy::prelude::*;
 
 use super::session::{Moment, Session};
-use super::terrain::{Ground, world_xz};
+use super::terrain::{Ground, Terrain, world_height, world_xz};
 
 /// The robot and its animation state.
 #[derive(Component, Debug, Default)]
@@ -194,19 +194,20 @@ fn react(mut moments: MessageReader<Moment>, mut students: Query<&mut Student>) 
     }
 }
 
-/// Moves the robot towards where its weights stand on the slice on show.
+/// Moves the robot towards where its weights stand on the slice on show,
+/// at the height of its true score (the ground there is the slice's height,
+/// the same number when the slice was cut through the student's weights).
 fn walk(
     session: Option<Res<Session>>,
+    terrain: Option<Res<Terrain>>,
     ground: Res<Ground>,
     time: Res<Time>,
     mut students: Query<(&mut Student, &mut Transform)>,
 ) {
-    let (Some(session), Some(plane)) = (session, ground.plane.as_ref()) else {
+    let (Some(session), Some(terrain), Some(plane)) = (session, terrain, ground.plane.as_ref()) else {
         return;
     };
-    let Ok((mut student, mut transform)) = students.single_mut() else {
-        return;
-    };
+    let Ok((mut student, mut transform)) = students.single_mut() else { return };
     let dt = time.delta_secs().max(1e-4);
     let (a, b) = plane.project(&session.run.params.data);
     let target = world_xz(plane, a, b);
@@ -227,7 +228,8 @@ fn walk(
         let want = Quat::from_rotation_y(yaw);
         transform.rotation = transform.rotation.slerp(want, (1.0 - (-6.0 * dt).exp()).min(1.0));
     }
-    transform.translation = Vec3::new(next.x, ground.height_at(next), next.y);
+    let height = world_height(terrain.student_loss, terrain.uniform);
+    transform.translation = Vec3::new(next.x, height, next.y);
 }
 
 /// The gait and the moods, applied to the robot's joints.

@@ -12,7 +12,7 @@ use bevy::prelude::*;
 use super::FrameCost;
 use super::session::Session;
 use crate::brain::math::uniform_score;
-use crate::landscape::{Landscape, SlicePlane, Trail, evaluation_documents};
+use crate::landscape::{Landscape, SlicePlane, Trail, bilinear, evaluation_documents};
 
 /// Grid points per side of a slice. With 33 the grid step is 0.05·L, so the
 /// start (a = 0) and the student (a = L, b = 0) fall exactly on grid points:
@@ -25,6 +25,8 @@ const TRAIL_POINTS: usize = 160;
 
 /// World units per start→now distance `L` (the slice window spans 1.6·L, so 16 units).
 pub const WORLD_PER_SPAN: f32 = 10.0;
+/// Half the width of the terrain in world units.
+pub const HALF_WORLD: f32 = 0.8 * WORLD_PER_SPAN;
 /// World height per unit of loss above the ground's base.
 pub const HEIGHT_PER_LOSS: f32 = 3.0;
 /// The base and the top of the terrain, in units of the uniform score ln V:
@@ -126,9 +128,11 @@ fn cut_slices(
 }
 
 /// World position (x, z) of plane point (a, b): the start sits at x = −5,
-/// the student (when the slice was cut) at x = +5.
+/// the student (when the slice was cut) at x = +5. Points outside the window
+/// (weights that ran far away) are held at its edge.
 pub fn world_xz(plane: &SlicePlane, a: f32, b: f32) -> Vec2 {
-    Vec2::new((a / plane.span - 0.5) * WORLD_PER_SPAN, b / plane.span * WORLD_PER_SPAN)
+    let xz = Vec2::new((a / plane.span - 0.5) * WORLD_PER_SPAN, b / plane.span * WORLD_PER_SPAN);
+    if xz.is_finite() { xz.clamp(Vec2::splat(-HALF_WORLD), Vec2::splat(HALF_WORLD)) } else { Vec2::ZERO }
 }
 
 /// World height of a loss.
@@ -184,15 +188,8 @@ impl Ground {
         if self.heights.is_empty() {
             return 0.0;
         }
-        let n = RESOLUTION - 1;
-        let half = 0.8 * WORLD_PER_SPAN;
-        let u = ((xz.x + half) / (2.0 * half) * n as f32).clamp(0.0, n as f32);
-        let v = ((xz.y + half) / (2.0 * half) * n as f32).clamp(0.0, n as f32);
-        let (i, j) = ((u as usize).min(n - 1), (v as usize).min(n - 1));
-        let (fu, fv) = (u - i as f32, v - j as f32);
-        let h = |i: usize, j: usize| self.heights[i * RESOLUTION + j];
-        (h(i, j) * (1.0 - fv) + h(i, j + 1) * fv) * (1.0 - fu)
-            + (h(i + 1, j) * (1.0 - fv) + h(i + 1, j + 1) * fv) * fu
+        let span = 2.0 * HALF_WORLD;
+        bilinear(&self.heights, RESOLUTION, (xz.x + HALF_WORLD) / span, (xz.y + HALF_WORLD) / span)
     }
 }
 
@@ -205,10 +202,11 @@ pub fn view_plugin(app: &mut App) {
     app.add_systems(Update, (update_surface, draw_trail).chain().run_if(resource_exists::<Terrain>));
 }
 
+/// World (x, z) of grid point (i, j): the grid covers [−HALF_WORLD, HALF_WORLD]²,
+/// which is where [`world_xz`] puts every slice's window.
 fn grid_xz(i: usize, j: usize) -> Vec2 {
-    let half = 0.8 * WORLD_PER_SPAN;
     let n = (RESOLUTION - 1) as f32;
-    Vec2::new(-half + 2.0 * half * i as f32 / n, -half + 2.0 * half * j as f32 / n)
+    Vec2::new(-HALF_WORLD + 2.0 * HALF_WORLD * i as f32 / n, -HALF_WORLD + 2.0 * HALF_WORLD * j as f32 / n)
 }
 
 fn spawn_surface(

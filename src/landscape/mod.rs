@@ -90,16 +90,9 @@ impl Slice {
 
     /// The loss between grid points, by bilinear interpolation (clamped to the window).
     pub fn loss_at(&self, a: f32, b: f32) -> f32 {
-        let n = self.plane.resolution - 1;
         let (a0, a1) = self.plane.a_range();
         let (b0, b1) = self.plane.b_range();
-        let u = ((a - a0) / (a1 - a0) * n as f32).clamp(0.0, n as f32);
-        let v = ((b - b0) / (b1 - b0) * n as f32).clamp(0.0, n as f32);
-        let (i, j) = ((u as usize).min(n - 1), (v as usize).min(n - 1));
-        let (fu, fv) = (u - i as f32, v - j as f32);
-        let l = |i, j| self.loss(i, j);
-        (l(i, j) * (1.0 - fv) + l(i, j + 1) * fv) * (1.0 - fu)
-            + (l(i + 1, j) * (1.0 - fv) + l(i + 1, j + 1) * fv) * fu
+        bilinear(&self.losses, self.plane.resolution, (a - a0) / (a1 - a0), (b - b0) / (b1 - b0))
     }
 
     /// Lowest and highest finite loss on the grid.
@@ -231,6 +224,18 @@ impl Landscape {
             None => 1.0,
         }
     }
+}
+
+/// Bilinear interpolation in a row-major `n × n` grid at fractions `(u, v)`
+/// of its extent along rows and columns (clamped to `[0, 1]`).
+pub fn bilinear(grid: &[f32], n: usize, u: f32, v: f32) -> f32 {
+    let last = (n - 1) as f32;
+    let (u, v) = ((u * last).clamp(0.0, last), (v * last).clamp(0.0, last));
+    let (i, j) = ((u as usize).min(n - 2), (v as usize).min(n - 2));
+    let (fu, fv) = (u - i as f32, v - j as f32);
+    let at = |i: usize, j: usize| grid[i * n + j];
+    (at(i, j) * (1.0 - fv) + at(i, j + 1) * fv) * (1.0 - fu)
+        + (at(i + 1, j) * (1.0 - fv) + at(i + 1, j + 1) * fv) * fu
 }
 
 fn evaluate(brain: &Brain, ws: &mut Workspace, docs: &[Vec<usize>], weights: &[f32]) -> f32 {

@@ -173,6 +173,19 @@ pub struct LevelFile {
     pub hints: Vec<String>,
 }
 
+impl LevelFile {
+    /// The training run this level starts.
+    pub fn run_config(&self) -> RunConfig {
+        RunConfig {
+            model: self.model,
+            gpt: self.gpt,
+            optimizer: self.optimizer,
+            steps: self.steps,
+            seed: self.seed,
+        }
+    }
+}
+
 fn default_seed() -> u64 {
     42
 }
@@ -198,8 +211,7 @@ impl Level {
     }
 
     pub fn run_config(&self) -> RunConfig {
-        let f = &self.file;
-        RunConfig { model: f.model, gpt: f.gpt, optimizer: f.optimizer, steps: f.steps, seed: f.seed }
+        self.file.run_config()
     }
 }
 
@@ -339,13 +351,7 @@ pub fn parse_level(path: &str, text: &str, base: Option<&Path>) -> Result<Level,
         return Err(at(&["title"], "title is empty".into()));
     }
     let corpus = load_corpus(&file.corpus, base).map_err(|m| at(&["corpus"], m))?;
-    let config = RunConfig {
-        model: file.model,
-        gpt: file.gpt,
-        optimizer: file.optimizer,
-        steps: file.steps,
-        seed: file.seed,
-    };
+    let config = file.run_config();
     config.validate().map_err(|e| {
         let keys: &[&str] = match &e {
             BrainError::InvalidSetting { name, .. } => match *name {
@@ -359,6 +365,7 @@ pub fn parse_level(path: &str, text: &str, base: Option<&Path>) -> Result<Level,
                 "n_head" => &["gpt", "n_head"],
                 "n_embd" => &["gpt", "n_embd"],
                 "block_size" => &["gpt", "block_size"],
+                "model size" => &["gpt"],
                 _ => &[],
             },
             _ => &[],

@@ -120,3 +120,34 @@ fn a_broken_export_is_a_clear_error() {
 fn an_unknown_start_screen_is_a_clear_error() {
     assert_clear_error(&raw_weights(&["play", "--start", "somewhere"]), "unknown start");
 }
+
+#[test]
+fn runs_too_long_or_models_too_big_are_clear_errors() {
+    assert_clear_error(&raw_weights(&["train", "--corpus", NAMES, "--steps", "100000000000"]), "steps");
+    let huge = [
+        "train",
+        "--corpus",
+        NAMES,
+        "--n-layer",
+        "16",
+        "--n-head",
+        "512",
+        "--n-embd",
+        "512",
+        "--block-size",
+        "512",
+    ];
+    assert_clear_error(&raw_weights(&huge), "model size");
+}
+
+#[test]
+fn an_export_with_weights_that_are_not_numbers_is_a_clear_error() {
+    let (_dir, export) = temp_file("run.json", "");
+    let e = export.to_str().unwrap();
+    assert!(raw_weights(&["train", "--corpus", NAMES, "--steps", "5", "--export", e]).status.success());
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&export).unwrap()).unwrap();
+    json["final"]["wte"][0][0] = serde_json::json!(1e39);
+    std::fs::write(&export, json.to_string()).unwrap();
+    assert_clear_error(&raw_weights(&["sample", "--load", e, "--top-k", "3"]), "not a finite number");
+}

@@ -258,21 +258,75 @@ fn running_out_of_steps_is_reported() {
 }
 
 #[test]
-fn the_landscape_follows_the_student() {
+fn the_student_stands_on_the_ground_at_its_true_score() {
     let mut g = game_with_progress(LevelSet::builtin(), 1, true);
+    // An unlimited budget cuts a whole slice every frame, at the current step.
     g.app.insert_resource(LandscapeBudget(None));
     g.act(Action::Play("scoring".into()));
     for _ in 0..30 {
         g.app.update();
     }
     let step = g.session().run.step_count();
-    let params = g.session().run.params.data.clone();
-    let brain = g.session().run.brain.clone();
-    let mut terrain = g.app.world_mut().resource_mut::<Terrain>();
-    let slice = terrain.landscape.current.clone().expect("a slice is on show");
-    assert!(slice.plane.step + 2 >= step, "the slice is recent: cut at {} of {step}", slice.plane.step);
+    assert!(step >= 30);
+    let terrain = g.app.world().resource::<Terrain>();
+    let slice = terrain.landscape.current.as_ref().expect("a slice is on show");
+    assert_eq!(slice.plane.step, step, "the slice is cut through the current weights");
     assert_eq!(terrain.student_step, step);
-    let truth = terrain.landscape.loss(&brain, &params);
-    assert_eq!(terrain.student_loss, truth, "the student stands at its true loss");
+    // The student's weights are the grid point (L, 0): the ground there is its score.
+    let under = slice.loss(26, 16);
+    assert!(
+        (under - terrain.student_loss).abs() < 1e-4,
+        "ground {under} vs student {}",
+        terrain.student_loss
+    );
+    let start_height = slice.loss(6, 16);
+    assert!(
+        start_height > terrain.student_loss,
+        "the start is higher up: {start_height} vs {}",
+        terrain.student_loss
+    );
     assert!(terrain.trail.points.len() >= 2);
+}
+
+#[test]
+fn a_time_budget_delays_steps_but_never_changes_them() {
+    // A zero budget lets one step through per tick; the rest wait.
+    let levels = levels_with(2, |t| t.replace("speed: 60,", "speed: 240,"));
+    let mut g = game_with_progress(levels, 1, true);
+    g.app.insert_resource(TrainingBudget(Some(Duration::ZERO)));
+    g.act(Action::Play("scoring".into()));
+    let before = g.session().run.step_count();
+    for _ in 0..30 {
+        g.app.update();
+    }
+    let session = g.session();
+    assert_eq!(session.run.step_count() - before, 30, "one step per tick instead of four");
+    let mut exact = Run::new(session.level.run_config(), &session.level.corpus).unwrap();
+    exact.train(session.run.step_count()).unwrap();
+    assert_eq!(exact.checksum(), session.run.checksum());
+}
+
+#[test]
+fn sgd_at_the_highest_learning_rate_the_slider_offers_falls() {
+    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
+    g.act(Action::Play("climbing".into()));
+    g.act(Action::Set(Setting::Optimizer(raw_weights::brain::OptimizerKind::Sgd)));
+    g.act(Action::Set(Setting::LearningRate(10.0)));
+    g.act(Action::Set(Setting::Speed(600)));
+    g.run_until(300, |g| matches!(g.session().phase, Phase::Fallen { .. }));
+}
+
+#[test]
+fn the_student_writes_from_the_prefix_when_asked() {
+    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
+    g.act(Action::Play("performing".into()));
+    g.act(Action::Set(Setting::Prefix("ma".into())));
+    g.press(KeyCode::KeyW);
+    let s = g.session();
+    assert_eq!(s.writings.len(), raw_weights::game::session::WRITINGS_PER_REQUEST);
+    assert!(s.writings.iter().all(|w| w.text.starts_with("ma")), "{:?}", s.writings);
+    g.act(Action::Set(Setting::Prefix("Ma".into())));
+    g.act(Action::Write);
+    let error = g.session().write_error.clone().expect("M is not a letter the student knows");
+    assert!(error.contains("'M'"), "{error}");
 }

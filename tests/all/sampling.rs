@@ -215,3 +215,32 @@ fn bad_prefixes_and_temperatures_are_refused() {
         assert!(matches!(new(bad, ""), Err(BrainError::InvalidSetting { .. })), "T = {t}");
     }
 }
+
+#[test]
+fn a_student_that_never_ends_still_stops_writing() {
+    // An untrained bigram at temperature 0 always takes its top vote, 'a', and
+    // never the end mark: the performance still ends.
+    let corpus = Corpus::from_text(crate::TINY, "tiny").unwrap();
+    let config = RunConfig { model: raw_weights::brain::ModelKind::Bigram, ..RunConfig::default() };
+    let run = Run::new(config, &corpus).unwrap();
+    let settings = SampleSettings { temperature: 0.0, top_k: 0 };
+    let mut rng = Rand::new(1, Stream::Sampling);
+    let texts = write_samples(&run.brain, &run.params.data, &run.vocab, settings, "", 1, &mut rng).unwrap();
+    assert_eq!(texts[0], "a".repeat(raw_weights::brain::sample::MAX_WRITTEN));
+}
+
+#[test]
+fn top_k_survives_votes_that_are_not_numbers() {
+    let mut votes = [1.0, f32::NAN, f32::INFINITY, -2.0, 0.5];
+    top_k_mask(&mut votes, 3);
+    assert_eq!(votes.iter().filter(|v| **v != f32::NEG_INFINITY).count(), 3);
+}
+
+#[test]
+fn weights_that_diverged_cannot_write() {
+    let run = trained();
+    let mut params = run.params.data.clone();
+    params[5] = f32::INFINITY;
+    let result = Performance::new(&run.brain, &params, &run.vocab, SampleSettings::default(), "");
+    assert!(matches!(result, Err(BrainError::NonFiniteWeights)));
+}

@@ -113,7 +113,8 @@ pub(super) fn show(
         loss_chart(ui, &session, terrain.as_deref());
     });
 
-    if !session.writings.is_empty() || session.level.file.controls.shows(Control::Temperature) {
+    let asked = !session.writings.is_empty() || session.write_error.is_some();
+    if asked || session.level.file.controls.shows(Control::Temperature) {
         egui::Panel::right("playing_writing").exact_size(250.0).show(&mut root, |ui| {
             writing(ui, &session, &mut actions);
         });
@@ -317,6 +318,9 @@ fn writing(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
     );
     if key_button(ui, "✎ Write", "W") {
         actions.push(Action::Write);
+    }
+    if let Some(error) = &session.write_error {
+        ui.label(egui::RichText::new(error).color(BAD));
     }
     for w in &session.writings {
         let mark = if w.memorised { "≡" } else { "✎" };
