@@ -50,7 +50,7 @@ pub struct Terrain {
 }
 
 /// How long cutting slices may take per frame (`None`: finish a slice at
-/// once). On slow frames the budget grows with the frame, up to a quarter of
+/// once). On slow frames the budget grows with the frame, up to a fifth of
 /// it (at most [`MAX_SLICE_MS`]): a slow machine then still sees the ground
 /// follow the student.
 #[derive(Resource, Clone, Copy, Debug)]
@@ -105,7 +105,7 @@ fn cut_slices(
 ) {
     let started = Instant::now();
     let budget =
-        budget.0.map(|base| base.max(real.delta() / 4).min(Duration::from_millis(MAX_SLICE_MS).max(base)));
+        budget.0.map(|base| base.max(real.delta() / 5).min(Duration::from_millis(MAX_SLICE_MS).max(base)));
     let Some(mut terrain) = terrain.filter(|t| t.run_id == session.run_id) else {
         commands.insert_resource(Terrain::new(&session));
         return;
