@@ -21,6 +21,8 @@ pub enum Action {
     Restart,
     /// Ask the student to write a few texts with the current settings.
     Write,
+    /// Show the level's next hint.
+    NextHint,
     /// Change a training or writing setting.
     Set(Setting),
 }

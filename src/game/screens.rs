@@ -3,8 +3,9 @@
 use bevy::prelude::*;
 
 use super::Start;
-use super::actions::Action;
+use super::actions::{Action, Setting};
 use super::levels::{CurrentLevel, Levels, ProgressRes};
+use super::session::Session;
 
 #[derive(States, Clone, Copy, Default, PartialEq, Eq, Hash, Debug)]
 pub enum Screen {
@@ -50,6 +51,7 @@ fn keyboard(
     levels: Res<Levels>,
     progress: Res<ProgressRes>,
     egui: Option<Res<bevy_egui::input::EguiWantsInput>>,
+    session: Option<Res<Session>>,
     mut actions: MessageWriter<Action>,
 ) {
     // Keys typed into a text box are not commands.
@@ -110,6 +112,14 @@ fn keyboard(
                 actions.write(Action::Restart);
             } else if pressed(KeyCode::KeyW) {
                 actions.write(Action::Write);
+            } else if pressed(KeyCode::KeyH) {
+                actions.write(Action::NextHint);
+            } else if let Some(speed) = session.as_ref().map(|s| s.speed)
+                && (pressed(KeyCode::BracketLeft) || pressed(KeyCode::BracketRight))
+            {
+                let faster = pressed(KeyCode::BracketRight);
+                let speed = if faster { speed.saturating_mul(2) } else { (speed / 2).max(1) };
+                actions.write(Action::Set(Setting::Speed(speed)));
             } else if pressed(KeyCode::KeyM) || (paused && pressed(KeyCode::Backspace)) {
                 actions.write(Action::OpenMap);
             } else if paused && pressed(KeyCode::KeyQ) {

@@ -38,6 +38,8 @@ pub struct Session {
     pub notice: Option<String>,
     /// Why the student could not write when last asked.
     pub write_error: Option<String>,
+    /// Which of the level's hints is on show.
+    pub hint: usize,
     /// Texts the student wrote when asked, with whether each was copied from
     /// the training text, and the step it was written at.
     pub writings: Vec<Writing>,
@@ -123,6 +125,7 @@ impl Session {
             backlog: 0,
             notice: None,
             write_error: None,
+            hint: 0,
             writings: Vec::new(),
             writing_rng: Rand::new(level.file.seed, Stream::Sampling),
         })
@@ -241,6 +244,7 @@ fn apply_actions(
     for action in actions.read() {
         match action {
             Action::Set(setting) => session.apply(setting),
+            Action::NextHint => session.hint += 1,
             Action::Write => {
                 let result = session.write();
                 session.write_error = result.err().map(|e| e.to_string());

@@ -80,6 +80,38 @@ impl Control {
     }
 }
 
+impl Control {
+    /// What the control changes, with the formula it enters.
+    pub fn tooltip(self) -> &'static str {
+        match self {
+            Control::Speed => {
+                "Training steps per second ([ halves, ] doubles). Speed decides when steps happen, never what they compute."
+            }
+            Control::LearningRate => "lr: the size of each step. Adam's step is lr · m_hat / (√v_hat + ε).",
+            Control::Optimizer => {
+                "How the gradient g becomes a step: SGD lr·g; Momentum lr·m_hat; RMSProp lr·g / (√v_hat + ε); \
+                 Adam lr·m_hat / (√v_hat + ε); AdamW adds lr·λ·w."
+            }
+            Control::Beta1 => "m = β1·m + (1 − β1)·g: how long the climber remembers the slope's direction.",
+            Control::Beta2 => {
+                "v = β2·v + (1 − β2)·g²: how long the climber remembers how steep the slope was."
+            }
+            Control::Eps => "ε is added to √v_hat so a step stays finite where the ground is flat.",
+            Control::WeightDecay => "AdamW only: each step also pulls every weight towards 0 by lr·λ·w.",
+            Control::Schedule => {
+                "Decay to 0: the rate at step k of N is lr·(1 − k/N). Constant: lr at every step."
+            }
+            Control::Temperature => {
+                "shares = softmax(votes / T). Low T: the top vote almost always wins (T = 0: always). High T: shares even out."
+            }
+            Control::TopK => {
+                "Only the k letters with the most votes can be drawn; the rest get share 0 (all: no limit)."
+            }
+            Control::Prefix => "Letters the student reads before it starts to write; it continues from them.",
+        }
+    }
+}
+
 /// Which controls the playing screen shows, and which of those are locked
 /// (visible but fixed at the level's value).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -330,3 +330,16 @@ fn the_student_writes_from_the_prefix_when_asked() {
     let error = g.session().write_error.clone().expect("M is not a letter the student knows");
     assert!(error.contains("'M'"), "{error}");
 }
+
+#[test]
+fn brackets_change_the_speed_and_h_shows_the_next_hint() {
+    let mut g = game(LevelSet::builtin(), 1);
+    g.act(Action::Play("prediction".into()));
+    g.press(KeyCode::BracketRight);
+    assert_eq!(g.session().speed, 60);
+    g.press(KeyCode::BracketLeft);
+    g.press(KeyCode::BracketLeft);
+    assert_eq!(g.session().speed, 15);
+    g.press(KeyCode::KeyH);
+    assert_eq!(g.session().hint, 1);
+}

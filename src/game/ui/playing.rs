@@ -15,10 +15,6 @@ use crate::game::terrain::{EVAL_DOCS, Terrain};
 use crate::level::Control;
 use crate::level::format::MAX_SPEED;
 
-/// Which hint is on show.
-#[derive(Default)]
-pub(super) struct HintIndex(usize);
-
 /// Points drawn per chart line at most.
 const CHART_POINTS: usize = 600;
 
@@ -29,7 +25,6 @@ pub(super) fn show(
     session: Option<Res<Session>>,
     terrain: Option<Res<Terrain>>,
     pause: Option<Res<State<Pause>>>,
-    mut hint: Local<HintIndex>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let Some(session) = session else {
@@ -100,11 +95,11 @@ pub(super) fn show(
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
                     ui.label(egui::RichText::new("Hint").strong().color(GOLD));
-                    if ui.small_button("next").clicked() {
-                        hint.0 += 1;
+                    if key_button(ui, "next", "H") {
+                        actions.push(Action::NextHint);
                     }
                 });
-                ui.label(egui::RichText::new(&level.hints[hint.0 % level.hints.len()]).italics());
+                ui.label(egui::RichText::new(&level.hints[session.hint % level.hints.len()]).italics());
             }
         });
     });
@@ -144,7 +139,7 @@ fn controls(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
             let enabled = shown.allows(control);
             let name =
                 if enabled { control.label().to_string() } else { format!("🔒 {}", control.label()) };
-            ui.label(name);
+            ui.label(name).on_hover_text(control.tooltip());
             ui.add_enabled_ui(enabled, |ui| match control {
                 Control::Speed => {
                     let mut v = session.speed;
