@@ -12,4 +12,5 @@ pub mod corpora;
 #[cfg(feature = "game")]
 pub mod game;
 pub mod landscape;
+pub mod lesson;
 pub mod level;

@@ -4,7 +4,7 @@
 
 use bevy::prelude::*;
 
-use crate::brain::{OptimizerKind, Schedule};
+use crate::brain::{GptConfig, ModelKind, OptimizerKind, Schedule};
 use crate::level::Control;
 
 /// A player's action.
@@ -19,8 +19,20 @@ pub enum Action {
     Quit,
     TogglePause,
     Restart,
-    /// Ask the student to write a few texts with the current settings.
+    /// Ask the student to perform a text, letter by letter.
     Write,
+    /// Draw every remaining letter of the performance on stage at once.
+    FinishWriting,
+    /// Uncover the next letter on the board, with the player's guess.
+    Guess(Guess),
+    /// Draw letters from the ballot's shares.
+    Draw(u32),
+    /// Pick a letter column on the ballot.
+    Select(usize),
+    /// Pick a letter of the marked word.
+    SelectPosition(usize),
+    /// Start the sandbox over with a new training text and model.
+    Retrain(Box<Retrain>),
     /// Show the level's next hint.
     NextHint,
     /// Change a training or writing setting.
@@ -42,7 +54,35 @@ pub enum Setting {
     Temperature(f32),
     TopK(usize),
     Prefix(String),
+    /// The vote (logit) for `letter` after the letter `after` (token ids).
+    Vote {
+        after: usize,
+        letter: usize,
+        value: f32,
+    },
 }
+
+/// A new training text and model for the sandbox.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Retrain {
+    /// One document per line.
+    pub text: String,
+    pub model: ModelKind,
+    pub gpt: GptConfig,
+}
+
+/// A guess at the covered letter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guess {
+    Letter(char),
+    /// The document ends here (the end mark ¶).
+    End,
+    /// No guess: just uncover it.
+    Look,
+}
+
+/// Most letters one draw action may draw.
+pub const MAX_DRAW: u32 = 1000;
 
 impl Setting {
     /// The control that changes this setting.
@@ -59,6 +99,7 @@ impl Setting {
             Setting::Temperature(_) => Control::Temperature,
             Setting::TopK(_) => Control::TopK,
             Setting::Prefix(_) => Control::Prefix,
+            Setting::Vote { .. } => Control::Votes,
         }
     }
 }

@@ -6,9 +6,13 @@ use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::input::EguiWantsInput;
 
+use super::ballot::{BALLOT_CENTRE, BallotDrag};
+use super::blackboard::BOARD_CENTRE;
 use super::screens::Screen;
+use super::session::Session;
 use super::student::Student;
 use super::ui::SceneRect;
+use crate::level::Lesson;
 
 #[derive(Component, Debug, Clone, Copy)]
 pub struct OrbitCamera {
@@ -31,7 +35,39 @@ const FOLLOW_RATE: f32 = 3.0;
 
 pub fn plugin(app: &mut App) {
     app.add_systems(Startup, spawn_camera_and_light);
+    app.add_systems(OnEnter(Screen::Playing), frame_the_lesson);
     app.add_systems(Update, (steer, follow).chain());
+}
+
+/// What the camera looks at: the blackboard while reading, the voting box
+/// while setting votes, else the student.
+fn aim(session: Option<&Session>, screen: Screen) -> Option<Vec3> {
+    if screen != Screen::Playing {
+        return None;
+    }
+    match session?.level.file.lesson {
+        Lesson::Prediction => Some(BOARD_CENTRE + Vec3::new(0.0, -1.5, 0.0)),
+        Lesson::Voting | Lesson::Scoring => Some(BALLOT_CENTRE + Vec3::new(0.0, 0.5, 0.0)),
+        _ => None,
+    }
+}
+
+/// A view that fits the lesson: square on to the board or the ballot, or the default.
+fn frame_the_lesson(session: Option<Res<Session>>, mut cameras: Query<&mut OrbitCamera>) {
+    let Ok(mut orbit) = cameras.single_mut() else { return };
+    let focus = orbit.focus;
+    *orbit = match session.map(|s| s.level.file.lesson) {
+        Some(Lesson::Prediction | Lesson::Voting | Lesson::Scoring) => {
+            OrbitCamera { yaw: 0.0, pitch: 0.12, distance: 17.0, focus }
+        }
+        _ => OrbitCamera { focus, ..default() },
+    };
+}
+
+/// True when the lesson uses the arrow keys itself.
+fn lesson_uses_arrows(session: Option<&Session>) -> bool {
+    session
+        .is_some_and(|s| matches!(s.level.file.lesson, Lesson::Prediction | Lesson::Voting | Lesson::Scoring))
 }
 
 fn spawn_camera_and_light(mut commands: Commands) {
@@ -60,14 +96,21 @@ fn steer(
     egui: Option<Res<EguiWantsInput>>,
     time: Res<Time>,
     screen: Res<State<Screen>>,
+    session: Option<Res<Session>>,
+    drag: Res<BallotDrag>,
 ) {
     let Ok(mut orbit) = cameras.single_mut() else {
         return;
     };
+    let arrows_free = !(*screen.get() == Screen::Playing && lesson_uses_arrows(session.as_deref()));
     let dt = time.delta_secs();
     let pointer_free = egui.as_ref().is_none_or(|e| !e.wants_any_pointer_input());
     let keys_free = egui.as_ref().is_none_or(|e| !e.wants_keyboard_input());
-    if pointer_free && (buttons.pressed(MouseButton::Left) || buttons.pressed(MouseButton::Right)) {
+    let dragging_a_vote = drag.0.is_some();
+    if pointer_free
+        && !dragging_a_vote
+        && (buttons.pressed(MouseButton::Left) || buttons.pressed(MouseButton::Right))
+    {
         orbit.yaw -= motion.delta.x * 0.006;
         orbit.pitch += motion.delta.y * 0.004;
     }
@@ -78,7 +121,7 @@ fn steer(
         };
         orbit.distance *= (1.0 - 0.1 * lines).clamp(0.5, 1.5);
     }
-    if keys_free {
+    if keys_free && arrows_free {
         let turn = 1.6 * dt;
         if keys.pressed(KeyCode::ArrowLeft) {
             orbit.yaw += turn;
@@ -92,6 +135,8 @@ fn steer(
         if keys.pressed(KeyCode::ArrowDown) {
             orbit.pitch -= turn * 0.6;
         }
+    }
+    if keys_free {
         if keys.pressed(KeyCode::PageUp) {
             orbit.distance *= 1.0 - 1.2 * dt;
         }
@@ -119,12 +164,14 @@ fn follow(
     windows: Query<&Window, With<PrimaryWindow>>,
     students: Query<&Transform, (With<Student>, Without<OrbitCamera>)>,
     mut cameras: Query<(&mut OrbitCamera, &mut Transform, &Projection)>,
+    session: Option<Res<Session>>,
+    screen: Res<State<Screen>>,
 ) {
     let Ok((mut orbit, mut transform, projection)) = cameras.single_mut() else {
         return;
     };
-    if let Ok(student) = students.single() {
-        let target = student.translation + Vec3::Y * 0.7;
+    let aimed = aim(session.as_deref(), *screen.get());
+    if let Some(target) = aimed.or_else(|| students.single().ok().map(|s| s.translation + Vec3::Y * 0.7)) {
         let k = 1.0 - (-FOLLOW_RATE * time.delta_secs()).exp();
         orbit.focus = orbit.focus.lerp(target, k);
     }

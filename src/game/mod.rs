@@ -8,13 +8,20 @@
 use bevy::prelude::*;
 
 pub mod actions;
+pub mod ballot;
+pub mod blackboard;
 pub mod camera;
+pub mod ghosts;
 pub mod levels;
 pub mod screens;
 pub mod session;
 pub mod student;
 pub mod terrain;
 pub mod ui;
+
+/// The ghost climbers' colours (sRGB bytes), in the order of [`crate::lesson::GHOSTS`]:
+/// SGD, momentum, RMSProp.
+pub const GHOST_RGB: [[u8; 3]; 3] = [[235, 120, 110], [120, 200, 255], [190, 150, 255]];
 
 /// Fixed-update rate: training steps are scheduled per tick of this clock.
 pub const TICK_HZ: u32 = 60;
@@ -43,7 +50,15 @@ pub fn logic(app: &mut App) {
 
 /// What the player sees: needs a renderer and a window.
 pub fn view(app: &mut App) {
-    app.add_plugins((terrain::view_plugin, student::plugin, camera::plugin, ui::plugin));
+    app.add_plugins((
+        terrain::view_plugin,
+        student::plugin,
+        camera::plugin,
+        ui::plugin,
+        blackboard::plugin,
+        ballot::plugin,
+        ghosts::plugin,
+    ));
     app.add_systems(Update, announce_ready);
 }
 

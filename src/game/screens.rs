@@ -3,9 +3,11 @@
 use bevy::prelude::*;
 
 use super::Start;
-use super::actions::{Action, Setting};
+use super::actions::{Action, Guess, Setting};
 use super::levels::{CurrentLevel, Levels, ProgressRes};
 use super::session::Session;
+use crate::lesson::{Activity, bigram_votes};
+use crate::level::Lesson;
 
 #[derive(States, Clone, Copy, Default, PartialEq, Eq, Hash, Debug)]
 pub enum Screen {
@@ -106,24 +108,21 @@ fn keyboard(
         }
         Screen::Playing => {
             let paused = pause.is_some_and(|p| *p.get() == Pause::Paused);
-            if pressed(KeyCode::Space) || pressed(KeyCode::KeyP) || pressed(KeyCode::Escape) {
+            if pressed(KeyCode::Space) || pressed(KeyCode::Escape) {
                 actions.write(Action::TogglePause);
-            } else if pressed(KeyCode::KeyR) {
-                actions.write(Action::Restart);
-            } else if pressed(KeyCode::KeyW) {
-                actions.write(Action::Write);
-            } else if pressed(KeyCode::KeyH) {
+            } else if pressed(KeyCode::F1) {
                 actions.write(Action::NextHint);
-            } else if let Some(speed) = session.as_ref().map(|s| s.speed)
-                && (pressed(KeyCode::BracketLeft) || pressed(KeyCode::BracketRight))
-            {
-                let faster = pressed(KeyCode::BracketRight);
-                let speed = if faster { speed.saturating_mul(2) } else { (speed / 2).max(1) };
-                actions.write(Action::Set(Setting::Speed(speed)));
-            } else if pressed(KeyCode::KeyM) || (paused && pressed(KeyCode::Backspace)) {
-                actions.write(Action::OpenMap);
-            } else if paused && pressed(KeyCode::KeyQ) {
-                actions.write(Action::Quit);
+            } else if paused {
+                // The pause menu: its keys.
+                if pressed(KeyCode::KeyR) {
+                    actions.write(Action::Restart);
+                } else if pressed(KeyCode::KeyM) || pressed(KeyCode::Backspace) {
+                    actions.write(Action::OpenMap);
+                } else if pressed(KeyCode::KeyQ) {
+                    actions.write(Action::Quit);
+                }
+            } else if let Some(session) = &session {
+                lesson_keys(&keys, session, &mut actions);
             }
         }
         Screen::Complete => {
@@ -136,6 +135,123 @@ fn keyboard(
             }
         }
     }
+}
+
+/// While playing: in the prediction lesson the letter keys are guesses (the
+/// other commands are in the pause menu); elsewhere R restarts, M opens the
+/// map, W writes, H shows a hint, [ and ] change the speed, and the arrows,
+/// D and Tab work the ballot.
+fn lesson_keys(keys: &ButtonInput<KeyCode>, session: &Session, actions: &mut MessageWriter<Action>) {
+    let pressed = |k| keys.just_pressed(k);
+    let shift = keys.pressed(KeyCode::ShiftLeft) || keys.pressed(KeyCode::ShiftRight);
+    let lesson = session.level.file.lesson;
+    if pressed(KeyCode::BracketLeft) || pressed(KeyCode::BracketRight) {
+        let speed = session.speed;
+        let speed = if pressed(KeyCode::BracketRight) { speed.saturating_mul(2) } else { (speed / 2).max(1) };
+        actions.write(Action::Set(Setting::Speed(speed)));
+        return;
+    }
+    if lesson == Lesson::Prediction {
+        if let Some(c) = keys.get_just_pressed().find_map(|k| letter_of(*k)) {
+            actions.write(Action::Guess(Guess::Letter(c)));
+        } else if pressed(KeyCode::Enter) {
+            actions.write(Action::Guess(Guess::End));
+        } else if pressed(KeyCode::ArrowRight) {
+            actions.write(Action::Guess(Guess::Look));
+        }
+        return;
+    }
+    if pressed(KeyCode::KeyR) {
+        actions.write(Action::Restart);
+    } else if pressed(KeyCode::KeyM) {
+        actions.write(Action::OpenMap);
+    } else if pressed(KeyCode::KeyW) {
+        actions.write(Action::Write);
+    } else if pressed(KeyCode::Enter) && session.recital.stage.is_some() {
+        actions.write(Action::FinishWriting);
+    } else if pressed(KeyCode::KeyH) {
+        actions.write(Action::NextHint);
+    } else if lesson.edits_votes() {
+        ballot_keys(keys, session, shift, actions);
+    }
+}
+
+/// The ballot's keys: ← → pick a letter, ↑ ↓ change its votes (Shift: by more),
+/// D draws (Shift: 100), Tab walks along the marked word.
+fn ballot_keys(
+    keys: &ButtonInput<KeyCode>,
+    session: &Session,
+    shift: bool,
+    actions: &mut MessageWriter<Action>,
+) {
+    let pressed = |k| keys.just_pressed(k);
+    let v = session.run.vocab.size();
+    let Some(context) = ballot_context(session) else { return };
+    if pressed(KeyCode::ArrowLeft) {
+        actions.write(Action::Select((session.selected + v - 1) % v));
+    } else if pressed(KeyCode::ArrowRight) {
+        actions.write(Action::Select((session.selected + 1) % v));
+    } else if pressed(KeyCode::ArrowUp) || pressed(KeyCode::ArrowDown) {
+        let step = if shift { 1.0 } else { 0.25 };
+        let step = if pressed(KeyCode::ArrowUp) { step } else { -step };
+        let now = bigram_votes(&session.run, context)[session.selected];
+        actions.write(Action::Set(Setting::Vote {
+            after: context,
+            letter: session.selected,
+            value: now + step,
+        }));
+    } else if pressed(KeyCode::KeyD) {
+        actions.write(Action::Draw(if shift { 100 } else { 10 }));
+    } else if pressed(KeyCode::Tab)
+        && let Activity::Scoring(marking) = &session.activity
+    {
+        let n = marking.len();
+        let next = if shift { (marking.position + n - 1) % n } else { (marking.position + 1) % n };
+        actions.write(Action::SelectPosition(next));
+    }
+}
+
+/// The letter whose votes the ballot shows: the voting lesson's context, or
+/// the letter before the marked one in the scoring lesson.
+pub fn ballot_context(session: &Session) -> Option<usize> {
+    match &session.activity {
+        Activity::Voting(ballot) => Some(ballot.context),
+        Activity::Scoring(marking) => Some(marking.tokens[marking.position]),
+        _ => None,
+    }
+}
+
+/// The lowercase letter of a letter key.
+fn letter_of(key: KeyCode) -> Option<char> {
+    const LETTERS: [KeyCode; 26] = [
+        KeyCode::KeyA,
+        KeyCode::KeyB,
+        KeyCode::KeyC,
+        KeyCode::KeyD,
+        KeyCode::KeyE,
+        KeyCode::KeyF,
+        KeyCode::KeyG,
+        KeyCode::KeyH,
+        KeyCode::KeyI,
+        KeyCode::KeyJ,
+        KeyCode::KeyK,
+        KeyCode::KeyL,
+        KeyCode::KeyM,
+        KeyCode::KeyN,
+        KeyCode::KeyO,
+        KeyCode::KeyP,
+        KeyCode::KeyQ,
+        KeyCode::KeyR,
+        KeyCode::KeyS,
+        KeyCode::KeyT,
+        KeyCode::KeyU,
+        KeyCode::KeyV,
+        KeyCode::KeyW,
+        KeyCode::KeyX,
+        KeyCode::KeyY,
+        KeyCode::KeyZ,
+    ];
+    LETTERS.iter().position(|k| *k == key).map(|i| (b'a' + i as u8) as char)
 }
 
 /// Carries out the actions that move between screens.

@@ -9,16 +9,18 @@ use std::time::Duration;
 use bevy::platform::time::Instant;
 use bevy::prelude::*;
 
-use super::actions::{Action, Setting};
+use super::actions::{Action, Guess, MAX_DRAW, Retrain, Setting};
 use super::levels::{CurrentLevel, Levels, Notices, ProgressRes};
 use super::screens::{Pause, Screen};
 use super::{FrameCost, TICK_HZ};
-use crate::brain::sample::write_samples;
-use crate::brain::{BrainError, Rand, Run, SampleSettings, Stream};
-use crate::level::Level;
+use crate::brain::{BrainError, Corpus, Rand, Run, SampleSettings, Stream};
+use crate::lesson::performing::Recital;
+use crate::lesson::voting::set_vote;
+use crate::lesson::{self, Activity};
 use crate::level::format::MAX_SPEED;
+use crate::level::{Control, Level};
 
-/// A level in play: its run and what the player has set.
+/// A level in play: its run, its lesson's activity, and what the player has set.
 #[derive(Resource, Clone, Debug)]
 pub struct Session {
     pub level: Level,
@@ -30,49 +32,42 @@ pub struct Session {
     pub sampling: SampleSettings,
     pub prefix: String,
     pub phase: Phase,
+    /// The lesson's own state: the reading, the ballot, the word, the race.
+    pub activity: Activity,
+    /// The student's performances.
+    pub recital: Recital,
+    /// The letter column picked on the ballot (voting and scoring lessons).
+    pub selected: usize,
     /// Sixtieths of a step owed from earlier ticks.
     tick_remainder: u32,
     /// Steps owed but not yet run (the time budget ran out).
     backlog: usize,
+    /// Ticks until the performance on stage draws its next letter.
+    letter_ticks: u32,
     /// A message about the run for the player: why it restarted.
     pub notice: Option<String>,
-    /// Why the student could not write when last asked.
+    /// Why the student could not write (or the ballot could not be drawn) when last asked.
     pub write_error: Option<String>,
     /// Which of the level's hints is on show.
     pub hint: usize,
-    /// Texts the student wrote when asked, with whether each was copied from
-    /// the training text, and the step it was written at.
-    pub writings: Vec<Writing>,
-    writing_rng: Rand,
+    /// Draws letters for performances and the ballot.
+    rng: Rand,
 }
 
-/// A text the student wrote.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Writing {
-    pub text: String,
-    pub memorised: bool,
-    pub step: usize,
-}
-
-/// Texts written per request.
-pub const WRITINGS_PER_REQUEST: usize = 6;
+/// Ticks between two letters of a performance (7.5 letters a second).
+pub const LETTER_TICKS: u32 = 8;
 
 /// Where the level stands.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Phase {
     /// Not playing: the world behind the title and map screens.
     Backdrop,
-    Training,
+    /// The lesson is on: training runs (if the level trains while playing) and the player acts.
+    Playing,
     /// The goal is met; the student cheers, then the level is complete.
-    Cheering {
-        score: f32,
-        ticks_left: u32,
-    },
+    Cheering { score: f32, ticks_left: u32 },
     /// Training diverged: the student falls, then the level restarts.
-    Fallen {
-        step: usize,
-        ticks_left: u32,
-    },
+    Fallen { step: usize, ticks_left: u32 },
     /// The step budget is spent without meeting the goal.
     OutOfSteps,
 }
@@ -112,51 +107,92 @@ const STUMBLE_JUMP: f32 = 1.0;
 const STUMBLE_WINDOW: usize = 20;
 
 impl Session {
+    /// The level's run, trained for its `pretrain` steps, and its lesson's activity.
     pub fn new(level: &Level, run_id: u64, phase: Phase) -> Result<Self, BrainError> {
+        let mut run = Run::new(level.run_config(), &level.corpus)?;
+        run.train(level.file.pretrain)?;
+        let activity = Activity::start(level, &run)?;
         Ok(Self {
-            run: Run::new(level.run_config(), &level.corpus)?,
+            activity,
+            run,
             level: level.clone(),
             run_id,
             speed: level.file.speed,
             sampling: SampleSettings::default(),
             prefix: String::new(),
             phase,
+            recital: Recital::default(),
+            selected: 0,
             tick_remainder: 0,
             backlog: 0,
+            letter_ticks: 0,
             notice: None,
             write_error: None,
             hint: 0,
-            writings: Vec::new(),
-            writing_rng: Rand::new(level.file.seed, Stream::Sampling),
+            rng: Rand::new(level.file.seed, Stream::Sampling),
         })
     }
 
-    /// The student writes a few texts with the current sampling settings and prefix.
+    /// The student starts performing a text, letter by letter.
     pub fn write(&mut self) -> Result<(), BrainError> {
-        let run = &self.run;
-        let texts = write_samples(
-            &run.brain,
-            &run.params.data,
-            &run.vocab,
-            self.sampling,
-            &self.prefix,
-            WRITINGS_PER_REQUEST,
-            &mut self.writing_rng,
-        )?;
-        let step = run.step_count();
-        self.writings = texts
-            .into_iter()
-            .map(|text| Writing { memorised: run.is_memorised(&text), text, step })
-            .collect();
+        self.recital.begin(&self.run, self.sampling, &self.prefix, &mut self.rng)?;
+        self.letter_ticks = LETTER_TICKS;
         Ok(())
     }
 
     /// A fresh run of the same level with its starting settings (the notice stays).
     pub fn restart(&mut self) {
         let notice = self.notice.take();
-        *self =
-            Session::new(&self.level, self.run_id + 1, Phase::Training).expect("the level started before");
+        *self = Session::new(&self.level, self.run_id + 1, Phase::Playing).expect("the level started before");
         self.notice = notice;
+    }
+
+    /// The sandbox trains on a new text with a new model (if the level shows
+    /// that control), or says why it cannot and changes nothing.
+    pub fn retrain(&mut self, spec: &Retrain) -> Result<(), String> {
+        if !self.level.file.controls.allows(Control::Model) {
+            return Err("this level does not let you change the text or the model".into());
+        }
+        let corpus = Corpus::from_text(&spec.text, "your text").map_err(|e| e.to_string())?;
+        let mut level = self.level.clone();
+        level.file.model = spec.model;
+        level.file.gpt = spec.gpt;
+        level.file.corpus = crate::level::CorpusSource::Inline(corpus.docs.clone());
+        level.corpus = corpus;
+        level.run_config().validate().map_err(|e| e.to_string())?;
+        let fresh = Session::new(&level, self.run_id + 1, Phase::Playing).map_err(|e| e.to_string())?;
+        *self = fresh;
+        Ok(())
+    }
+
+    /// The level's score if its goal is met now.
+    pub fn goal_reached(&self) -> Option<f32> {
+        lesson::goal_reached(&self.level.file.goal, &self.run, &self.activity, &self.recital)
+    }
+
+    /// A lesson action: a guess on the board, a vote, a draw, a letter picked.
+    fn act(&mut self, action: &Action) {
+        match (action, &mut self.activity) {
+            (Action::Guess(guess), Activity::Reading(reading)) => {
+                let player = match guess {
+                    Guess::Letter(c) => match self.run.vocab.id(*c) {
+                        Some(t) => Some(t),
+                        None => return,
+                    },
+                    Guess::End => Some(self.run.vocab.bos()),
+                    Guess::Look => None,
+                };
+                reading.reveal(&self.run, player);
+            }
+            (Action::Draw(n), Activity::Voting(ballot)) => {
+                ballot.draw(&self.run, self.sampling.temperature, (*n).min(MAX_DRAW) as usize, &mut self.rng);
+            }
+            (Action::Select(letter), _) if *letter < self.run.vocab.size() => self.selected = *letter,
+            (Action::SelectPosition(i), Activity::Scoring(marking)) if *i < marking.len() => {
+                marking.position = *i
+            }
+            _ => {}
+        }
     }
 
     /// Applies a setting between steps, if the level shows its control
@@ -178,7 +214,18 @@ impl Session {
             Setting::Temperature(t) if t.is_finite() && *t >= 0.0 => self.sampling.temperature = *t,
             Setting::TopK(k) => self.sampling.top_k = *k,
             Setting::Prefix(p) => self.prefix = p.clone(),
+            Setting::Vote { after, letter, value } => {
+                if set_vote(&mut self.run, *after, *letter, *value)
+                    && let Activity::Voting(ballot) = &mut self.activity
+                {
+                    // The old draws came from other shares.
+                    ballot.clear_tally();
+                }
+            }
             _ => {}
+        }
+        if let Activity::Climbing(race) = &mut self.activity {
+            race.share_settings(&self.run.optimizer.config);
         }
     }
 
@@ -201,7 +248,9 @@ pub fn plugin(app: &mut App) {
     app.add_systems(Update, apply_actions.after(super::screens::navigate).run_if(resource_exists::<Session>));
     app.add_systems(
         FixedUpdate,
-        (train, advance_phase).chain().run_if(in_state(Pause::Running).and_then(resource_exists::<Session>)),
+        (train, perform, advance_phase)
+            .chain()
+            .run_if(in_state(Pause::Running).and_then(resource_exists::<Session>)),
     );
 }
 
@@ -226,7 +275,7 @@ fn start_level(
         return;
     };
     let run_id = session.map_or(1, |s| s.run_id + 1);
-    match Session::new(level, run_id, Phase::Training) {
+    match Session::new(level, run_id, Phase::Playing) {
         Ok(session) => {
             commands.insert_resource(session);
             moments.write(Moment::Started);
@@ -249,6 +298,20 @@ fn apply_actions(
                 let result = session.write();
                 session.write_error = result.err().map(|e| e.to_string());
             }
+            Action::Retrain(spec) if *screen.get() == Screen::Playing => {
+                let result = session.retrain(spec);
+                session.notice = result.err();
+                moments.write(Moment::Started);
+            }
+            Action::FinishWriting => {
+                let Session { recital, run, rng, .. } = &mut *session;
+                recital.finish(run, rng);
+            }
+            Action::Guess(_) | Action::Draw(_) | Action::Select(_) | Action::SelectPosition(_)
+                if *screen.get() == Screen::Playing =>
+            {
+                session.act(action)
+            }
             Action::Restart if *screen.get() == Screen::Playing => {
                 session.notice = None;
                 session.restart();
@@ -266,7 +329,7 @@ fn train(
     mut moments: MessageWriter<Moment>,
     mut cost: ResMut<FrameCost>,
 ) {
-    if session.phase != Phase::Training {
+    if session.phase != Phase::Playing || !session.level.file.train_while_playing {
         return;
     }
     session.owe_tick();
@@ -291,6 +354,10 @@ fn run_owed_steps(
                 if recent.is_some_and(|mean| loss > mean + STUMBLE_JUMP) {
                     moments.write(Moment::Stumbled);
                 }
+                let steps = session.run.step_count();
+                if let Activity::Climbing(race) = &mut session.activity {
+                    race.catch_up(steps);
+                }
             }
             Err(BrainError::Diverged { step, loss }) => {
                 session.notice = Some(format!(
@@ -302,9 +369,7 @@ fn run_owed_steps(
             }
             Err(e) => unreachable!("a step only fails by diverging: {e}"),
         }
-        if let Some(score) = session.level.file.goal.met(&session.run) {
-            session.phase = Phase::Cheering { score, ticks_left: CHEER_TICKS };
-            moments.write(Moment::Cheered);
+        if session.goal_reached().is_some() {
             return;
         }
         if budget.is_some_and(|b| started.elapsed() >= b) {
@@ -316,7 +381,20 @@ fn run_owed_steps(
     }
 }
 
-/// Counts down the cheer and the fall; records a completed level.
+/// Draws the next letter of the performance on stage every [`LETTER_TICKS`] ticks.
+fn perform(mut session: ResMut<Session>) {
+    if session.recital.stage.is_none() {
+        return;
+    }
+    session.letter_ticks = session.letter_ticks.saturating_sub(1);
+    if session.letter_ticks == 0 {
+        session.letter_ticks = LETTER_TICKS;
+        let Session { recital, run, rng, .. } = &mut *session;
+        recital.next_letter(run, rng);
+    }
+}
+
+/// Meets the goal; counts down the cheer and the fall; records a completed level.
 fn advance_phase(
     mut session: ResMut<Session>,
     mut progress: ResMut<ProgressRes>,
@@ -324,11 +402,18 @@ fn advance_phase(
     mut next: ResMut<NextState<Screen>>,
     mut moments: MessageWriter<Moment>,
 ) {
+    if matches!(session.phase, Phase::Playing | Phase::OutOfSteps)
+        && let Some(score) = session.goal_reached()
+    {
+        session.phase = Phase::Cheering { score, ticks_left: CHEER_TICKS };
+        moments.write(Moment::Cheered);
+    }
     match session.phase.clone() {
         Phase::Cheering { score, ticks_left } => {
             if ticks_left == CHEER_TICKS {
                 let id = session.level.id().to_string();
-                progress.progress.record(&id, score);
+                let (_, lower_is_better) = session.level.file.goal.score_meaning();
+                progress.progress.record(&id, score, lower_is_better);
                 if let Some(store) = progress.store.clone()
                     && let Err(e) = store.save(&progress.progress)
                 {

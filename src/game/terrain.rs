@@ -13,6 +13,7 @@ use super::FrameCost;
 use super::session::Session;
 use crate::brain::math::uniform_score;
 use crate::landscape::{Landscape, SlicePlane, Trail, bilinear, evaluation_documents};
+use crate::lesson::Activity;
 
 /// Grid points per side of a slice. With 33 the grid step is 0.05·L, so the
 /// start (a = 0) and the student (a = L, b = 0) fall exactly on grid points:
@@ -47,6 +48,16 @@ pub struct Terrain {
     pub student_step: usize,
     /// `ln V`, the score of knowing nothing.
     pub uniform: f32,
+    /// The ghost climbers' heights and trails (climbing lesson).
+    pub ghosts: Vec<GhostMark>,
+}
+
+/// Where a ghost climber stands: its true height and its path.
+#[derive(Debug)]
+pub struct GhostMark {
+    pub step: usize,
+    pub loss: f32,
+    pub trail: Trail,
 }
 
 /// How long cutting slices may take per frame (`None`: finish a slice at
@@ -89,6 +100,7 @@ impl Terrain {
             student_loss,
             student_step: run.step_count(),
             uniform: uniform_score(run.vocab.size()),
+            ghosts: Vec::new(),
         }
     }
 }
@@ -118,6 +130,22 @@ fn cut_slices(
         terrain.student_loss = terrain.landscape.loss(&run.brain, &run.params.data);
         let loss = terrain.student_loss;
         terrain.trail.offer(step, &run.params.data, || loss);
+    }
+    if let Activity::Climbing(race) = &session.activity {
+        terrain.ghosts.resize_with(race.ghosts.len(), || GhostMark {
+            step: usize::MAX,
+            loss: 0.0,
+            trail: Trail::new(TRAIL_POINTS, 1),
+        });
+        for (ghost, mark) in race.ghosts.iter().zip(&mut terrain.ghosts) {
+            let step = ghost.run.step_count();
+            if mark.step != step {
+                mark.step = step;
+                mark.loss = terrain.landscape.loss(&run.brain, &ghost.run.params.data);
+                let loss = mark.loss;
+                mark.trail.offer(step, &ghost.run.params.data, || loss);
+            }
+        }
     }
     let sliced_at = terrain.landscape.current.as_ref().map(|s| s.plane.step);
     if !terrain.landscape.is_cutting() && sliced_at != Some(step) {

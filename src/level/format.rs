@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::brain::{BrainError, Corpus, GptConfig, ModelKind, OptimizerConfig, Run, RunConfig};
+use crate::brain::{BrainError, Corpus, GptConfig, ModelKind, OptimizerConfig, RunConfig};
 use crate::corpora;
 
 /// Where a level's training text comes from.
@@ -60,6 +60,10 @@ pub enum Control {
     Temperature,
     TopK,
     Prefix,
+    /// Setting votes by hand (voting and scoring lessons).
+    Votes,
+    /// The training text and the model's size (the sandbox).
+    Model,
 }
 
 impl Control {
@@ -76,6 +80,8 @@ impl Control {
             Control::Temperature => "temperature",
             Control::TopK => "top-k",
             Control::Prefix => "prefix",
+            Control::Votes => "votes",
+            Control::Model => "text and model",
         }
     }
 }
@@ -108,6 +114,13 @@ impl Control {
                 "Only the k letters with the most votes can be drawn; the rest get share 0 (all: no limit)."
             }
             Control::Prefix => "Letters the student reads before it starts to write; it continues from them.",
+            Control::Votes => {
+                "The student's votes (logits) for each next letter; shares = softmax(votes / T)."
+            }
+            Control::Model => {
+                "Your own training text (one document per line) and the model: bigram or a tiny GPT with its \
+                 layers, heads, width (n_embd) and context (block_size)."
+            }
         }
     }
 }
@@ -132,6 +145,32 @@ impl Controls {
     }
 }
 
+/// What the player does in a level: which activity and panels it has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lesson {
+    /// Read documents a letter at a time with the future covered, guessing each next letter.
+    Prediction,
+    /// Set the votes after a letter by hand and draw letters from the shares.
+    Voting,
+    /// Set votes by hand to lower the teacher's score on a word.
+    Scoring,
+    /// Train with a climber, racing ghost climbers over the loss landscape.
+    Climbing,
+    /// Let the trained student write, letter by letter.
+    Performing,
+    /// Every control, your own text and model size.
+    Sandbox,
+}
+
+impl Lesson {
+    /// Lessons where the player sets votes by hand (they need the bigram,
+    /// whose votes are its weights).
+    pub fn edits_votes(self) -> bool {
+        matches!(self, Lesson::Voting | Lesson::Scoring)
+    }
+}
+
 /// What unlocks the next level.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -139,34 +178,55 @@ pub enum Goal {
     /// The mean teacher's score over the last `window` training steps falls
     /// below `loss` within the level's step budget.
     LossBelow { loss: f32, window: usize },
+    /// Read `count` letters with the future covered.
+    ReadLetters { count: usize },
+    /// Give `letter` at least `share` of the shares after `after` at
+    /// temperature 1, and draw at least `draws` letters to see it.
+    ShareAtLeast { after: char, letter: char, share: f32, draws: u32 },
+    /// Bring the mean score of `word` below `score` by setting votes.
+    WordScoreBelow { word: String, score: f32 },
+    /// Have the student perform `count` texts.
+    Perform { count: usize },
+    /// No goal: free play.
+    Explore,
 }
 
 impl Goal {
-    /// The level's score if the goal is met by the run so far.
-    pub fn met(&self, run: &Run) -> Option<f32> {
-        match *self {
-            Goal::LossBelow { loss, window } => {
-                if run.step_count() < window {
-                    return None;
-                }
-                run.recent_loss(window).filter(|&mean| mean < loss)
-            }
-        }
-    }
-
-    /// Where the run stands against the goal: the mean score of the goal's window so far.
-    pub fn progress(&self, run: &Run) -> Option<f32> {
-        match *self {
-            Goal::LossBelow { window, .. } => run.recent_loss(window),
-        }
-    }
-
     /// One line for the screen.
     pub fn describe(&self, steps: usize) -> String {
         match self {
-            Goal::LossBelow { loss, window } => format!(
-                "bring the mean score of the last {window} steps below {loss:.2} within {steps} steps"
+            Goal::LossBelow { loss, window } => {
+                format!(
+                    "bring the mean score of the last {window} steps below {loss:.2} within {steps} steps"
+                )
+            }
+            Goal::ReadLetters { count } => {
+                format!(
+                    "read {count} letters: guess each one before the cover lifts (type a letter, or → to just look)"
+                )
+            }
+            Goal::ShareAtLeast { after, letter, share, draws } => format!(
+                "make the student give '{letter}' at least {:.0}% of the shares after '{after}' at temperature 1, \
+                 and draw {draws} letters to see it",
+                share * 100.0
             ),
+            Goal::WordScoreBelow { word, score } => {
+                format!("set the votes so the teacher's mean score on \"{word}\" falls below {score:.2}")
+            }
+            Goal::Perform { count } => format!("have the student perform {count} texts"),
+            Goal::Explore => "no goal: train what you like".to_string(),
+        }
+    }
+
+    /// What a completed level's score measures, and whether lower is better.
+    pub fn score_meaning(&self) -> (&'static str, bool) {
+        match self {
+            Goal::LossBelow { .. } => ("mean score", true),
+            Goal::ReadLetters { .. } => ("your guesses right, %", false),
+            Goal::ShareAtLeast { .. } => ("share reached", false),
+            Goal::WordScoreBelow { .. } => ("the word's score", true),
+            Goal::Perform { .. } => ("new texts written", false),
+            Goal::Explore => ("", true),
         }
     }
 }
@@ -185,6 +245,7 @@ pub struct LevelFile {
     #[serde(default)]
     pub learned: String,
     pub corpus: CorpusSource,
+    pub lesson: Lesson,
     #[serde(default)]
     pub model: ModelKind,
     #[serde(default)]
@@ -193,6 +254,12 @@ pub struct LevelFile {
     pub optimizer: OptimizerConfig,
     /// The step budget.
     pub steps: usize,
+    /// Steps trained before the level opens (a student who has already studied).
+    #[serde(default)]
+    pub pretrain: usize,
+    /// Whether the student keeps training while the level is played.
+    #[serde(default = "default_true")]
+    pub train_while_playing: bool,
     #[serde(default = "default_seed")]
     pub seed: u64,
     /// Training steps per second when the level starts.
@@ -220,6 +287,10 @@ impl LevelFile {
 
 fn default_seed() -> u64 {
     42
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_speed() -> u32 {
@@ -269,14 +340,15 @@ pub struct LevelSet {
     pub errors: Vec<LevelError>,
 }
 
-/// The five lessons, built into the game (the browser build, and a game run
+/// The five lessons and the sandbox, built into the game (the browser build, and a game run
 /// from elsewhere than the project folder, read these).
-pub const BUILTIN: [(&str, &str); 5] = [
+pub const BUILTIN: [(&str, &str); 6] = [
     ("levels/1-prediction.ron", include_str!("../../levels/1-prediction.ron")),
     ("levels/2-voting.ron", include_str!("../../levels/2-voting.ron")),
     ("levels/3-scoring.ron", include_str!("../../levels/3-scoring.ron")),
     ("levels/4-climbing.ron", include_str!("../../levels/4-climbing.ron")),
     ("levels/5-performing.ron", include_str!("../../levels/5-performing.ron")),
+    ("levels/6-sandbox.ron", include_str!("../../levels/6-sandbox.ron")),
 ];
 
 impl LevelSet {
@@ -413,20 +485,100 @@ pub fn parse_level(path: &str, text: &str, base: Option<&Path>) -> Result<Level,
     if let Some(c) = file.controls.locked.iter().find(|c| !file.controls.shown.contains(c)) {
         return Err(at(&["controls", "locked"], format!("{:?} is locked but not shown", c.label())));
     }
-    match file.goal {
+    if file.pretrain > file.steps {
+        return Err(at(
+            &["pretrain"],
+            format!("pretrain {} is more than the step budget ({})", file.pretrain, file.steps),
+        ));
+    }
+    if file.lesson.edits_votes() && file.model != ModelKind::Bigram {
+        return Err(at(
+            &["model"],
+            "a lesson that sets votes by hand needs model: bigram (its votes are its weights)".into(),
+        ));
+    }
+    check_goal(&file, &corpus).map_err(|(keys, message)| at(keys, message))?;
+    Ok(Level { file, path: path.to_string(), corpus })
+}
+
+/// The goal fits the lesson and the level, or says why not, and where.
+fn check_goal(file: &LevelFile, corpus: &Corpus) -> Result<(), (&'static [&'static str], String)> {
+    let vocab = corpus.vocab();
+    let needs = |lesson: Lesson, goal: &str| {
+        if file.lesson == lesson {
+            Ok(())
+        } else {
+            Err((&["goal"][..], format!("goal {goal} needs lesson: {}", lesson_name(lesson))))
+        }
+    };
+    let known = |c: char, key: &'static [&'static str]| {
+        if vocab.id(c).is_some() {
+            Ok(())
+        } else {
+            Err((key, format!("'{c}' is not a letter of the corpus")))
+        }
+    };
+    match &file.goal {
         Goal::LossBelow { loss, window } => {
-            if !(loss.is_finite() && loss > 0.0) {
-                return Err(at(&["goal", "loss"], format!("goal loss {loss} must be a positive number")));
+            if !(loss.is_finite() && *loss > 0.0) {
+                return Err((&["goal", "loss"], format!("goal loss {loss} must be a positive number")));
             }
-            if window == 0 || window > file.steps {
-                return Err(at(
+            if *window == 0 || *window > file.steps {
+                return Err((
                     &["goal", "window"],
                     format!("goal window {window} must be from 1 to the step budget ({})", file.steps),
                 ));
             }
+            if !file.train_while_playing {
+                return Err((&["goal"], "a loss goal needs train_while_playing: true".into()));
+            }
         }
+        Goal::ReadLetters { count } => {
+            needs(Lesson::Prediction, "read_letters")?;
+            if *count == 0 {
+                return Err((&["goal", "count"], "count must be at least 1".into()));
+            }
+        }
+        Goal::ShareAtLeast { after, letter, share, .. } => {
+            needs(Lesson::Voting, "share_at_least")?;
+            known(*after, &["goal", "after"])?;
+            known(*letter, &["goal", "letter"])?;
+            if !(*share > 0.0 && *share < 1.0) {
+                return Err((&["goal", "share"], format!("share {share} must be between 0 and 1")));
+            }
+        }
+        Goal::WordScoreBelow { word, score } => {
+            needs(Lesson::Scoring, "word_score_below")?;
+            if word.is_empty() {
+                return Err((&["goal", "word"], "the word is empty".into()));
+            }
+            for c in word.chars() {
+                known(c, &["goal", "word"])?;
+            }
+            if !(score.is_finite() && *score > 0.0) {
+                return Err((&["goal", "score"], format!("score {score} must be a positive number")));
+            }
+        }
+        Goal::Perform { count } => {
+            needs(Lesson::Performing, "perform")?;
+            if *count == 0 {
+                return Err((&["goal", "count"], "count must be at least 1".into()));
+            }
+        }
+        Goal::Explore => needs(Lesson::Sandbox, "explore")?,
     }
-    Ok(Level { file, path: path.to_string(), corpus })
+    Ok(())
+}
+
+fn lesson_name(lesson: Lesson) -> &'static str {
+    match lesson {
+        Lesson::Prediction => "prediction",
+        Lesson::Voting => "voting",
+        Lesson::Scoring => "scoring",
+        Lesson::Climbing => "climbing",
+        Lesson::Performing => "performing",
+        Lesson::Sandbox => "sandbox",
+    }
 }
 
 fn load_corpus(source: &CorpusSource, base: Option<&Path>) -> Result<Corpus, String> {

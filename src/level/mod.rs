@@ -3,5 +3,5 @@
 pub mod format;
 pub mod progress;
 
-pub use format::{Control, Controls, CorpusSource, Goal, Level, LevelError, LevelFile, LevelSet};
+pub use format::{Control, Controls, CorpusSource, Goal, Lesson, Level, LevelError, LevelFile, LevelSet};
 pub use progress::{Progress, ProgressStore};

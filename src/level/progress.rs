@@ -14,7 +14,7 @@ use super::LevelSet;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Progress {
-    /// Best score (the teacher's score at completion; lower is better) by level id.
+    /// Best score by level id (what it measures depends on the level's goal).
     pub best: BTreeMap<String, f32>,
 }
 
@@ -32,10 +32,12 @@ impl Progress {
         }
     }
 
-    /// Records a completion; returns true if the score is a new best.
-    pub fn record(&mut self, id: &str, score: f32) -> bool {
+    /// Records a completion; returns true if the score is a new best (the
+    /// lowest, or the highest when `lower_is_better` is false).
+    pub fn record(&mut self, id: &str, score: f32, lower_is_better: bool) -> bool {
+        let better = |best: f32| if lower_is_better { score < best } else { score > best };
         match self.best.get(id) {
-            Some(&best) if best <= score => false,
+            Some(&best) if !better(best) => false,
             _ => {
                 self.best.insert(id.to_string(), score);
                 true

@@ -19,7 +19,7 @@ fn the_five_lessons_load_in_order() {
     let set = LevelSet::builtin();
     assert!(set.errors.is_empty(), "{:?}", set.errors);
     let ids: Vec<&str> = set.levels.iter().map(|l| l.id()).collect();
-    assert_eq!(ids, ["prediction", "voting", "scoring", "climbing", "performing"]);
+    assert_eq!(ids, ["prediction", "voting", "scoring", "climbing", "performing", "sandbox"]);
     // The folder and the built-in copies are the same files.
     let dir = LevelSet::load_dir(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/levels")));
     assert!(dir.errors.is_empty(), "{:?}", dir.errors);
@@ -31,11 +31,11 @@ fn the_five_lessons_load_in_order() {
 
 #[test]
 fn a_syntax_error_names_the_line_and_column() {
-    let text = builtin_sources()[2].1.replace("steps: 1000,", "steps: 1000");
-    let err = parse_level("levels/3-scoring.ron", &text, None).unwrap_err();
+    let text = builtin_sources()[3].1.replace("steps: 1000,", "steps: 1000");
+    let err = parse_level("levels/4-climbing.ron", &text, None).unwrap_err();
     let line_of_next_field = text.lines().position(|l| l.trim_start().starts_with("seed:")).unwrap() + 1;
     assert_eq!((err.line, err.col), (line_of_next_field, 5), "{err}");
-    assert!(err.to_string().starts_with(&format!("levels/3-scoring.ron:{line_of_next_field}:5: ")), "{err}");
+    assert!(err.to_string().starts_with(&format!("levels/4-climbing.ron:{line_of_next_field}:5: ")), "{err}");
 }
 
 #[test]
@@ -51,7 +51,7 @@ fn a_bad_value_is_located_at_its_key() {
     let err = parse_level("x.ron", &text, None).unwrap_err();
     assert!(err.message.contains("no built-in corpus \"poems\""), "{err}");
 
-    let text = builtin_sources()[0].1.replace("speed: 30,", "sped: 30,");
+    let text = builtin_sources()[0].1.replace("speed: 20,", "sped: 20,");
     let err = parse_level("x.ron", &text, None).unwrap_err();
     assert!(err.message.contains("sped"), "a misspelt field is refused: {err}");
 }
@@ -63,7 +63,7 @@ fn one_broken_file_leaves_the_others_playable() {
     sources[4].1 = sources[4].1.replace("id: \"performing\"", "id: \"climbing\"");
     let set = LevelSet::from_sources(&sources, None);
     let ids: Vec<&str> = set.levels.iter().map(|l| l.id()).collect();
-    assert_eq!(ids, ["prediction", "scoring", "climbing"]);
+    assert_eq!(ids, ["prediction", "scoring", "climbing", "sandbox"]);
     assert_eq!(set.errors.len(), 2);
     assert!(set.errors[0].path.ends_with("2-voting.ron"));
     assert!(set.errors[1].message.contains("already used by levels/4-climbing.ron"), "{}", set.errors[1]);
@@ -74,23 +74,23 @@ fn levels_check_lists_the_levels_or_every_error() {
     let out = raw_weights(&["levels", "--check"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(stdout.lines().count(), 5);
+    assert_eq!(stdout.lines().count(), 6);
     assert!(stdout.lines().nth(3).unwrap().contains("climbing") && stdout.contains("Climbing"));
 
     let dir = tempfile::tempdir().unwrap();
     for (i, (path, text)) in builtin_sources().into_iter().enumerate() {
         let name = std::path::Path::new(&path).file_name().unwrap().to_owned();
-        let text = if i == 2 { text.replace("n_head: 4", "n_head: 5") } else { text };
+        let text = if i == 3 { text.replace("n_head: 4", "n_head: 5") } else { text };
         std::fs::write(dir.path().join(name), text).unwrap();
     }
     let out = raw_weights(&["levels", "--check", dir.path().to_str().unwrap()]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let line = text_line(&builtin_sources()[2].1, "n_head: 4");
-    let expected = format!("3-scoring.ron:{line}:");
+    let line = text_line(&builtin_sources()[3].1, "n_head: 4");
+    let expected = format!("4-climbing.ron:{line}:");
     assert!(stderr.lines().count() == 1 && stderr.contains(&expected), "{stderr}");
     assert!(stderr.contains("multiple of n_head") && !stderr.contains("panicked"), "{stderr}");
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4, "the other levels are still listed");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 5, "the other levels are still listed");
 }
 
 #[test]
@@ -98,9 +98,12 @@ fn progress_survives_a_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let store = ProgressStore::in_dir(&dir.path().join("nested"));
     let mut progress = Progress::default();
-    assert!(progress.record("prediction", 2.7));
-    assert!(!progress.record("prediction", 2.9), "a worse score is not a best");
-    assert!(progress.record("prediction", 2.5));
+    assert!(progress.record("prediction", 2.7, true));
+    assert!(!progress.record("prediction", 2.9, true), "a worse score is not a best");
+    assert!(progress.record("prediction", 2.5, true));
+    assert!(progress.record("voting", 0.6, false));
+    assert!(progress.record("voting", 0.8, false), "higher is better for a share");
+    assert!(!progress.record("voting", 0.7, false));
     store.save(&progress).unwrap();
     let (loaded, warning) = store.load();
     assert_eq!(warning, None);
@@ -112,8 +115,10 @@ fn progress_survives_a_round_trip() {
 
     let set = LevelSet::builtin();
     assert!(loaded.is_unlocked(&set, "prediction"));
+    assert_eq!(loaded.best.get("voting"), Some(&0.8));
     assert!(loaded.is_unlocked(&set, "voting"), "completing a level unlocks the next");
-    assert!(!loaded.is_unlocked(&set, "scoring"));
+    assert!(loaded.is_unlocked(&set, "scoring"), "voting is done too");
+    assert!(!loaded.is_unlocked(&set, "climbing"));
 }
 
 #[test]
@@ -134,4 +139,23 @@ fn a_corrupt_save_is_set_aside_not_overwritten() {
     let (_, warning) = store.load();
     assert!(warning.unwrap().contains("progress.ron.corrupt-2"));
     assert_eq!(std::fs::read_to_string(&aside).unwrap(), "(best: {\"prediction\": 2.5");
+}
+
+#[test]
+fn a_goal_must_fit_its_lesson() {
+    let sources = builtin_sources();
+    let wrong_goal = sources[0].1.replace("goal: read_letters(count: 30)", "goal: perform(count: 3)");
+    let err = parse_level("x.ron", &wrong_goal, None).unwrap_err();
+    assert!(err.message.contains("needs lesson: performing"), "{err}");
+    let gpt_votes = sources[1].1.replace("model: bigram,", "model: gpt,");
+    let err = parse_level("x.ron", &gpt_votes, None).unwrap_err();
+    assert!(err.message.contains("needs model: bigram"), "{err}");
+    let odd_word = sources[2].1.replace("word: \"anna\"", "word: \"Anna\"");
+    let err = parse_level("x.ron", &odd_word, None).unwrap_err();
+    assert!(err.message.contains("'A' is not a letter"), "{err}");
+    let line = text_line(&odd_word, "word: \"Anna\"");
+    assert_eq!(err.line, line, "located at the word: {err}");
+    let too_much = sources[4].1.replace("pretrain: 1500,", "pretrain: 9000,");
+    let err = parse_level("x.ron", &too_much, None).unwrap_err();
+    assert!(err.message.contains("pretrain 9000"), "{err}");
 }

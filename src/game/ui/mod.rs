@@ -8,8 +8,10 @@ use super::actions::Action;
 use super::screens::Screen;
 
 mod complete;
+mod lessons;
 mod map;
 mod playing;
+mod sandbox;
 mod title;
 
 pub fn plugin(app: &mut App) {
@@ -63,6 +65,15 @@ pub(crate) const GOLD: egui::Color32 = egui::Color32::from_rgb(255, 206, 84);
 pub(crate) const GOOD: egui::Color32 = egui::Color32::from_rgb(120, 220, 140);
 pub(crate) const BAD: egui::Color32 = egui::Color32::from_rgb(255, 110, 100);
 pub(crate) const MUTED: egui::Color32 = egui::Color32::from_rgb(160, 170, 185);
+/// The ghost climbers' colours, in the order of [`crate::lesson::GHOSTS`].
+pub(crate) const GHOST_COLOURS: [egui::Color32; 3] = {
+    let [a, b, c] = crate::game::GHOST_RGB;
+    [
+        egui::Color32::from_rgb(a[0], a[1], a[2]),
+        egui::Color32::from_rgb(b[0], b[1], b[2]),
+        egui::Color32::from_rgb(c[0], c[1], c[2]),
+    ]
+};
 
 /// A button with its key shown; returns true when clicked.
 pub(crate) fn key_button(ui: &mut egui::Ui, label: &str, key: &str) -> bool {

@@ -12,7 +12,11 @@ use crate::game::actions::{Action, Setting};
 use crate::game::screens::Pause;
 use crate::game::session::{Phase, Session};
 use crate::game::terrain::{EVAL_DOCS, Terrain};
-use crate::level::Control;
+use crate::lesson::Activity;
+use crate::lesson::goal_progress;
+use crate::level::{Control, Goal, Lesson};
+
+use super::{lessons, sandbox};
 use crate::level::format::MAX_SPEED;
 
 /// Points drawn per chart line at most.
@@ -25,6 +29,7 @@ pub(super) fn show(
     session: Option<Res<Session>>,
     terrain: Option<Res<Terrain>>,
     pause: Option<Res<State<Pause>>>,
+    mut draft: Local<sandbox::Draft>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let Some(session) = session else {
@@ -37,6 +42,10 @@ pub(super) fn show(
     let run = &session.run;
     let goal = &level.goal;
 
+    let lesson = level.lesson;
+    let trains = level.train_while_playing;
+    // In the prediction lesson the letter keys are guesses: the commands live in the pause menu.
+    let typing = lesson == Lesson::Prediction;
     egui::Panel::top("playing_top").show(&mut root, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
@@ -48,32 +57,22 @@ pub(super) fn show(
             );
             ui.label(egui::RichText::new(&level.tagline).italics().color(MUTED));
             ui.separator();
-            ui.label(format!("step {} / {}", run.step_count(), level.steps));
-            ui.separator();
-            let (window, target) = match goal {
-                crate::level::Goal::LossBelow { loss, window } => (*window, *loss),
-            };
-            match goal.progress(run) {
-                Some(mean) => {
-                    let colour = if mean < target { GOOD } else { egui::Color32::WHITE };
-                    ui.label(egui::RichText::new(format!("mean score {mean:.3}")).color(colour).strong())
-                        .on_hover_text(format!(
-                            "The teacher's score, averaged over the last {window} steps (fewer at the start)."
-                        ));
-                }
-                None => {
-                    ui.label("mean score —");
-                }
+            if trains {
+                ui.label(format!("step {} / {}", run.step_count(), level.steps))
+                    .on_hover_text("Training steps taken: one document each.");
+                ui.separator();
             }
-            ui.label(egui::RichText::new(format!("goal < {target:.2}")).color(MUTED));
+            let progress = goal_progress(goal, run, &session.activity, &session.recital);
+            ui.label(egui::RichText::new(progress).strong());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if key_button(ui, "Map", "M") {
+                if !typing && key_button(ui, "Map", "M") {
                     actions.push(Action::OpenMap);
                 }
-                if key_button(ui, "↺ Restart", "R") {
+                if !typing && key_button(ui, "↺ Restart", "R") {
                     actions.push(Action::Restart);
                 }
-                if key_button(ui, if paused { "▶ Resume" } else { "⏸ Pause" }, "Space") {
+                let pause_key = if typing { "Esc" } else { "Space" };
+                if key_button(ui, if paused { "▶ Resume" } else { "⏸ Pause" }, pause_key) {
                     actions.push(Action::TogglePause);
                 }
             });
@@ -95,7 +94,7 @@ pub(super) fn show(
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
                     ui.label(egui::RichText::new("Hint").strong().color(GOLD));
-                    if key_button(ui, "next", "H") {
+                    if key_button(ui, "next", if typing { "F1" } else { "H" }) {
                         actions.push(Action::NextHint);
                     }
                 });
@@ -104,20 +103,46 @@ pub(super) fn show(
         });
     });
 
-    egui::Panel::bottom("playing_chart").exact_size(210.0).show(&mut root, |ui| {
-        loss_chart(ui, &session, terrain.as_deref());
+    let side = match lesson {
+        Lesson::Climbing => 380.0,
+        _ => 300.0,
+    };
+    egui::Panel::right("playing_lesson").exact_size(side).show(&mut root, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| match lesson {
+            Lesson::Prediction => lessons::reading(ui, &session, &mut actions),
+            Lesson::Voting | Lesson::Scoring => lessons::ballot(ui, &session, &mut actions),
+            Lesson::Climbing => lessons::internals(ui, &session),
+            Lesson::Performing => lessons::performance(ui, &session, &mut actions),
+            Lesson::Sandbox => {
+                sandbox::panel(ui, &session, &mut draft, &mut actions);
+                lessons::performance(ui, &session, &mut actions);
+            }
+        });
     });
 
-    let asked = !session.writings.is_empty() || session.write_error.is_some();
-    if asked || session.level.file.controls.shows(Control::Temperature) {
-        egui::Panel::right("playing_writing").exact_size(250.0).show(&mut root, |ui| {
-            writing(ui, &session, &mut actions);
+    egui::Panel::bottom("playing_bottom")
+        .exact_size(if lesson == Lesson::Scoring { 190.0 } else { 210.0 })
+        .show(&mut root, |ui| match lesson {
+            Lesson::Voting => lessons::tally_chart(ui, &session),
+            Lesson::Scoring => lessons::heat_strip(ui, &session, &mut actions),
+            _ if trains => loss_chart(ui, &session, terrain.as_deref()),
+            _ => {
+                ui.add_space(6.0);
+                ui.label(
+                    egui::RichText::new(format!(
+                        "The student trained for {} steps before this lesson; it does not train now.",
+                        run.step_count()
+                    ))
+                    .color(MUTED),
+                );
+            }
         });
-    }
 
     let free = root.available_rect_before_wrap();
     scene.0 = Some(free);
-    caption(ctx, free, &session, terrain.as_deref());
+    if trains {
+        caption(ctx, free, &session, terrain.as_deref());
+    }
     banner(ctx, free, &session);
     if paused {
         pause_window(ctx, &mut actions);
@@ -129,13 +154,13 @@ pub(super) fn show(
 /// The controls the level shows; locked ones are greyed out with a lock.
 fn controls(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
     let shown = &session.level.file.controls;
-    if shown.shown.is_empty() {
+    if shown.shown.iter().all(|c| matches!(c, Control::Votes | Control::Model)) {
         return;
     }
     ui.label(egui::RichText::new("Controls").strong().color(GOLD));
     let opt = session.run.optimizer.config;
     egui::Grid::new("controls").num_columns(2).spacing([10.0, 6.0]).show(ui, |ui| {
-        for &control in &shown.shown {
+        for &control in shown.shown.iter().filter(|c| !matches!(c, Control::Votes | Control::Model)) {
             let enabled = shown.allows(control);
             let name =
                 if enabled { control.label().to_string() } else { format!("🔒 {}", control.label()) };
@@ -220,6 +245,7 @@ fn controls(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
                         actions.push(Action::Set(Setting::TopK(v)));
                     }
                 }
+                Control::Votes | Control::Model => {}
                 Control::Prefix => {
                     let mut text = session.prefix.clone();
                     if ui.add(egui::TextEdit::singleline(&mut text).desired_width(150.0)).changed() {
@@ -253,21 +279,17 @@ fn climber_name(kind: OptimizerKind) -> &'static str {
 /// height the student stands at, the goal and the know-nothing line.
 fn loss_chart(ui: &mut egui::Ui, session: &Session, terrain: Option<&Terrain>) {
     let run = &session.run;
-    let losses = &run.losses;
-    let window = match session.level.file.goal {
-        crate::level::Goal::LossBelow { window, .. } => window,
+    let (window, target) = match session.level.file.goal {
+        Goal::LossBelow { window, loss } => (window, Some(loss)),
+        _ => (50, None),
     };
-    let target = match session.level.file.goal {
-        crate::level::Goal::LossBelow { loss, .. } => loss,
+    let stride = run.losses.len().div_ceil(CHART_POINTS).max(1);
+    let curve = |losses: &[f32]| -> Vec<[f64; 2]> {
+        let at = (0..losses.len()).step_by(stride).chain(losses.len().checked_sub(1));
+        trailing_means(losses, window, at).into_iter().map(|(k, m)| [k as f64 + 1.0, m as f64]).collect()
     };
-    let stride = losses.len().div_ceil(CHART_POINTS).max(1);
     let raw: Vec<[f64; 2]> =
-        losses.iter().enumerate().step_by(stride).map(|(k, &l)| [k as f64 + 1.0, l as f64]).collect();
-    let means: Vec<[f64; 2]> =
-        trailing_means(losses, window, (0..losses.len()).step_by(stride).chain(losses.len().checked_sub(1)))
-            .into_iter()
-            .map(|(k, m)| [k as f64 + 1.0, m as f64])
-            .collect();
+        run.losses.iter().enumerate().step_by(stride).map(|(k, &l)| [k as f64 + 1.0, l as f64]).collect();
     let uniform = terrain.map_or(0.0, |t| t.uniform) as f64;
     Plot::new("loss_chart")
         .legend(Legend::default())
@@ -285,12 +307,22 @@ fn loss_chart(ui: &mut egui::Ui, session: &Session, terrain: Option<&Terrain>) {
                 Line::new("score of each step", raw)
                     .color(egui::Color32::from_rgba_unmultiplied(150, 170, 200, 110)),
             );
-            plot.line(Line::new(format!("mean of last {window}"), means).color(GOLD).width(2.5));
-            plot.hline(
-                HLine::new(format!("goal {target:.2}"), target as f64)
-                    .color(GOOD)
-                    .style(LineStyle::dashed_loose()),
-            );
+            if let Activity::Climbing(race) = &session.activity {
+                for (ghost, colour) in race.ghosts.iter().zip(super::GHOST_COLOURS) {
+                    plot.line(
+                        Line::new(format!("{} (ghost)", ghost.kind.name()), curve(&ghost.run.losses))
+                            .color(colour),
+                    );
+                }
+            }
+            plot.line(Line::new(format!("mean of last {window}"), curve(&run.losses)).color(GOLD).width(2.5));
+            if let Some(target) = target {
+                plot.hline(
+                    HLine::new(format!("goal {target:.2}"), target as f64)
+                        .color(GOOD)
+                        .style(LineStyle::dashed_loose()),
+                );
+            }
             if uniform > 0.0 {
                 plot.hline(
                     HLine::new(format!("knowing nothing: ln V = {uniform:.2}"), uniform)
@@ -300,31 +332,6 @@ fn loss_chart(ui: &mut egui::Ui, session: &Session, terrain: Option<&Terrain>) {
             }
             plot.vline(VLine::new("step budget", session.level.file.steps as f64).color(MUTED));
         });
-}
-
-/// What the student writes when asked.
-fn writing(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
-    ui.add_space(6.0);
-    ui.label(egui::RichText::new("The student writes").strong().color(GOLD));
-    ui.label(
-        egui::RichText::new("Each letter it draws becomes its next input. Marked ✎ if it is new, ≡ if it was in the training text.")
-            .small()
-            .color(MUTED),
-    );
-    if key_button(ui, "✎ Write", "W") {
-        actions.push(Action::Write);
-    }
-    if let Some(error) = &session.write_error {
-        ui.label(egui::RichText::new(error).color(BAD));
-    }
-    for w in &session.writings {
-        let mark = if w.memorised { "≡" } else { "✎" };
-        let text = if w.text.is_empty() { "(nothing)".to_string() } else { w.text.clone() };
-        ui.label(egui::RichText::new(format!("{mark} {text}")).monospace().size(17.0));
-    }
-    if let Some(w) = session.writings.first() {
-        ui.label(egui::RichText::new(format!("written at step {}", w.step)).small().color(MUTED));
-    }
 }
 
 /// Says what the ground is, and where the student stands on it.

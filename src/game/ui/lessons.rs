@@ -1,0 +1,399 @@
+//! Each lesson's own panel. They show the brain's numbers, computed by the
+//! functions in `src/brain/` and `src/lesson/`, and write actions.
+
+use bevy_egui::egui;
+use egui_plot::{Bar, BarChart, Legend, Plot};
+
+use super::{BAD, GOLD, GOOD, MUTED, key_button};
+use crate::brain::math::uniform_score;
+use crate::game::actions::{Action, Setting};
+use crate::game::screens::ballot_context;
+use crate::game::session::Session;
+use crate::lesson::climbing::watched_weights;
+use crate::lesson::prediction::percent;
+use crate::lesson::{Activity, bigram_votes};
+
+/// A one-line "what am I looking at", under a panel's title.
+pub(super) fn heading(ui: &mut egui::Ui, title: &str, what: &str) {
+    ui.add_space(6.0);
+    ui.label(egui::RichText::new(title).strong().color(GOLD));
+    ui.label(egui::RichText::new(what).small().color(MUTED));
+    ui.add_space(2.0);
+}
+
+/// Letters with their shares, largest first.
+fn top_shares(session: &Session, shares: &[f32], n: usize) -> Vec<(String, f32)> {
+    let mut ranked: Vec<(usize, f32)> = shares.iter().copied().enumerate().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.into_iter().take(n).map(|(t, s)| (session.run.vocab.label(t), s)).collect()
+}
+
+/// A share as a bar and a percentage.
+fn share_row(ui: &mut egui::Ui, label: &str, share: f32, colour: egui::Color32) {
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new(label).monospace().size(18.0));
+        let bar = egui::ProgressBar::new(share.clamp(0.0, 1.0))
+            .desired_width(120.0)
+            .fill(colour)
+            .text(format!("{:.1}%", share * 100.0));
+        ui.add(bar);
+    });
+}
+
+/// Prediction: the student's guess for the covered letter, and the hit rates.
+pub(super) fn reading(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
+    let Activity::Reading(reading) = &session.activity else { return };
+    heading(
+        ui,
+        "The student's guess",
+        "Its shares for the covered letter, from the letter before the cursor only (a bigram).",
+    );
+    let shares = reading.shares(&session.run);
+    for (i, (label, share)) in top_shares(session, &shares, 5).into_iter().enumerate() {
+        share_row(ui, &label, share, if i == 0 { GOLD } else { egui::Color32::from_rgb(90, 110, 140) });
+    }
+    ui.add_space(6.0);
+    ui.label(egui::RichText::new("Type your guess").strong());
+    ui.label(
+        egui::RichText::new("a–z: a letter · Enter: the name ends (¶) · →: just look").small().color(MUTED),
+    );
+    ui.horizontal(|ui| {
+        if key_button(ui, "¶ ends here", "Enter") {
+            actions.push(Action::Guess(crate::game::actions::Guess::End));
+        }
+        if key_button(ui, "look", "→") {
+            actions.push(Action::Guess(crate::game::actions::Guess::Look));
+        }
+    });
+    ui.add_space(8.0);
+    heading(ui, "Scores", "Right guesses so far: yours and the student's top share.");
+    egui::Grid::new("hit_rates").num_columns(2).show(ui, |ui| {
+        ui.label("letters read");
+        ui.label(format!("{}", reading.read));
+        ui.end_row();
+        ui.label("you");
+        ui.label(
+            egui::RichText::new(format!(
+                "{:.0}%  ({} of {} guessed)",
+                percent(reading.player_hits, reading.player_guesses),
+                reading.player_hits,
+                reading.player_guesses
+            ))
+            .strong(),
+        );
+        ui.end_row();
+        ui.label("the student");
+        ui.label(
+            egui::RichText::new(format!(
+                "{:.0}%  ({} of {})",
+                percent(reading.student_hits, reading.read),
+                reading.student_hits,
+                reading.read
+            ))
+            .strong(),
+        );
+        ui.end_row();
+        if let Some(mean) = reading.mean_score() {
+            ui.label("its mean score");
+            ui.label(format!("{mean:.3}  (knowing nothing: {:.3})", uniform_score(session.run.vocab.size())))
+                .on_hover_text(
+                    "The teacher's score of its shares: −ln p(true letter), averaged over the letters read.",
+                );
+            ui.end_row();
+        }
+    });
+    if !reading.history.is_empty() {
+        ui.add_space(6.0);
+        ui.label(egui::RichText::new("Last letters uncovered").small().color(MUTED));
+        ui.horizontal_wrapped(|ui| {
+            for r in reading.history.iter().rev().take(10) {
+                let truth = session.run.vocab.label(r.truth);
+                let mark = |right: bool| if right { GOOD } else { BAD };
+                let you = r.player.map(|p| session.run.vocab.label(p)).unwrap_or_else(|| "·".into());
+                let text = format!("{truth} (you {you}, it {})", session.run.vocab.label(r.student));
+                let colour = r.player.map_or(MUTED, |p| mark(p == r.truth));
+                ui.label(egui::RichText::new(text).monospace().color(colour));
+            }
+        });
+    }
+}
+
+/// Voting and scoring: the picked letter's vote, share and gradient.
+pub(super) fn ballot(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
+    let Some(context) = ballot_context(session) else { return };
+    let run = &session.run;
+    let letter = session.selected;
+    let votes = bigram_votes(run, context);
+    let t = session.sampling.temperature;
+    let mut shares = vec![0.0; votes.len()];
+    crate::brain::math::softmax_with_temperature(&mut shares, votes, t);
+    heading(
+        ui,
+        &format!("Votes after '{}'", run.vocab.label(context)),
+        "Each column is a letter's vote (logit); the number over it is its share = softmax(votes / T).",
+    );
+    egui::Grid::new("ballot_pick").num_columns(2).show(ui, |ui| {
+        ui.label("letter");
+        ui.label(egui::RichText::new(run.vocab.label(letter)).monospace().size(20.0).color(GOLD));
+        ui.end_row();
+        ui.label("its vote");
+        let mut vote = votes[letter];
+        let slider =
+            egui::Slider::new(&mut vote, -crate::lesson::MAX_VOTE..=crate::lesson::MAX_VOTE).step_by(0.05);
+        if ui.add(slider).changed() {
+            actions.push(Action::Set(Setting::Vote { after: context, letter, value: vote }));
+        }
+        ui.end_row();
+        ui.label("its share");
+        ui.label(format!("{:.2}%  at T = {t:.2}", shares[letter] * 100.0));
+        ui.end_row();
+        let total: f32 = shares.iter().sum();
+        ui.label("all shares");
+        ui.label(format!("sum to {total:.4}"));
+        ui.end_row();
+    });
+    ui.label(
+        egui::RichText::new("← → pick a letter · ↑ ↓ change its votes (Shift: faster) · or drag a column")
+            .small()
+            .color(MUTED),
+    );
+    if let Activity::Voting(ballot) = &session.activity {
+        ui.add_space(6.0);
+        heading(ui, "Drawing letters", "Each draw picks a letter with probability equal to its share.");
+        ui.horizontal(|ui| {
+            if key_button(ui, "Draw 10", "D") {
+                actions.push(Action::Draw(10));
+            }
+            if key_button(ui, "Draw 100", "Shift+D") {
+                actions.push(Action::Draw(100));
+            }
+        });
+        ui.label(format!("{} letters drawn since the votes last changed", ballot.draws()));
+    }
+}
+
+/// Voting: the tally of drawn letters next to the shares they were drawn from.
+pub(super) fn tally_chart(ui: &mut egui::Ui, session: &Session) {
+    let Activity::Voting(ballot) = &session.activity else { return };
+    let run = &session.run;
+    let shares = ballot.shares(run, session.sampling.temperature);
+    let draws = ballot.draws().max(1) as f64;
+    let expected: Vec<Bar> = shares
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| Bar::new(i as f64 - 0.18, s as f64 * 100.0).width(0.34))
+        .collect();
+    let drawn: Vec<Bar> = ballot
+        .tally
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| Bar::new(i as f64 + 0.18, n as f64 / draws * 100.0).width(0.34))
+        .collect();
+    let labels: Vec<String> = (0..run.vocab.size()).map(|t| run.vocab.label(t)).collect();
+    ui.label(
+        egui::RichText::new("Shares (gold) and the letters actually drawn (blue), in percent: the more you draw, the closer they get.")
+            .small()
+            .color(MUTED),
+    );
+    Plot::new("tally")
+        .legend(Legend::default())
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new("share %", expected).color(GOLD));
+            plot.bar_chart(BarChart::new("drawn %", drawn).color(egui::Color32::from_rgb(110, 160, 230)));
+        });
+}
+
+/// Scoring: the word as a heat strip, a letter's score each, and the mean.
+pub(super) fn heat_strip(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
+    let Activity::Scoring(marking) = &session.activity else { return };
+    let run = &session.run;
+    let marks = marking.marks(run);
+    let uniform = uniform_score(run.vocab.size());
+    let mean = marking.mean_score(run);
+    ui.label(
+        egui::RichText::new(
+            "The teacher's score for each letter of the word: −ln p(true letter). Cool is sure and right, hot is surprised. Click a letter (or Tab) to work on its votes.",
+        )
+        .small()
+        .color(MUTED),
+    );
+    ui.horizontal(|ui| {
+        for (i, mark) in marks.iter().enumerate() {
+            let heat = (mark.score / (2.0 * uniform)).clamp(0.0, 1.0);
+            let fill = egui::Color32::from_rgb(
+                (40.0 + 215.0 * heat) as u8,
+                (150.0 - 90.0 * heat) as u8,
+                (200.0 - 160.0 * heat) as u8,
+            );
+            let selected = i == marking.position;
+            let text = format!(
+                "{} → {}\n{:.2}\np {:.1}%",
+                run.vocab.label(mark.context),
+                run.vocab.label(mark.truth),
+                mark.score,
+                mark.shares[mark.truth] * 100.0
+            );
+            let button = egui::Button::new(
+                egui::RichText::new(text).monospace().size(15.0).color(egui::Color32::BLACK),
+            )
+            .fill(fill)
+            .stroke(egui::Stroke::new(if selected { 3.0 } else { 0.0 }, GOLD))
+            .min_size(egui::vec2(86.0, 70.0));
+            if ui
+                .add(button)
+                .on_hover_text("context → true letter, its score, and the share it got")
+                .clicked()
+            {
+                actions.push(Action::SelectPosition(i));
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        let colour = match session.level.file.goal {
+            crate::level::Goal::WordScoreBelow { score, .. } if mean < score => GOOD,
+            _ => egui::Color32::WHITE,
+        };
+        ui.label(egui::RichText::new(format!("mean score {mean:.3}")).strong().size(18.0).color(colour));
+        ui.label(
+            egui::RichText::new(format!("guessing uniformly: ln {} = {uniform:.3}", run.vocab.size()))
+                .color(MUTED),
+        );
+    });
+    if let Some(mark) = marks.get(marking.position) {
+        let mut pushes: Vec<(usize, f32)> = mark.gradient.iter().copied().enumerate().collect();
+        pushes.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        let text: Vec<String> =
+            pushes.iter().take(4).map(|(t, g)| format!("{} {:+.3}", run.vocab.label(*t), g)).collect();
+        ui.label(
+            egui::RichText::new(format!(
+                "gradient p − onehot for this letter (largest): {}",
+                text.join("   ")
+            ))
+            .small()
+            .monospace(),
+        );
+    }
+}
+
+/// Climbing: the climber's memory for a few weights.
+pub(super) fn internals(ui: &mut egui::Ui, session: &Session) {
+    let run = &session.run;
+    heading(
+        ui,
+        "Inside the climber",
+        "For a few weights: the gradient g of the last step, the running means m and v, their bias-corrected m_hat and v_hat, and the step taken.",
+    );
+    let (c1, c2) = run.optimizer.config.bias_corrections(run.optimizer.t.max(1));
+    ui.label(
+        egui::RichText::new(format!(
+            "step {}: lr = {:.5}, 1 − β1ᵗ = {c1:.4}, 1 − β2ᵗ = {c2:.4}",
+            run.optimizer.t, run.optimizer.last_lr
+        ))
+        .small()
+        .monospace(),
+    );
+    egui::Grid::new("internals").num_columns(7).striped(true).spacing([8.0, 3.0]).show(ui, |ui| {
+        for h in ["weight", "g", "m", "v", "m_hat", "v_hat", "step"] {
+            ui.label(egui::RichText::new(h).strong().small());
+        }
+        ui.end_row();
+        for (label, index) in watched_weights(run) {
+            let s = run.optimizer.weight_state(index, run.grad[index]);
+            ui.label(egui::RichText::new(label).small().monospace());
+            for value in [s.grad, s.m, s.v, s.m_hat, s.v_hat, s.step] {
+                ui.label(egui::RichText::new(format!("{value:+.2e}")).small().monospace());
+            }
+            ui.end_row();
+        }
+    });
+    if let Activity::Climbing(race) = &session.activity {
+        ui.add_space(6.0);
+        heading(ui, "The race", "Ghosts from the same start, on the same names, the same number of steps.");
+        egui::Grid::new("race").num_columns(2).show(ui, |ui| {
+            let you = run.recent_loss(100).unwrap_or(f32::NAN);
+            ui.label(egui::RichText::new(format!("you ({})", run.optimizer.config.kind.name())).color(GOLD));
+            ui.label(format!("{you:.3}"));
+            ui.end_row();
+            for (ghost, colour) in race.ghosts.iter().zip(super::GHOST_COLOURS) {
+                ui.label(egui::RichText::new(ghost.kind.name()).color(colour));
+                match ghost.fell_at {
+                    Some(step) => ui.label(egui::RichText::new(format!("fell at step {step}")).color(BAD)),
+                    None => ui.label(format!("{:.3}", ghost.run.recent_loss(100).unwrap_or(f32::NAN))),
+                };
+                ui.end_row();
+            }
+        });
+        ui.label(egui::RichText::new("mean score of the last 100 steps").small().color(MUTED));
+    }
+}
+
+/// Performing: the performance on stage, letter by letter, and the texts written.
+pub(super) fn performance(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
+    let run = &session.run;
+    heading(
+        ui,
+        "The performance",
+        "The student reads what it wrote so far, votes, draws a letter, and reads that letter next.",
+    );
+    ui.horizontal(|ui| {
+        if key_button(ui, "✎ Perform", "W") {
+            actions.push(Action::Write);
+        }
+        if session.recital.stage.is_some() && key_button(ui, "finish", "Enter") {
+            actions.push(Action::FinishWriting);
+        }
+    });
+    if let Some(error) = &session.write_error {
+        ui.label(egui::RichText::new(error).color(BAD));
+    }
+    if let Some(stage) = &session.recital.stage {
+        let input: String = std::iter::once("¶".to_string())
+            .chain(stage.performance.tokens.iter().map(|&t| run.vocab.label(t)))
+            .collect::<Vec<_>>()
+            .join("");
+        ui.label(egui::RichText::new(format!("reads  {input}▌")).monospace().size(20.0));
+        if let Some(last) = stage.drawn.last() {
+            ui.label(
+                egui::RichText::new(format!(
+                    "drew '{}' with u = {:.3}  → fed back as the next input",
+                    run.vocab.label(last.token),
+                    last.u
+                ))
+                .color(GOLD),
+            );
+            for (label, share) in top_shares(session, &last.shares, 4) {
+                share_row(ui, &label, share, egui::Color32::from_rgb(90, 110, 140));
+            }
+        }
+    }
+    ui.add_space(6.0);
+    heading(ui, "Written", "✎ new: not in the training text · ≡ memorised: a name it read word for word.");
+    for w in session.recital.written.iter().rev().take(12) {
+        let (mark, colour) = if w.memorised { ("≡", MUTED) } else { ("✎", GOOD) };
+        let text = if w.text.is_empty() { "(nothing)".to_string() } else { w.text.clone() };
+        ui.label(egui::RichText::new(format!("{mark} {text}")).monospace().size(17.0).color(colour));
+    }
+    if !session.recital.written.is_empty() {
+        ui.label(
+            egui::RichText::new(format!(
+                "{} performed, {} new",
+                session.recital.performed(),
+                session.recital.new_texts()
+            ))
+            .small()
+            .color(MUTED),
+        );
+    }
+}

@@ -1,0 +1,71 @@
+//! The race of climbers: ghost runs with other optimizers start from the
+//! same weights, read the documents in the same order and take the same
+//! number of steps as the student, so their paths and scores compare fairly.
+
+use crate::brain::{BrainError, Corpus, OptimizerConfig, OptimizerKind, Run, RunConfig};
+
+/// A rival climber.
+#[derive(Clone, Debug)]
+pub struct Ghost {
+    pub kind: OptimizerKind,
+    pub run: Run,
+    /// The step at which its training diverged; it stops there.
+    pub fell_at: Option<usize>,
+}
+
+/// The ghosts of a climbing level.
+#[derive(Clone, Debug, Default)]
+pub struct Race {
+    pub ghosts: Vec<Ghost>,
+}
+
+impl Race {
+    /// One ghost per kind, each the student's run with only the optimizer changed.
+    pub fn new(config: RunConfig, corpus: &Corpus, kinds: &[OptimizerKind]) -> Result<Self, BrainError> {
+        let ghosts = kinds
+            .iter()
+            .map(|&kind| {
+                let mut c = config;
+                c.optimizer.kind = kind;
+                Ok(Ghost { kind, run: Run::new(c, corpus)?, fell_at: None })
+            })
+            .collect::<Result<_, BrainError>>()?;
+        Ok(Self { ghosts })
+    }
+
+    /// Brings every standing ghost to `steps` training steps.
+    pub fn catch_up(&mut self, steps: usize) {
+        for ghost in &mut self.ghosts {
+            while ghost.fell_at.is_none() && ghost.run.step_count() < steps && !ghost.run.is_finished() {
+                if let Err(BrainError::Diverged { step, .. }) = ghost.run.step() {
+                    ghost.fell_at = Some(step);
+                }
+            }
+        }
+    }
+
+    /// Gives the ghosts the student's settings (learning rate, β1, β2, ε,
+    /// weight decay, schedule), each keeping its own method.
+    pub fn share_settings(&mut self, settings: &OptimizerConfig) {
+        for ghost in &mut self.ghosts {
+            ghost.run.optimizer.config = OptimizerConfig { kind: ghost.kind, ..*settings };
+        }
+    }
+}
+
+/// A few weights whose climb the panel follows: the first weight of the
+/// token embedding, an attention matrix, the MLP and the output layer (or of
+/// the bigram table's first rows). Returns `(label, index into the weights)`.
+pub fn watched_weights(run: &Run) -> Vec<(String, usize)> {
+    let wanted = ["wte", "layer0.attn_wq", "layer0.mlp_fc1", "lm_head"];
+    let mut watched: Vec<(String, usize)> = wanted
+        .iter()
+        .filter_map(|name| run.params.find(name))
+        .map(|t| (format!("{}[0,0]", t.name), t.offset))
+        .collect();
+    if watched.is_empty() {
+        let v = run.vocab.size();
+        watched = (0..4.min(v)).map(|r| (format!("votes[{},{}]", run.vocab.label(r), 0), r * v)).collect();
+    }
+    watched
+}
