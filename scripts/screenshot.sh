@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders the game in a real window under Xvfb with Mesa's lavapipe (Vulkan on
-# the CPU), drives it to the title, the level map and a playing level, and
-# saves a PNG of each. Fails if a picture is blank or uniform, or if the game
+# the CPU), drives it to the title, the level map, a playing level and each
+# lesson (playing itself with --demo), and saves a PNG of each. Fails if a picture is blank or uniform, or if the game
 # panics or never gets ready.
 #
 #   scripts/screenshot.sh [OUT_DIR]        (default: docs/screenshots)
@@ -36,12 +36,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# shoot START NAME [SECONDS_AFTER_READY] [--demo]
 shoot() {
-    local start=$1 name=$2
+    local start=$1 name=$2 linger=${3:-0} demo=${4:-}
     local log="$out/$name.log" png="$out/$name.png"
-    echo "screenshot: $name (--start $start)"
+    echo "screenshot: $name (--start $start $demo)"
+    : >"$log"
+    # shellcheck disable=SC2086
     DISPLAY=$display WGPU_BACKEND=vulkan XDG_RUNTIME_DIR=$runtime RAW_WEIGHTS_DATA_DIR=$data \
-        "$bin" play --start "$start" >"$log" 2>&1 &
+        "$bin" play --start "$start" $demo >"$log" 2>&1 &
     game=$!
     local waited=0
     until grep -q "ready: " "$log"; do
@@ -57,6 +60,7 @@ shoot() {
         sleep 1
         waited=$((waited + 1))
     done
+    sleep "$linger"
     DISPLAY=$display import -window root "$png"
     kill "$game" 2>/dev/null || true
     wait "$game" 2>/dev/null || true
@@ -77,3 +81,10 @@ shoot() {
 shoot title title
 shoot map map
 shoot play:climbing playing
+# Each lesson, playing itself (--demo) for a few seconds.
+shoot play:prediction lesson-1-prediction 8 --demo
+shoot play:voting lesson-2-voting 8 --demo
+shoot play:scoring lesson-3-scoring 4 --demo
+shoot play:climbing lesson-4-climbing 4 --demo
+shoot play:performing lesson-5-performing 8 --demo
+shoot play:sandbox sandbox 2

@@ -48,11 +48,14 @@ pub struct PlayArgs {
     /// Where to start: `title`, `map`, or `play:<level id>` (straight into a level, locked or not).
     #[arg(long, default_value = "title")]
     pub start: String,
+    /// The lessons play themselves, slowly (for screenshots, or a screen left running in class).
+    #[arg(long)]
+    pub demo: bool,
 }
 
 impl Default for PlayArgs {
     fn default() -> Self {
-        Self { start: "title".into() }
+        Self { start: "title".into(), demo: false }
     }
 }
 

@@ -9,13 +9,13 @@ mod cli;
 fn main() -> std::process::ExitCode {
     use clap::Parser;
     let args = cli::Cli::parse();
-    let start = match args.command {
-        None => cli::PlayArgs::default().start(),
-        Some(cli::Command::Play(play)) => play.start(),
+    let (start, demo) = match args.command {
+        None => (cli::PlayArgs::default().start(), false),
+        Some(cli::Command::Play(play)) => (play.start(), play.demo),
         Some(command) => return cli::run(command),
     };
     match start {
-        Ok(start) => play(start),
+        Ok(start) => play(start, demo),
         Err(message) => {
             eprintln!("error: {message}");
             std::process::ExitCode::FAILURE
@@ -24,15 +24,15 @@ fn main() -> std::process::ExitCode {
 }
 
 #[cfg(all(not(target_arch = "wasm32"), feature = "game"))]
-fn play(start: raw_weights::game::Start) -> std::process::ExitCode {
-    match raw_weights::game::run(start) {
+fn play(start: raw_weights::game::Start, demo: bool) -> std::process::ExitCode {
+    match raw_weights::game::run(start, demo) {
         bevy::app::AppExit::Success => std::process::ExitCode::SUCCESS,
         bevy::app::AppExit::Error(code) => std::process::ExitCode::from(code.get()),
     }
 }
 
 #[cfg(all(not(target_arch = "wasm32"), not(feature = "game")))]
-fn play(_start: ()) -> std::process::ExitCode {
+fn play(_start: (), _demo: bool) -> std::process::ExitCode {
     eprintln!(
         "error: this build has no game (built without the `game` feature); try `raw-weights train --corpus assets/corpora/names.txt`"
     );
@@ -41,5 +41,5 @@ fn play(_start: ()) -> std::process::ExitCode {
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    raw_weights::game::run(raw_weights::game::Start::Title);
+    raw_weights::game::run(raw_weights::game::Start::Title, false);
 }

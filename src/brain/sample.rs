@@ -11,7 +11,7 @@ use super::vocab::Vocab;
 
 /// How letters are drawn from the votes.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SampleSettings {
     /// Divides the votes before softmax; 0 always picks the top vote.
     pub temperature: f32,

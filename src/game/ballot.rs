@@ -174,18 +174,22 @@ fn label_columns(
     for i in 0..n {
         let x = column_x(i, n);
         let top = origin + Vec3::new(x, show.votes[i].max(0.0) * HEIGHT_PER_VOTE, 0.0);
+        // The letter sits on the zero line, on the side its bar does not take.
         let label = session.run.vocab.letter(i).map_or("$".to_string(), |c| c.to_string());
+        let side = if show.votes[i] >= 0.0 { -0.45 } else { 0.4 };
         gizmos.text(
-            Isometry3d::from_translation(origin + Vec3::new(x, -3.3, 0.4)),
+            Isometry3d::from_translation(origin + Vec3::new(x, side, 0.5)),
             &label,
-            0.45,
+            0.42,
             Vec2::ZERO,
             white,
         );
         let share = show.shares[i] * 100.0;
         if share >= 0.5 {
             gizmos.text(
-                Isometry3d::from_translation(top + Vec3::new(0.0, 0.35, 0.3)),
+                Isometry3d::from_translation(
+                    top + Vec3::new(0.0, if show.votes[i] >= 0.0 { 0.35 } else { 0.95 }, 0.3),
+                ),
                 &format!("{share:.0}"),
                 0.28,
                 Vec2::ZERO,

@@ -11,7 +11,7 @@ use crate::lesson::Activity;
 /// Centre of the board's face in the world, facing +z.
 pub const BOARD_CENTRE: Vec3 = Vec3::new(0.0, 12.5, -9.6);
 /// Letter cells on the board at most (longer documents scroll).
-const CELLS: usize = 20;
+const CELLS: usize = 16;
 const CELL: f32 = 0.8;
 const BOARD_SIZE: Vec2 = Vec2::new(CELLS as f32 * CELL + 1.2, 3.0);
 /// Seconds a plate takes to lift.
@@ -78,15 +78,16 @@ fn spawn_board(
                     Plate { cell },
                     Mesh3d(plate_mesh.clone()),
                     MeshMaterial3d(plate.clone()),
-                    Transform::from_translation(cell_centre(cell) + Vec3::Z * 0.08),
+                    Transform::from_translation(cell_centre(cell, CELLS) + Vec3::Z * 0.08),
                 ));
             }
         });
 }
 
-/// Centre of a cell on the board (board coordinates).
-fn cell_centre(cell: usize) -> Vec3 {
-    Vec3::new((cell as f32 + 0.5 - CELLS as f32 / 2.0) * CELL, -0.1, 0.0)
+/// Centre of cell `cell` of `used` on the board (board coordinates): the
+/// document sits in the middle of the board.
+fn cell_centre(cell: usize, used: usize) -> Vec3 {
+    Vec3::new((cell as f32 + 0.5 - used as f32 / 2.0) * CELL, -0.1, 0.0)
 }
 
 /// The cells on show: the document's tokens, scrolled so the cursor stays on the board.
@@ -137,7 +138,8 @@ fn place_plates(
         let lifting = token == r.cursor && lift < 1.0;
         *visibility = if covered || lifting { Visibility::Inherited } else { Visibility::Hidden };
         let up = if lifting { lift } else { 0.0 };
-        transform.translation = cell_centre(plate.cell) + Vec3::new(0.0, 2.2 * up, 0.08 + 0.4 * up);
+        transform.translation =
+            cell_centre(plate.cell, last - first) + Vec3::new(0.0, 2.2 * up, 0.08 + 0.4 * up);
     }
 }
 
@@ -156,7 +158,7 @@ fn write_letters(
     let (first, last) = window(tokens.len(), r.cursor);
     let chalk = Color::srgb(0.93, 0.95, 0.9);
     for (cell, &token) in tokens[first..last].iter().enumerate().take(r.cursor + 1 - first) {
-        let at = board.translation + cell_centre(cell) + Vec3::Z * 0.02;
+        let at = board.translation + cell_centre(cell, last - first) + Vec3::Z * 0.02;
         match session.run.vocab.letter(token) {
             Some(c) => {
                 let glyph = if c == ' ' { '_' } else { c };
@@ -167,7 +169,7 @@ fn write_letters(
         }
     }
     // The cursor: a line under the last uncovered letter.
-    let under = board.translation + cell_centre(r.cursor - first) + Vec3::new(0.0, -0.75, 0.03);
+    let under = board.translation + cell_centre(r.cursor - first, last - first) + Vec3::new(0.0, -0.75, 0.03);
     gizmos.line(under - Vec3::X * 0.3, under + Vec3::X * 0.3, Color::srgb(1.0, 0.6, 0.15));
 }
 

@@ -58,7 +58,7 @@ fn frame_the_lesson(session: Option<Res<Session>>, mut cameras: Query<&mut Orbit
     let focus = orbit.focus;
     *orbit = match session.map(|s| s.level.file.lesson) {
         Some(Lesson::Prediction | Lesson::Voting | Lesson::Scoring) => {
-            OrbitCamera { yaw: 0.0, pitch: 0.12, distance: 17.0, focus }
+            OrbitCamera { yaw: 0.0, pitch: 0.15, distance: 19.0, focus }
         }
         _ => OrbitCamera { focus, ..default() },
     };

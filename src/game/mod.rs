@@ -11,6 +11,7 @@ pub mod actions;
 pub mod ballot;
 pub mod blackboard;
 pub mod camera;
+pub mod demo;
 pub mod ghosts;
 pub mod levels;
 pub mod screens;
@@ -58,6 +59,7 @@ pub fn view(app: &mut App) {
         blackboard::plugin,
         ballot::plugin,
         ghosts::plugin,
+        demo::plugin,
     ));
     app.add_systems(Update, announce_ready);
 }
@@ -107,8 +109,8 @@ pub enum Start {
     Play(String),
 }
 
-/// Opens the window and plays.
-pub fn run(start: Start) -> AppExit {
+/// Opens the window and plays (`demo`: the lessons play themselves).
+pub fn run(start: Start, demo: bool) -> AppExit {
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
@@ -130,6 +132,9 @@ pub fn run(start: Start) -> AppExit {
     app.add_plugins(bevy_egui::EguiPlugin::default());
     app.insert_resource(ClearColor(Color::srgb(0.62, 0.76, 0.90)));
     app.insert_resource(start);
+    if demo {
+        app.insert_resource(demo::Demo);
+    }
     app.add_plugins((logic, view));
     app.run()
 }

@@ -118,7 +118,7 @@ impl Session {
             level: level.clone(),
             run_id,
             speed: level.file.speed,
-            sampling: SampleSettings::default(),
+            sampling: level.file.sampling,
             prefix: String::new(),
             phase,
             recital: Recital::default(),

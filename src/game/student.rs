@@ -228,7 +228,9 @@ fn walk(
         let want = Quat::from_rotation_y(yaw);
         transform.rotation = transform.rotation.slerp(want, (1.0 - (-6.0 * dt).exp()).min(1.0));
     }
-    let height = world_height(terrain.student_loss, terrain.uniform);
+    // At its true score; on top of the ground when a slice cut a while ago
+    // is higher there (the next slice, cut through its weights, will agree).
+    let height = world_height(terrain.student_loss, terrain.uniform).max(ground.height_at(next));
     transform.translation = Vec3::new(next.x, height, next.y);
 }
 

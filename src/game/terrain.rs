@@ -19,8 +19,9 @@ use crate::lesson::Activity;
 /// start (a = 0) and the student (a = L, b = 0) fall exactly on grid points:
 /// the ground under the student is its true score when the slice is cut.
 pub const RESOLUTION: usize = 33;
-/// Documents the height is measured on.
+/// Documents the height is measured on: up to 8, holding up to 64 scored positions.
 pub const EVAL_DOCS: usize = 8;
+pub const EVAL_POSITIONS: usize = 64;
 /// Trail points kept (older ones are thinned out).
 const TRAIL_POINTS: usize = 160;
 
@@ -86,7 +87,7 @@ impl Terrain {
         let mut landscape = Landscape::new(
             &run.brain,
             run.params.len(),
-            evaluation_documents(run, EVAL_DOCS),
+            evaluation_documents(run, EVAL_DOCS, EVAL_POSITIONS),
             RESOLUTION,
             run.config.seed,
         );

@@ -154,6 +154,11 @@ impl Landscape {
         evaluate(brain, &mut self.ws, &self.eval_docs, weights)
     }
 
+    /// How many documents the heights are measured on.
+    pub fn eval_doc_count(&self) -> usize {
+        self.eval_docs.len()
+    }
+
     /// True while a slice is being cut.
     pub fn is_cutting(&self) -> bool {
         self.pending.is_some()
@@ -254,11 +259,23 @@ fn norm(a: &[f32]) -> f32 {
     dot(a, a).sqrt()
 }
 
-/// A fixed, evenly spread set of `count` documents of a run for measuring heights.
-pub fn evaluation_documents(run: &crate::brain::Run, count: usize) -> Vec<Vec<usize>> {
+/// A fixed, evenly spread set of at most `count` documents of a run for
+/// measuring heights, stopping once they hold `positions` scored positions
+/// (long documents cost more per point of the grid).
+pub fn evaluation_documents(run: &crate::brain::Run, count: usize, positions: usize) -> Vec<Vec<usize>> {
     let d = run.docs.len();
     let count = count.min(d).max(1);
-    (0..count).map(|k| run.document_tokens(k * d / count).to_vec()).collect()
+    let mut docs = Vec::new();
+    let mut held = 0;
+    for k in 0..count {
+        let tokens = run.document_tokens(k * d / count);
+        held += run.brain.positions(tokens.len());
+        docs.push(tokens.to_vec());
+        if held >= positions {
+            break;
+        }
+    }
+    docs
 }
 
 /// One remembered position of the student.

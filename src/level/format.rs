@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::brain::{BrainError, Corpus, GptConfig, ModelKind, OptimizerConfig, RunConfig};
+use crate::brain::{BrainError, Corpus, GptConfig, ModelKind, OptimizerConfig, RunConfig, SampleSettings};
 use crate::corpora;
 
 /// Where a level's training text comes from.
@@ -267,6 +267,10 @@ pub struct LevelFile {
     pub speed: u32,
     #[serde(default)]
     pub controls: Controls,
+    /// How the student draws letters when it writes (temperature 1 and all
+    /// letters unless the level says otherwise).
+    #[serde(default = "default_sampling")]
+    pub sampling: SampleSettings,
     pub goal: Goal,
     #[serde(default)]
     pub hints: Vec<String>,
@@ -287,6 +291,10 @@ impl LevelFile {
 
 fn default_seed() -> u64 {
     42
+}
+
+fn default_sampling() -> SampleSettings {
+    SampleSettings { temperature: 1.0, top_k: 0 }
 }
 
 fn default_true() -> bool {
@@ -498,6 +506,7 @@ pub fn parse_level(path: &str, text: &str, base: Option<&Path>) -> Result<Level,
         ));
     }
     check_goal(&file, &corpus).map_err(|(keys, message)| at(keys, message))?;
+    file.sampling.validate().map_err(|e| at(&["sampling"], e.to_string()))?;
     Ok(Level { file, path: path.to_string(), corpus })
 }
 

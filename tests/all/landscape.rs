@@ -13,7 +13,7 @@ fn trained(steps: usize) -> Run {
 #[test]
 fn the_slice_passes_through_the_start_and_the_student() {
     let run = trained(120);
-    let mut land = Landscape::new(&run.brain, run.params.len(), evaluation_documents(&run, 4), 33, 1);
+    let mut land = Landscape::new(&run.brain, run.params.len(), evaluation_documents(&run, 4, 1000), 33, 1);
     land.begin(&run.init, &run.params.data, run.step_count());
     assert!(land.advance(&run.brain, || false), "an unlimited budget finishes the slice");
     let slice = land.current.clone().unwrap();
@@ -47,7 +47,7 @@ fn the_slice_passes_through_the_start_and_the_student() {
 #[test]
 fn slices_are_cut_a_little_at_a_time() {
     let run = trained(10);
-    let mut land = Landscape::new(&run.brain, run.params.len(), evaluation_documents(&run, 2), 9, 1);
+    let mut land = Landscape::new(&run.brain, run.params.len(), evaluation_documents(&run, 2, 1000), 9, 1);
     land.begin(&run.init, &run.params.data, 10);
     let mut calls = 0;
     // A budget that stops after each point: 81 calls, the last one finishes.

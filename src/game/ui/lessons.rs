@@ -95,7 +95,7 @@ pub(super) fn reading(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Ac
         ui.end_row();
         if let Some(mean) = reading.mean_score() {
             ui.label("its mean score");
-            ui.label(format!("{mean:.3}  (knowing nothing: {:.3})", uniform_score(session.run.vocab.size())))
+            ui.label(format!("{mean:.3}\n(knowing nothing: {:.3})", uniform_score(session.run.vocab.size())))
                 .on_hover_text(
                     "The teacher's score of its shares: −ln p(true letter), averaged over the letters read.",
                 );
@@ -106,7 +106,7 @@ pub(super) fn reading(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Ac
         ui.add_space(6.0);
         ui.label(egui::RichText::new("Last letters uncovered").small().color(MUTED));
         ui.horizontal_wrapped(|ui| {
-            for r in reading.history.iter().rev().take(10) {
+            for r in reading.history.iter().rev().take(6) {
                 let truth = session.run.vocab.label(r.truth);
                 let mark = |right: bool| if right { GOOD } else { BAD };
                 let you = r.player.map(|p| session.run.vocab.label(p)).unwrap_or_else(|| "·".into());
@@ -124,7 +124,8 @@ pub(super) fn ballot(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Act
     let run = &session.run;
     let letter = session.selected;
     let votes = bigram_votes(run, context);
-    let t = session.sampling.temperature;
+    // The teacher scores plain softmax (T = 1); the voting box shows the temperature's shares.
+    let t = if matches!(session.activity, Activity::Scoring(_)) { 1.0 } else { session.sampling.temperature };
     let mut shares = vec![0.0; votes.len()];
     crate::brain::math::softmax_with_temperature(&mut shares, votes, t);
     heading(
@@ -298,7 +299,7 @@ pub(super) fn internals(ui: &mut egui::Ui, session: &Session) {
     let (c1, c2) = run.optimizer.config.bias_corrections(run.optimizer.t.max(1));
     ui.label(
         egui::RichText::new(format!(
-            "step {}: lr = {:.5}, 1 − β1ᵗ = {c1:.4}, 1 − β2ᵗ = {c2:.4}",
+            "step t = {}: lr = {:.5}, 1 − β1^t = {c1:.4}, 1 − β2^t = {c2:.4}",
             run.optimizer.t, run.optimizer.last_lr
         ))
         .small()
@@ -313,7 +314,7 @@ pub(super) fn internals(ui: &mut egui::Ui, session: &Session) {
             let s = run.optimizer.weight_state(index, run.grad[index]);
             ui.label(egui::RichText::new(label).small().monospace());
             for value in [s.grad, s.m, s.v, s.m_hat, s.v_hat, s.step] {
-                ui.label(egui::RichText::new(format!("{value:+.2e}")).small().monospace());
+                ui.label(egui::RichText::new(format!("{value:+.1e}")).small().monospace());
             }
             ui.end_row();
         }
@@ -339,16 +340,63 @@ pub(super) fn internals(ui: &mut egui::Ui, session: &Session) {
     }
 }
 
-/// Performing: the performance on stage, letter by letter, and the texts written.
-pub(super) fn performance(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
+/// Performing: the performance on stage, letter by letter: what the student
+/// has read so far, the shares it drew from, the letter drawn and fed back.
+pub(super) fn stage(ui: &mut egui::Ui, session: &Session) {
     let run = &session.run;
     heading(
         ui,
         "The performance",
-        "The student reads what it wrote so far, votes, draws a letter, and reads that letter next.",
+        "The student reads what it wrote so far, votes, draws a letter from the shares, and reads that letter next.",
     );
+    let Some(stage) = &session.recital.stage else {
+        let last = session.recital.written.last().map(|w| w.text.as_str()).unwrap_or("");
+        let text = if session.recital.written.is_empty() {
+            "Press W: the student will write, one letter at a time.".to_string()
+        } else {
+            format!("Last performance: {last}   (W: another)")
+        };
+        ui.label(egui::RichText::new(text).size(18.0));
+        return;
+    };
+    let input: String = std::iter::once("¶".to_string())
+        .chain(stage.performance.tokens.iter().map(|&t| run.vocab.label(t)))
+        .collect::<Vec<_>>()
+        .join(" ");
     ui.horizontal(|ui| {
-        if key_button(ui, "✎ Perform", "W") {
+        ui.label(egui::RichText::new("it reads").color(MUTED));
+        ui.label(egui::RichText::new(format!("{input} ▌")).monospace().size(24.0).color(GOLD));
+    });
+    if let Some(last) = stage.drawn.last() {
+        ui.horizontal(|ui| {
+            ui.vertical(|ui| {
+                ui.label(egui::RichText::new("from these shares (the top ones)").small().color(MUTED));
+                for (label, share) in top_shares(session, &last.shares, 4) {
+                    share_row(ui, &label, share, egui::Color32::from_rgb(90, 110, 140));
+                }
+            });
+            ui.add_space(12.0);
+            ui.vertical(|ui| {
+                ui.label(
+                    egui::RichText::new(format!("it drew '{}'", run.vocab.label(last.token))).size(22.0).color(GOLD),
+                );
+                ui.label(
+                    egui::RichText::new(format!(
+                        "a random number u = {:.3} fell in its share;\nthe letter goes back in as the next input ↩",
+                        last.u
+                    ))
+                    .color(MUTED),
+                );
+            });
+        });
+    }
+}
+
+/// The texts performed, each marked new or memorised.
+pub(super) fn written(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
+    heading(ui, "Perform", "The student writes alone with the settings on the left.");
+    ui.horizontal(|ui| {
+        if key_button(ui, "▶ Perform", "W") {
             actions.push(Action::Write);
         }
         if session.recital.stage.is_some() && key_button(ui, "finish", "Enter") {
@@ -358,32 +406,15 @@ pub(super) fn performance(ui: &mut egui::Ui, session: &Session, actions: &mut Ve
     if let Some(error) = &session.write_error {
         ui.label(egui::RichText::new(error).color(BAD));
     }
-    if let Some(stage) = &session.recital.stage {
-        let input: String = std::iter::once("¶".to_string())
-            .chain(stage.performance.tokens.iter().map(|&t| run.vocab.label(t)))
-            .collect::<Vec<_>>()
-            .join("");
-        ui.label(egui::RichText::new(format!("reads  {input}▌")).monospace().size(20.0));
-        if let Some(last) = stage.drawn.last() {
-            ui.label(
-                egui::RichText::new(format!(
-                    "drew '{}' with u = {:.3}  → fed back as the next input",
-                    run.vocab.label(last.token),
-                    last.u
-                ))
-                .color(GOLD),
-            );
-            for (label, share) in top_shares(session, &last.shares, 4) {
-                share_row(ui, &label, share, egui::Color32::from_rgb(90, 110, 140));
-            }
-        }
-    }
     ui.add_space(6.0);
-    heading(ui, "Written", "✎ new: not in the training text · ≡ memorised: a name it read word for word.");
-    for w in session.recital.written.iter().rev().take(12) {
-        let (mark, colour) = if w.memorised { ("≡", MUTED) } else { ("✎", GOOD) };
+    heading(ui, "Written", "new: not in the training text · ≡ memorised: a document it read word for word.");
+    for w in session.recital.written.iter().rev().take(14) {
+        let (mark, colour) = if w.memorised { ("≡  ", MUTED) } else { ("new", GOOD) };
         let text = if w.text.is_empty() { "(nothing)".to_string() } else { w.text.clone() };
-        ui.label(egui::RichText::new(format!("{mark} {text}")).monospace().size(17.0).color(colour));
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(mark).small().color(colour));
+            ui.label(egui::RichText::new(text).monospace().size(17.0).color(colour));
+        });
     }
     if !session.recital.written.is_empty() {
         ui.label(

@@ -36,6 +36,13 @@ pub struct SceneRect(pub Option<egui::Rect>);
 
 fn style(mut contexts: EguiContexts) -> Result {
     let ctx = contexts.ctx_mut()?;
+    // The proportional font lacks arrows and a few symbols the panels use;
+    // the monospace font has them.
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+        family.push("Hack".to_owned());
+    }
+    ctx.set_fonts(fonts);
     ctx.set_theme(egui::Theme::Dark);
     ctx.all_styles_mut(|s| {
         s.visuals.panel_fill = egui::Color32::from_rgba_unmultiplied(22, 26, 34, 235);

@@ -11,7 +11,7 @@ use crate::brain::{OptimizerKind, Schedule};
 use crate::game::actions::{Action, Setting};
 use crate::game::screens::Pause;
 use crate::game::session::{Phase, Session};
-use crate::game::terrain::{EVAL_DOCS, Terrain};
+use crate::game::terrain::Terrain;
 use crate::lesson::Activity;
 use crate::lesson::goal_progress;
 use crate::level::{Control, Goal, Lesson};
@@ -104,7 +104,7 @@ pub(super) fn show(
     });
 
     let side = match lesson {
-        Lesson::Climbing => 380.0,
+        Lesson::Climbing => 430.0,
         _ => 300.0,
     };
     egui::Panel::right("playing_lesson").exact_size(side).show(&mut root, |ui| {
@@ -112,10 +112,11 @@ pub(super) fn show(
             Lesson::Prediction => lessons::reading(ui, &session, &mut actions),
             Lesson::Voting | Lesson::Scoring => lessons::ballot(ui, &session, &mut actions),
             Lesson::Climbing => lessons::internals(ui, &session),
-            Lesson::Performing => lessons::performance(ui, &session, &mut actions),
+            Lesson::Performing => lessons::written(ui, &session, &mut actions),
             Lesson::Sandbox => {
                 sandbox::panel(ui, &session, &mut draft, &mut actions);
-                lessons::performance(ui, &session, &mut actions);
+                lessons::stage(ui, &session);
+                lessons::written(ui, &session, &mut actions);
             }
         });
     });
@@ -125,6 +126,7 @@ pub(super) fn show(
         .show(&mut root, |ui| match lesson {
             Lesson::Voting => lessons::tally_chart(ui, &session),
             Lesson::Scoring => lessons::heat_strip(ui, &session, &mut actions),
+            Lesson::Performing => lessons::stage(ui, &session),
             _ if trains => loss_chart(ui, &session, terrain.as_deref()),
             _ => {
                 ui.add_space(6.0);
@@ -140,7 +142,7 @@ pub(super) fn show(
 
     let free = root.available_rect_before_wrap();
     scene.0 = Some(free);
-    if trains {
+    if matches!(lesson, Lesson::Climbing | Lesson::Sandbox) {
         caption(ctx, free, &session, terrain.as_deref());
     }
     banner(ctx, free, &session);
@@ -347,7 +349,8 @@ fn caption(ctx: &egui::Context, free: egui::Rect, session: &Session, terrain: Op
                 ui.label(
                     egui::RichText::new(format!(
                         "The ground is the real score on a slice through the student's weights: from the start (flag) \
-                         to now, and one random direction across. Height = mean score on {EVAL_DOCS} fixed names."
+                         to now, and one random direction across. Height = mean score on {} fixed documents.",
+                        terrain.landscape.eval_doc_count()
                     ))
                     .small(),
                 );

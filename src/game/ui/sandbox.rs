@@ -42,9 +42,14 @@ pub(super) fn panel(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, act
     }
     draft.run_id = Some(session.run_id);
     heading(ui, "Your student", "The training text (one document per line) and the brain it trains.");
-    ui.add(
-        egui::TextEdit::multiline(&mut draft.text).desired_rows(6).desired_width(f32::INFINITY).code_editor(),
-    );
+    egui::ScrollArea::vertical().id_salt("sandbox_text").max_height(150.0).show(ui, |ui| {
+        ui.add(
+            egui::TextEdit::multiline(&mut draft.text)
+                .desired_rows(6)
+                .desired_width(f32::INFINITY)
+                .code_editor(),
+        );
+    });
     let docs = draft.text.lines().filter(|l| !l.trim().is_empty()).count();
     ui.label(egui::RichText::new(format!("{docs} documents")).small().color(MUTED));
     #[cfg(not(target_arch = "wasm32"))]
