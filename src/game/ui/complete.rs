@@ -42,31 +42,35 @@ pub(super) fn show(
                 );
             });
             ui.add_space(10.0);
+            let (meaning, lower_is_better) = level.file.goal.score_meaning();
+            let shown = |v: f32| match level.file.goal {
+                crate::level::Goal::ReadLetters { .. } => format!("{v:.0}%"),
+                crate::level::Goal::ShareAtLeast { .. } => format!("{:.1}%", v * 100.0),
+                crate::level::Goal::Perform { .. } => format!("{v:.0}"),
+                _ => format!("{v:.3}"),
+            };
             egui::Grid::new("complete_stats").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
                 if let Some(score) = score {
-                    ui.label("Your score");
-                    ui.label(egui::RichText::new(format!("{score:.3}")).strong().color(GOOD));
+                    ui.label(format!("Your score ({meaning})"));
+                    ui.label(egui::RichText::new(shown(score)).strong().color(GOOD));
                     ui.end_row();
                 }
                 if let Some(best) = best {
-                    ui.label("Best score");
-                    ui.label(format!("{best:.3}"));
+                    ui.label("Best so far");
+                    ui.label(shown(best));
                     ui.end_row();
                 }
                 ui.label("Goal");
                 ui.label(level.file.goal.describe(level.file.steps));
                 ui.end_row();
-                ui.label("Steps used");
-                ui.label(format!("{} of {}", session.run.step_count(), level.file.steps));
-                ui.end_row();
+                if level.file.train_while_playing {
+                    ui.label("Steps trained");
+                    ui.label(format!("{} of {}", session.run.step_count(), level.file.steps));
+                    ui.end_row();
+                }
             });
-            ui.label(
-                egui::RichText::new(
-                    "(lower scores are better: it is how surprised the teacher finds the student)",
-                )
-                .small()
-                .color(MUTED),
-            );
+            let direction = if lower_is_better { "lower is better" } else { "higher is better" };
+            ui.label(egui::RichText::new(format!("({meaning}: {direction})")).small().color(MUTED));
             if !level.file.learned.is_empty() {
                 ui.add_space(10.0);
                 ui.label(egui::RichText::new("What you learned").strong().color(GOLD));

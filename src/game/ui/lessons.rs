@@ -2,7 +2,7 @@
 //! functions in `src/brain/` and `src/lesson/`, and write actions.
 
 use bevy_egui::egui;
-use egui_plot::{Bar, BarChart, Legend, Plot};
+use egui_plot::{Bar, BarChart, GridMark, Legend, Plot};
 
 use super::{BAD, GOLD, GOOD, MUTED, key_button};
 use crate::brain::math::uniform_score;
@@ -190,7 +190,8 @@ pub(super) fn tally_chart(ui: &mut egui::Ui, session: &Session) {
         .enumerate()
         .map(|(i, &n)| Bar::new(i as f64 + 0.18, n as f64 / draws * 100.0).width(0.34))
         .collect();
-    let labels: Vec<String> = (0..run.vocab.size()).map(|t| run.vocab.label(t)).collect();
+    let letters = run.vocab.size();
+    let labels: Vec<String> = (0..letters).map(|t| run.vocab.label(t)).collect();
     ui.label(
         egui::RichText::new("Shares (gold) and the letters actually drawn (blue), in percent: the more you draw, the closer they get.")
             .small()
@@ -202,6 +203,7 @@ pub(super) fn tally_chart(ui: &mut egui::Ui, session: &Session) {
         .allow_zoom(false)
         .allow_scroll(false)
         .include_y(0.0)
+        .x_grid_spacer(move |_| (0..letters).map(|i| GridMark { value: i as f64, step_size: 1.0 }).collect())
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
             if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
