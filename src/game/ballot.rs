@@ -8,6 +8,7 @@ use bevy::window::PrimaryWindow;
 use bevy_egui::input::EguiWantsInput;
 
 use super::actions::{Action, Setting};
+use super::blackboard::end_mark;
 use super::screens::{Screen, ballot_context};
 use super::session::Session;
 use crate::brain::math::softmax_with_temperature;
@@ -175,15 +176,14 @@ fn label_columns(
         let x = column_x(i, n);
         let top = origin + Vec3::new(x, show.votes[i].max(0.0) * HEIGHT_PER_VOTE, 0.0);
         // The letter sits on the zero line, on the side its bar does not take.
-        let label = session.run.vocab.letter(i).map_or("$".to_string(), |c| c.to_string());
         let side = if show.votes[i] >= 0.0 { -0.45 } else { 0.4 };
-        gizmos.text(
-            Isometry3d::from_translation(origin + Vec3::new(x, side, 0.5)),
-            &label,
-            0.42,
-            Vec2::ZERO,
-            white,
-        );
+        let at = origin + Vec3::new(x, side, 0.5);
+        match session.run.vocab.letter(i) {
+            Some(c) => {
+                gizmos.text(Isometry3d::from_translation(at), &c.to_string(), 0.42, Vec2::ZERO, white);
+            }
+            None => end_mark(&mut gizmos, at, 0.42, white),
+        }
         let share = show.shares[i] * 100.0;
         if share >= 0.5 {
             gizmos.text(

@@ -165,7 +165,7 @@ fn write_letters(
                 let text = if glyph.is_ascii_graphic() { glyph.to_string() } else { "?".to_string() };
                 gizmos.text(Isometry3d::from_translation(at), &text, 1.0, Vec2::ZERO, chalk);
             }
-            None => end_mark(&mut gizmos, at, chalk),
+            None => end_mark(&mut gizmos, at, 0.9, chalk),
         }
     }
     // The cursor: a line under the last uncovered letter.
@@ -173,12 +173,13 @@ fn write_letters(
     gizmos.line(under - Vec3::X * 0.3, under + Vec3::X * 0.3, Color::srgb(1.0, 0.6, 0.15));
 }
 
-/// The end mark ¶ (the stroke font has no such glyph): a loop and two stems.
-fn end_mark(gizmos: &mut Gizmos, at: Vec3, colour: Color) {
-    let top = at + Vec3::new(0.0, 0.45, 0.0);
+/// The end mark ¶ (the stroke font has no such glyph), `size` tall: a loop and two stems.
+pub fn end_mark(gizmos: &mut Gizmos, at: Vec3, size: f32, colour: Color) {
+    let k = size / 0.9;
+    let top = at + Vec3::new(0.0, 0.45 * k, 0.0);
     for x in [0.05, 0.2] {
-        gizmos.line(top + Vec3::X * x, top + Vec3::new(x, -0.9, 0.0), colour);
+        gizmos.line(top + Vec3::X * x * k, top + Vec3::new(x, -0.9, 0.0) * k, colour);
     }
-    gizmos.line(top + Vec3::X * -0.12, top + Vec3::X * 0.2, colour);
-    gizmos.circle(Isometry3d::from_translation(top + Vec3::new(-0.1, -0.17, 0.0)), 0.17, colour);
+    gizmos.line(top + Vec3::X * -0.12 * k, top + Vec3::X * 0.2 * k, colour);
+    gizmos.circle(Isometry3d::from_translation(top + Vec3::new(-0.1, -0.17, 0.0) * k), 0.17 * k, colour);
 }

@@ -47,7 +47,11 @@ fn play(
             if now < share - 0.05 {
                 let vote = bigram_votes(&session.run, ballot.context)[target];
                 actions.write(Action::Select(target));
-                actions.write(Action::Set(Setting::Vote { after: ballot.context, letter: target, value: vote + 0.3 }));
+                actions.write(Action::Set(Setting::Vote {
+                    after: ballot.context,
+                    letter: target,
+                    value: vote + 0.3,
+                }));
             } else if ballot.draws() + 10 < *draws {
                 actions.write(Action::Draw(5));
             }

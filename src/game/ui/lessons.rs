@@ -307,20 +307,35 @@ pub(super) fn internals(ui: &mut egui::Ui, session: &Session) {
         .small()
         .monospace(),
     );
-    egui::Grid::new("internals").num_columns(7).striped(true).spacing([8.0, 3.0]).show(ui, |ui| {
-        for h in ["weight", "g", "m", "v", "m_hat", "v_hat", "step"] {
-            ui.label(egui::RichText::new(h).strong().small());
-        }
-        ui.end_row();
-        for (label, index) in watched_weights(run) {
-            let s = run.optimizer.weight_state(index, run.grad[index]);
-            ui.label(egui::RichText::new(label).small().monospace());
-            for value in [s.grad, s.m, s.v, s.m_hat, s.v_hat, s.step] {
-                ui.label(egui::RichText::new(format!("{value:+.1e}")).small().monospace());
+    // One column per watched weight, one row per quantity.
+    let watched = watched_weights(run);
+    let states: Vec<_> = watched.iter().map(|(_, i)| run.optimizer.weight_state(*i, run.grad[*i])).collect();
+    egui::Grid::new("internals").num_columns(watched.len() + 1).striped(true).spacing([10.0, 3.0]).show(
+        ui,
+        |ui| {
+            ui.label("");
+            for (label, _) in &watched {
+                let short = label.trim_start_matches("layer0.").trim_end_matches("[0,0]");
+                ui.label(egui::RichText::new(short).small().strong()).on_hover_text(label.as_str());
             }
             ui.end_row();
-        }
-    });
+            let rows: [(&str, &str, fn(&crate::brain::optim::WeightState) -> f32); 6] = [
+                ("g", "the gradient of this step's score", |s| s.grad),
+                ("m", "m = β1·m + (1 − β1)·g", |s| s.m),
+                ("v", "v = β2·v + (1 − β2)·g²", |s| s.v),
+                ("m_hat", "m / (1 − β1^t)", |s| s.m_hat),
+                ("v_hat", "v / (1 − β2^t)", |s| s.v_hat),
+                ("step", "the change just made to the weight", |s| s.step),
+            ];
+            for (name, formula, get) in rows {
+                ui.label(egui::RichText::new(name).small().monospace()).on_hover_text(formula);
+                for state in &states {
+                    ui.label(egui::RichText::new(format!("{:+.2e}", get(state))).small().monospace());
+                }
+                ui.end_row();
+            }
+        },
+    );
     if let Activity::Climbing(race) = &session.activity {
         ui.add_space(6.0);
         heading(ui, "The race", "Ghosts from the same start, on the same names, the same number of steps.");

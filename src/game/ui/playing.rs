@@ -104,7 +104,7 @@ pub(super) fn show(
     });
 
     let side = match lesson {
-        Lesson::Climbing => 430.0,
+        Lesson::Climbing => 400.0,
         _ => 300.0,
     };
     egui::Panel::right("playing_lesson").exact_size(side).show(&mut root, |ui| {
