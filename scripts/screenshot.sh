@@ -61,7 +61,17 @@ shoot() {
         waited=$((waited + 1))
     done
     sleep "$linger"
-    DISPLAY=$display import -window root "$png"
+    # A window can take a moment to reach the screen after its first frames:
+    # a uniform picture is retaken a few times before it counts as blank.
+    local spread tries=0
+    while :; do
+        DISPLAY=$display import -window root "$png"
+        spread=$(convert "$png" -colorspace Gray -format "%[fx:standard_deviation]" info:)
+        awk -v s="$spread" 'BEGIN { exit !(s < 0.05) }' || break
+        tries=$((tries + 1))
+        [ "$tries" -lt 4 ] || break
+        sleep 2
+    done
     kill "$game" 2>/dev/null || true
     wait "$game" 2>/dev/null || true
     game=""
@@ -69,8 +79,6 @@ shoot() {
         echo "screenshot: the game panicked on $name; see $log" >&2
         exit 1
     fi
-    local spread
-    spread=$(convert "$png" -colorspace Gray -format "%[fx:standard_deviation]" info:)
     echo "screenshot: $png ready after ${waited}s, grey-level spread $spread"
     if awk -v s="$spread" 'BEGIN { exit !(s < 0.05) }'; then
         echo "screenshot: $png is blank or uniform (spread $spread)" >&2

@@ -11,6 +11,7 @@ use super::blackboard::BOARD_CENTRE;
 use super::screens::Screen;
 use super::session::Session;
 use super::student::Student;
+use super::terrain::Ground;
 use super::ui::SceneRect;
 use crate::level::Lesson;
 
@@ -166,16 +167,25 @@ fn follow(
     mut cameras: Query<(&mut OrbitCamera, &mut Transform, &Projection)>,
     session: Option<Res<Session>>,
     screen: Res<State<Screen>>,
+    ground: Res<Ground>,
 ) {
     let Ok((mut orbit, mut transform, projection)) = cameras.single_mut() else {
         return;
     };
     let aimed = aim(session.as_deref(), *screen.get());
+    let following_the_student = aimed.is_none();
     if let Some(target) = aimed.or_else(|| students.single().ok().map(|s| s.translation + Vec3::Y * 0.7)) {
         let k = 1.0 - (-FOLLOW_RATE * time.delta_secs()).exp();
         orbit.focus = orbit.focus.lerp(target, k);
     }
-    *transform = placed(&orbit);
+    // Looking at the student in a deep valley, keep the eye above the
+    // highest ground, so a ridge never hides it.
+    let mut view = *orbit;
+    if following_the_student && let Some(top) = ground.heights.iter().copied().reduce(f32::max) {
+        let lift = ((top + 1.5 - view.focus.y) / view.distance).clamp(-1.0, 1.0).asin();
+        view.pitch = view.pitch.max(lift).min(PITCH_RANGE.1);
+    }
+    *transform = placed(&view);
     // Shift the aim by the free area's offset from the window's centre,
     // converted to world units at the focus distance.
     let (Ok(window), Some(rect), Projection::Perspective(p)) = (windows.single(), scene.0, projection) else {
