@@ -165,6 +165,11 @@ impl Session {
         Ok(())
     }
 
+    /// How far the letter just drawn has travelled back to the input, from 0 to 1.
+    pub fn letter_flight(&self) -> f32 {
+        1.0 - self.letter_ticks as f32 / LETTER_TICKS as f32
+    }
+
     /// The level's score if its goal is met now.
     pub fn goal_reached(&self) -> Option<f32> {
         lesson::goal_reached(&self.level.file.goal, &self.run, &self.activity, &self.recital)

@@ -266,7 +266,7 @@ fn scoring_shows_the_score_and_its_gradient_and_is_lowered_by_hand() {
         marking.mean_score(&s.run)
     };
     assert!(start > 1.2);
-    // For each letter of "anna" (Tab walks along it), raise the true letter's votes.
+    // For each letter of "anna" (Tab walks along it), raise the true letter's votes, by keys.
     for position in 0..5 {
         let (context, truth) = {
             let s = g.session();
@@ -274,12 +274,21 @@ fn scoring_shows_the_score_and_its_gradient_and_is_lowered_by_hand() {
             assert_eq!(marking.position, position);
             (marking.tokens[position], marking.tokens[position + 1])
         };
+        // → to the true letter's column, then Shift+↑ three times: +3 votes.
         let now = bigram_votes(&g.session().run, context)[truth];
-        g.act(Action::Select(truth));
-        g.act(Action::Set(Setting::Vote { after: context, letter: truth, value: now + 3.0 }));
+        let v = g.session().run.vocab.size();
+        let steps = (truth + v - g.session().selected) % v;
+        for _ in 0..steps {
+            g.press(KeyCode::ArrowRight);
+        }
+        assert_eq!(g.session().selected, truth);
+        for _ in 0..3 {
+            g.press_with(&[KeyCode::ShiftLeft], KeyCode::ArrowUp);
+        }
         if g.screen() != Screen::Playing || g.session().phase != Phase::Playing {
             break;
         }
+        assert!((bigram_votes(&g.session().run, context)[truth] - (now + 3.0)).abs() < 1e-5);
         g.press(KeyCode::Tab);
     }
     g.completes("climbing");

@@ -376,14 +376,38 @@ pub(super) fn stage(ui: &mut egui::Ui, session: &Session) {
         ui.label(egui::RichText::new(text).size(18.0));
         return;
     };
-    let input: String = std::iter::once("¶".to_string())
+    // What it has read, and the letter just drawn flying back to join it.
+    let labels: Vec<String> = std::iter::once("¶".to_string())
         .chain(stage.performance.tokens.iter().map(|&t| run.vocab.label(t)))
-        .collect::<Vec<_>>()
-        .join(" ");
-    ui.horizontal(|ui| {
-        ui.label(egui::RichText::new("it reads").color(MUTED));
-        ui.label(egui::RichText::new(format!("{input} ▌")).monospace().size(24.0).color(GOLD));
-    });
+        .collect();
+    let (rect, _) =
+        ui.allocate_exact_size(egui::vec2(ui.available_width().min(620.0), 44.0), egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    let font = egui::FontId::monospace(26.0);
+    let cell = 22.0;
+    painter.text(
+        rect.left_center(),
+        egui::Align2::LEFT_CENTER,
+        "it reads",
+        egui::FontId::proportional(14.0),
+        MUTED,
+    );
+    let start = rect.left() + 70.0;
+    let flying = stage.drawn.last().filter(|d| Some(d.token) == stage.performance.tokens.last().copied());
+    let settled = if flying.is_some() { labels.len() - 1 } else { labels.len() };
+    for (i, label) in labels.iter().take(settled).enumerate() {
+        let at = egui::pos2(start + i as f32 * cell, rect.center().y);
+        painter.text(at, egui::Align2::LEFT_CENTER, label, font.clone(), GOLD);
+    }
+    if let (Some(_), Some(label)) = (flying, labels.last()) {
+        // From the right edge (where it was drawn) to its place at the end of the input.
+        let t = session.letter_flight().clamp(0.0, 1.0);
+        let t = t * t * (3.0 - 2.0 * t);
+        let from = egui::pos2(rect.right() - 30.0, rect.top() + 8.0);
+        let to = egui::pos2(start + settled as f32 * cell, rect.center().y);
+        let at = from + (to - from) * t;
+        painter.text(at, egui::Align2::LEFT_CENTER, label, font.clone(), egui::Color32::WHITE);
+    }
     if let Some(last) = stage.drawn.last() {
         ui.horizontal(|ui| {
             ui.vertical(|ui| {

@@ -281,6 +281,13 @@ fn climber_name(kind: OptimizerKind) -> &'static str {
 /// height the student stands at, the goal and the know-nothing line.
 fn loss_chart(ui: &mut egui::Ui, session: &Session, terrain: Option<&Terrain>) {
     let run = &session.run;
+    ui.label(
+        egui::RichText::new(
+            "The teacher's score of each training step (grey) and its running mean (gold): lower is better.",
+        )
+        .small()
+        .color(MUTED),
+    );
     let (window, target) = match session.level.file.goal {
         Goal::LossBelow { window, loss } => (window, Some(loss)),
         _ => (50, None),
