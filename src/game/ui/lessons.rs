@@ -412,7 +412,7 @@ pub(super) fn stage(ui: &mut egui::Ui, session: &Session) {
         ui.horizontal(|ui| {
             ui.vertical(|ui| {
                 ui.label(egui::RichText::new("from these shares (the top ones)").small().color(MUTED));
-                for (label, share) in top_shares(session, &last.shares, 4) {
+                for (label, share) in top_shares(session, &last.shares, 3) {
                     share_row(ui, &label, share, egui::Color32::from_rgb(90, 110, 140));
                 }
             });
