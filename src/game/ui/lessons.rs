@@ -71,27 +71,14 @@ pub(super) fn reading(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Ac
         ui.label("letters read");
         ui.label(format!("{}", reading.read));
         ui.end_row();
+        let rate = |hits: usize, of: usize, what: &str| {
+            egui::RichText::new(format!("{:.0}%  ({hits} of {of}{what})", percent(hits, of))).strong()
+        };
         ui.label("you");
-        ui.label(
-            egui::RichText::new(format!(
-                "{:.0}%  ({} of {} guessed)",
-                percent(reading.player_hits, reading.player_guesses),
-                reading.player_hits,
-                reading.player_guesses
-            ))
-            .strong(),
-        );
+        ui.label(rate(reading.player_hits, reading.player_guesses, " guessed"));
         ui.end_row();
         ui.label("the student");
-        ui.label(
-            egui::RichText::new(format!(
-                "{:.0}%  ({} of {})",
-                percent(reading.student_hits, reading.read),
-                reading.student_hits,
-                reading.read
-            ))
-            .strong(),
-        );
+        ui.label(rate(reading.student_hits, reading.read, ""));
         ui.end_row();
         if let Some(mean) = reading.mean_score() {
             ui.label("its mean score");
