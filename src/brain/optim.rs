@@ -59,6 +59,17 @@ impl OptimizerKind {
         Self::ALL.into_iter().find(|k| k.name() == name)
     }
 
+    /// The climber's name as the panels write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "SGD",
+            OptimizerKind::Momentum => "Momentum",
+            OptimizerKind::RmsProp => "RMSProp",
+            OptimizerKind::Adam => "Adam",
+            OptimizerKind::AdamW => "AdamW",
+        }
+    }
+
     /// Whether the climber keeps the running mean of gradients.
     pub fn uses_m(self) -> bool {
         matches!(self, OptimizerKind::Momentum | OptimizerKind::Adam | OptimizerKind::AdamW)
@@ -190,6 +201,8 @@ pub struct Optimizer {
     pub last_step: Vec<f32>,
     /// The learning rate of the latest update.
     pub last_lr: f32,
+    /// The bias corrections `(1 − β1ᵗ, 1 − β2ᵗ)` the latest update divided by.
+    pub last_corrections: (f32, f32),
 }
 
 impl Optimizer {
@@ -202,6 +215,7 @@ impl Optimizer {
             v: vec![0.0; n_params],
             last_step: vec![0.0; n_params],
             last_lr: 0.0,
+            last_corrections: (1.0, 1.0),
         }
     }
 
@@ -212,6 +226,7 @@ impl Optimizer {
         self.t += 1;
         self.last_lr = lr;
         let (c1, c2) = cfg.bias_corrections(self.t);
+        self.last_corrections = (c1, c2);
         let (b1, b2, eps, wd) = (cfg.beta1, cfg.beta2, cfg.eps, cfg.weight_decay);
         // Equal-length slices and plain indices: each loop compiles to
         // straight-line vector code (sqrt and division are exact in IEEE
@@ -263,9 +278,9 @@ impl Optimizer {
     }
 
     /// The climber's view of weight `i` after the latest update, given the
-    /// gradient it was fed.
+    /// gradient it was fed (m_hat and v_hat with the corrections that update used).
     pub fn weight_state(&self, i: usize, grad: f32) -> WeightState {
-        let (c1, c2) = self.config.bias_corrections(self.t.max(1));
+        let (c1, c2) = self.last_corrections;
         WeightState {
             grad,
             m: self.m[i],

@@ -20,9 +20,9 @@ pub struct SampleSettings {
 }
 
 impl Default for SampleSettings {
+    /// Temperature 1 (plain softmax) and every letter.
     fn default() -> Self {
-        // microgpt's temperature.
-        Self { temperature: 0.5, top_k: 0 }
+        Self { temperature: 1.0, top_k: 0 }
     }
 }
 

@@ -11,13 +11,12 @@ use super::actions::{Action, Setting};
 use super::blackboard::end_mark;
 use super::screens::{Screen, ballot_context};
 use super::session::Session;
-use crate::brain::math::softmax_with_temperature;
-use crate::lesson::{Activity, MAX_VOTE, bigram_votes};
+use crate::lesson::{BallotView, MAX_VOTE, ballot_view, bigram_votes};
 
 /// Where the ballot's zero line is centred, facing +z.
 pub const BALLOT_CENTRE: Vec3 = Vec3::new(0.0, 12.0, -7.0);
-/// Columns at most (one per letter).
-const COLUMNS: usize = 40;
+/// Columns at most (one per letter; level files are checked against it).
+const COLUMNS: usize = crate::level::format::MAX_BALLOT;
 const PITCH: f32 = 0.62;
 const WIDTH: f32 = 0.46;
 /// World height per vote.
@@ -74,30 +73,9 @@ fn spawn_ballot(
         });
 }
 
-/// The votes, shares and (when marking a word) gradient the ballot shows.
-struct Showing {
-    votes: Vec<f32>,
-    shares: Vec<f32>,
-    gradient: Option<Vec<f32>>,
-    context: usize,
-}
-
-fn showing(session: &Session) -> Option<Showing> {
-    let context = ballot_context(session)?;
-    let votes = bigram_votes(&session.run, context).to_vec();
-    let mut shares = vec![0.0; votes.len()];
-    let gradient = match &session.activity {
-        Activity::Scoring(marking) => {
-            let mark = marking.mark(&session.run, marking.position);
-            shares = mark.shares;
-            Some(mark.gradient)
-        }
-        _ => {
-            softmax_with_temperature(&mut shares, &votes, session.sampling.temperature);
-            None
-        }
-    };
-    Some(Showing { votes, shares, gradient, context })
+/// What the ballot shows, from the lesson.
+fn showing(session: &Session) -> Option<BallotView> {
+    ballot_view(&session.activity, &session.run, session.sampling.temperature)
 }
 
 /// Board-space x of column `i` of `n`.

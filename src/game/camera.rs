@@ -13,7 +13,6 @@ use super::session::Session;
 use super::student::Student;
 use super::terrain::Ground;
 use super::ui::SceneRect;
-use crate::level::Lesson;
 
 #[derive(Component, Debug, Clone, Copy)]
 pub struct OrbitCamera {
@@ -36,7 +35,7 @@ const FOLLOW_RATE: f32 = 3.0;
 
 pub fn plugin(app: &mut App) {
     app.add_systems(Startup, spawn_camera_and_light);
-    app.add_systems(OnEnter(Screen::Playing), frame_the_lesson);
+    app.add_systems(OnEnter(Screen::Playing), frame_the_lesson.after(super::session::start_level));
     app.add_systems(Update, (steer, follow).chain());
 }
 
@@ -46,10 +45,13 @@ fn aim(session: Option<&Session>, screen: Screen) -> Option<Vec3> {
     if screen != Screen::Playing {
         return None;
     }
-    match session?.level.file.lesson {
-        Lesson::Prediction => Some(BOARD_CENTRE + Vec3::new(0.0, -1.5, 0.0)),
-        Lesson::Voting | Lesson::Scoring => Some(BALLOT_CENTRE + Vec3::new(0.0, 0.5, 0.0)),
-        _ => None,
+    let lesson = session?.level.file.lesson;
+    if lesson.types_letters() {
+        Some(BOARD_CENTRE + Vec3::new(0.0, -1.5, 0.0))
+    } else if lesson.edits_votes() {
+        Some(BALLOT_CENTRE + Vec3::new(0.0, 0.5, 0.0))
+    } else {
+        None
     }
 }
 
@@ -58,17 +60,14 @@ fn frame_the_lesson(session: Option<Res<Session>>, mut cameras: Query<&mut Orbit
     let Ok(mut orbit) = cameras.single_mut() else { return };
     let focus = orbit.focus;
     *orbit = match session.map(|s| s.level.file.lesson) {
-        Some(Lesson::Prediction | Lesson::Voting | Lesson::Scoring) => {
-            OrbitCamera { yaw: 0.0, pitch: 0.15, distance: 19.0, focus }
-        }
+        Some(lesson) if lesson.at_a_board() => OrbitCamera { yaw: 0.0, pitch: 0.15, distance: 19.0, focus },
         _ => OrbitCamera { focus, ..default() },
     };
 }
 
 /// True when the lesson uses the arrow keys itself.
 fn lesson_uses_arrows(session: Option<&Session>) -> bool {
-    session
-        .is_some_and(|s| matches!(s.level.file.lesson, Lesson::Prediction | Lesson::Voting | Lesson::Scoring))
+    session.is_some_and(|s| s.level.file.lesson.uses_arrows())
 }
 
 fn spawn_camera_and_light(mut commands: Commands) {

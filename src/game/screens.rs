@@ -7,7 +7,6 @@ use super::actions::{Action, Guess, Setting};
 use super::levels::{CurrentLevel, Levels, ProgressRes};
 use super::session::Session;
 use crate::lesson::{Activity, bigram_votes};
-use crate::level::Lesson;
 
 #[derive(States, Clone, Copy, Default, PartialEq, Eq, Hash, Debug)]
 pub enum Screen {
@@ -140,7 +139,7 @@ fn keyboard(
 /// While playing: in the prediction lesson the letter keys are guesses (the
 /// other commands are in the pause menu); elsewhere R restarts, M opens the
 /// map, W writes, H shows a hint, [ and ] change the speed, and the arrows,
-/// D and Tab work the ballot.
+/// D, . and , work the ballot.
 fn lesson_keys(keys: &ButtonInput<KeyCode>, session: &Session, actions: &mut MessageWriter<Action>) {
     let pressed = |k| keys.just_pressed(k);
     let shift = keys.pressed(KeyCode::ShiftLeft) || keys.pressed(KeyCode::ShiftRight);
@@ -151,7 +150,7 @@ fn lesson_keys(keys: &ButtonInput<KeyCode>, session: &Session, actions: &mut Mes
         actions.write(Action::Set(Setting::Speed(speed)));
         return;
     }
-    if lesson == Lesson::Prediction {
+    if lesson.types_letters() {
         if let Some(c) = keys.get_just_pressed().find_map(|k| letter_of(*k)) {
             actions.write(Action::Guess(Guess::Letter(c)));
         } else if pressed(KeyCode::Enter) {
@@ -177,7 +176,7 @@ fn lesson_keys(keys: &ButtonInput<KeyCode>, session: &Session, actions: &mut Mes
 }
 
 /// The ballot's keys: ← → pick a letter, ↑ ↓ change its votes (Shift: by more),
-/// D draws (Shift: 100), Tab walks along the marked word.
+/// D draws (Shift: 100), . and , walk along the marked word.
 fn ballot_keys(
     keys: &ButtonInput<KeyCode>,
     session: &Session,
@@ -202,11 +201,12 @@ fn ballot_keys(
         }));
     } else if pressed(KeyCode::KeyD) {
         actions.write(Action::Draw(if shift { 100 } else { 10 }));
-    } else if pressed(KeyCode::Tab)
+    } else if (pressed(KeyCode::Period) || pressed(KeyCode::Comma))
         && let Activity::Scoring(marking) = &session.activity
     {
         let n = marking.len();
-        let next = if shift { (marking.position + n - 1) % n } else { (marking.position + 1) % n };
+        let next =
+            if pressed(KeyCode::Comma) { (marking.position + n - 1) % n } else { (marking.position + 1) % n };
         actions.write(Action::SelectPosition(next));
     }
 }

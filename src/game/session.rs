@@ -18,7 +18,7 @@ use crate::lesson::performing::Recital;
 use crate::lesson::voting::set_vote;
 use crate::lesson::{self, Activity};
 use crate::level::format::MAX_SPEED;
-use crate::level::{Control, Level};
+use crate::level::{Control, Goal, Lesson, Level};
 
 /// A level in play: its run, its lesson's activity, and what the player has set.
 #[derive(Resource, Clone, Debug)]
@@ -150,7 +150,7 @@ impl Session {
     /// The sandbox trains on a new text with a new model (if the level shows
     /// that control), or says why it cannot and changes nothing.
     pub fn retrain(&mut self, spec: &Retrain) -> Result<(), String> {
-        if !self.level.file.controls.allows(Control::Model) {
+        if self.level.file.lesson != Lesson::Sandbox || !self.level.file.controls.allows(Control::Model) {
             return Err("this level does not let you change the text or the model".into());
         }
         let corpus = Corpus::from_text(&spec.text, "your text").map_err(|e| e.to_string())?;
@@ -216,7 +216,13 @@ impl Session {
             Setting::Eps(e) if e.is_finite() && *e > 0.0 => opt.eps = *e,
             Setting::WeightDecay(w) if w.is_finite() && *w >= 0.0 => opt.weight_decay = *w,
             Setting::Schedule(s) => opt.schedule = *s,
-            Setting::Temperature(t) if t.is_finite() && *t >= 0.0 => self.sampling.temperature = *t,
+            Setting::Temperature(t) if t.is_finite() && *t >= 0.0 => {
+                self.sampling.temperature = *t;
+                if let Activity::Voting(ballot) = &mut self.activity {
+                    // The old draws came from other shares.
+                    ballot.clear_tally();
+                }
+            }
             Setting::TopK(k) => self.sampling.top_k = *k,
             Setting::Prefix(p) => self.prefix = p.clone(),
             Setting::Vote { after, letter, value } => {
@@ -268,13 +274,14 @@ fn backdrop(mut commands: Commands, levels: Res<Levels>) {
     }
 }
 
-fn start_level(
+pub fn start_level(
     mut commands: Commands,
     current: Res<CurrentLevel>,
     levels: Res<Levels>,
     session: Option<Res<Session>>,
     mut moments: MessageWriter<Moment>,
     mut notices: ResMut<Notices>,
+    mut next: ResMut<NextState<Screen>>,
 ) {
     let Some(level) = current.0.as_deref().and_then(|id| levels.set.get(id)) else {
         return;
@@ -285,7 +292,10 @@ fn start_level(
             commands.insert_resource(session);
             moments.write(Moment::Started);
         }
-        Err(e) => notices.push(format!("cannot start {}: {e}", level.path)),
+        Err(e) => {
+            notices.push(format!("cannot start {}: {e}", level.path));
+            next.set(Screen::LevelMap);
+        }
     }
 }
 
@@ -293,28 +303,33 @@ fn apply_actions(
     mut actions: MessageReader<Action>,
     mut session: ResMut<Session>,
     screen: Res<State<Screen>>,
+    pause: Option<Res<State<Pause>>>,
     mut moments: MessageWriter<Moment>,
 ) {
+    // While paused only settings change; the lesson waits.
+    let running = *screen.get() == Screen::Playing && pause.is_some_and(|p| *p.get() == Pause::Running);
     for action in actions.read() {
         match action {
             Action::Set(setting) => session.apply(setting),
             Action::NextHint => session.hint += 1,
-            Action::Write => {
+            Action::Write if running => {
                 let result = session.write();
                 session.write_error = result.err().map(|e| e.to_string());
             }
-            Action::Retrain(spec) if *screen.get() == Screen::Playing => {
+            Action::Retrain(spec) if running => {
                 let result = session.retrain(spec);
-                session.notice = result.err();
-                moments.write(Moment::Started);
+                match result {
+                    Ok(()) => {
+                        moments.write(Moment::Started);
+                    }
+                    Err(why) => session.notice = Some(why),
+                }
             }
-            Action::FinishWriting => {
+            Action::FinishWriting if running => {
                 let Session { recital, run, rng, .. } = &mut *session;
                 recital.finish(run, rng);
             }
-            Action::Guess(_) | Action::Draw(_) | Action::Select(_) | Action::SelectPosition(_)
-                if *screen.get() == Screen::Playing =>
-            {
+            Action::Guess(_) | Action::Draw(_) | Action::Select(_) | Action::SelectPosition(_) if running => {
                 session.act(action)
             }
             Action::Restart if *screen.get() == Screen::Playing => {
@@ -381,7 +396,9 @@ fn run_owed_steps(
             break;
         }
     }
-    if session.run.is_finished() {
+    // Only a loss goal can be missed by running out of steps; in the other
+    // lessons the student simply stops training.
+    if session.run.is_finished() && matches!(session.level.file.goal, Goal::LossBelow { .. }) {
         session.phase = Phase::OutOfSteps;
     }
 }
@@ -402,6 +419,7 @@ fn perform(mut session: ResMut<Session>) {
 /// Meets the goal; counts down the cheer and the fall; records a completed level.
 fn advance_phase(
     mut session: ResMut<Session>,
+    demo: Option<Res<super::demo::Demo>>,
     mut progress: ResMut<ProgressRes>,
     mut notices: ResMut<Notices>,
     mut next: ResMut<NextState<Screen>>,
@@ -415,7 +433,8 @@ fn advance_phase(
     }
     match session.phase.clone() {
         Phase::Cheering { score, ticks_left } => {
-            if ticks_left == CHEER_TICKS {
+            // A demo plays for show: it records nothing.
+            if ticks_left == CHEER_TICKS && demo.is_none() {
                 let id = session.level.id().to_string();
                 let (_, lower_is_better) = session.level.file.goal.score_meaning();
                 progress.progress.record(&id, score, lower_is_better);

@@ -55,6 +55,15 @@ impl SlicePlane {
         (a0 + (a1 - a0) * i as f32 / n, b0 + (b1 - b0) * j as f32 / n)
     }
 
+    /// The grid point nearest to plane point `(a, b)`, if it lies in the window.
+    pub fn nearest_grid_point(&self, a: f32, b: f32) -> Option<(usize, usize)> {
+        let n = (self.resolution - 1) as f32;
+        let (a0, a1) = self.a_range();
+        let (b0, b1) = self.b_range();
+        let (u, v) = ((a - a0) / (a1 - a0) * n, (b - b0) / (b1 - b0) * n);
+        ((0.0..=n).contains(&u) && (0.0..=n).contains(&v)).then(|| (u.round() as usize, v.round() as usize))
+    }
+
     /// The weights at plane point `(a, b)`: `θ₀ + a·d1 + b·d2`.
     pub fn weights_at(&self, a: f32, b: f32, out: &mut [f32]) {
         for (((w, o), x), y) in out.iter_mut().zip(&self.origin).zip(&self.d1).zip(&self.d2) {

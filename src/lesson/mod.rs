@@ -78,6 +78,42 @@ impl Activity {
     }
 }
 
+/// What the voting box shows: the votes after a letter, their shares (at the
+/// voting lesson's temperature; the teacher's plain softmax when marking a
+/// word) and, when marking, the gradient of the marked letter's score.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BallotView {
+    pub context: usize,
+    pub votes: Vec<f32>,
+    pub shares: Vec<f32>,
+    pub temperature: f32,
+    pub gradient: Option<Vec<f32>>,
+}
+
+/// The voting box of a voting or scoring lesson, `None` in the others.
+pub fn ballot_view(activity: &Activity, run: &Run, temperature: f32) -> Option<BallotView> {
+    match activity {
+        Activity::Voting(ballot) => Some(BallotView {
+            context: ballot.context,
+            votes: ballot.votes(run).to_vec(),
+            shares: ballot.shares(run, temperature),
+            temperature,
+            gradient: None,
+        }),
+        Activity::Scoring(marking) => {
+            let mark = marking.mark(run, marking.position);
+            Some(BallotView {
+                context: mark.context,
+                votes: bigram_votes(run, mark.context).to_vec(),
+                shares: mark.shares,
+                temperature: 1.0,
+                gradient: Some(mark.gradient),
+            })
+        }
+        _ => None,
+    }
+}
+
 /// The level's score if its goal is met now.
 pub fn goal_reached(
     goal: &Goal,
@@ -121,7 +157,7 @@ pub fn goal_progress(goal: &Goal, run: &Run, activity: &Activity, recital: &perf
         (Goal::ShareAtLeast { after, letter, share, draws }, Activity::Voting(b)) => {
             let now = run.vocab.id(*letter).map_or(0.0, |l| b.shares(run, 1.0)[l]);
             format!(
-                "share of '{letter}' after '{after}': {:.0}% (goal {:.0}%)  ·  drawn {} / {draws}",
+                "share of '{letter}' after '{after}': {:.1}% (goal {:.0}%)  ·  drawn {} / {draws}",
                 now * 100.0,
                 share * 100.0,
                 b.draws()

@@ -1,7 +1,7 @@
 //! The formal performance, letter by letter: the student reads what it has
 //! written so far, votes, draws a letter, and reads that letter next.
 
-use crate::brain::sample::{Drawn, Performance, is_memorised};
+use crate::brain::sample::{Drawn, Performance};
 use crate::brain::{BrainError, Rand, Run, SampleSettings};
 
 /// A text the student wrote.
@@ -21,11 +21,13 @@ pub struct Recital {
     pub written: Vec<Written>,
 }
 
-/// A performance in progress and the letters drawn in it.
+/// A performance in progress and the letters drawn in it. It writes with
+/// the weights the student had when it began, even if training goes on.
 #[derive(Clone, Debug)]
 pub struct Stage {
     pub performance: Performance,
     pub drawn: Vec<Drawn>,
+    weights: Vec<f32>,
 }
 
 impl Recital {
@@ -39,7 +41,7 @@ impl Recital {
     ) -> Result<(), BrainError> {
         self.finish(run, rng);
         let performance = Performance::new(&run.brain, &run.params.data, &run.vocab, settings, prefix)?;
-        self.stage = Some(Stage { performance, drawn: Vec::new() });
+        self.stage = Some(Stage { performance, drawn: Vec::new(), weights: run.params.data.clone() });
         Ok(())
     }
 
@@ -47,17 +49,13 @@ impl Recital {
     /// performance ends, its text joins the written ones.
     pub fn next_letter(&mut self, run: &Run, rng: &mut Rand) -> Option<Drawn> {
         let stage = self.stage.as_mut()?;
-        let drawn = stage.performance.next(&run.brain, &run.params.data, rng);
+        let drawn = stage.performance.next(&run.brain, &stage.weights, rng);
         if let Some(d) = &drawn {
             stage.drawn.push(d.clone());
         }
         if stage.performance.done {
             let text = stage.performance.text(&run.vocab);
-            self.written.push(Written {
-                memorised: is_memorised(&run.docs, &text),
-                text,
-                step: run.step_count(),
-            });
+            self.written.push(Written { memorised: run.is_memorised(&text), text, step: run.step_count() });
             self.stage = None;
         }
         drawn

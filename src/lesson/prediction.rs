@@ -2,7 +2,7 @@
 //! everything after the cursor covered. Before each letter is uncovered the
 //! student guesses (its top share) and so may the player; both are scored.
 
-use crate::brain::math::{argmax, cross_entropy, softmax};
+use crate::brain::math::{argmax, softmax, softmax_and_score};
 use crate::brain::{Brain, Run};
 
 /// One uncovered letter.
@@ -44,17 +44,28 @@ pub struct Reading {
 const HISTORY: usize = 16;
 
 impl Reading {
+    /// Where the next covered letter is: `(document, cursor)`. After a
+    /// document's end mark has been uncovered the board still shows it; the
+    /// next letter is the first one of the next document.
+    fn next_position(&self, run: &Run) -> (usize, usize) {
+        if self.cursor + 1 >= run.document_tokens(self.doc).len() {
+            (self.doc + 1, 0)
+        } else {
+            (self.doc, self.cursor)
+        }
+    }
+
     /// The document on the board: `BOS + letters + BOS`.
     pub fn tokens<'a>(&self, run: &'a Run) -> &'a [usize] {
         run.document_tokens(self.doc)
     }
 
-    /// The student's votes for the covered letter, from the letters uncovered
-    /// so far (the bigram sees only the last one; a GPT sees them all, up to
-    /// its context).
+    /// The student's votes for the next covered letter, from the letters
+    /// uncovered before it (the bigram sees only the last one; a GPT sees them
+    /// all, up to its context).
     pub fn votes(&self, run: &Run) -> Vec<f32> {
-        let tokens = self.tokens(run);
-        let seen = &tokens[..=self.cursor];
+        let (doc, cursor) = self.next_position(run);
+        let seen = &run.document_tokens(doc)[..=cursor];
         let start = match run.brain.context_len() {
             Some(n) => seen.len().saturating_sub(n),
             None => seen.len() - 1,
@@ -62,7 +73,13 @@ impl Reading {
         read_votes(&run.brain, &run.params.data, &seen[start..])
     }
 
-    /// The student's shares for the covered letter.
+    /// The letter under the next cover (what the next reveal uncovers).
+    pub fn covered(&self, run: &Run) -> usize {
+        let (doc, cursor) = self.next_position(run);
+        run.document_tokens(doc)[cursor + 1]
+    }
+
+    /// The student's shares for the next covered letter.
     pub fn shares(&self, run: &Run) -> Vec<f32> {
         let votes = self.votes(run);
         let mut shares = vec![0.0; votes.len()];
@@ -70,20 +87,14 @@ impl Reading {
         shares
     }
 
-    /// Uncovers the next letter, scoring the player's guess (if any) and the
-    /// student's, and moves to the next document after its end mark.
+    /// Uncovers the next letter, scoring the player's guess (if any) and the student's.
     pub fn reveal(&mut self, run: &Run, player: Option<usize>) -> Reveal {
+        (self.doc, self.cursor) = self.next_position(run);
         let votes = self.votes(run);
         let mut shares = vec![0.0; votes.len()];
-        softmax(&mut shares, &votes);
-        let truth = self.tokens(run)[self.cursor + 1];
-        let reveal = Reveal {
-            truth,
-            student: argmax(&shares),
-            student_share: shares[truth],
-            score: cross_entropy(&votes, truth),
-            player,
-        };
+        let truth = self.covered(run);
+        let score = softmax_and_score(&mut shares, &votes, truth);
+        let reveal = Reveal { truth, student: argmax(&shares), student_share: shares[truth], score, player };
         self.read += 1;
         self.student_hits += usize::from(reveal.student == truth);
         if let Some(guess) = player {
@@ -96,10 +107,6 @@ impl Reading {
             self.history.remove(0);
         }
         self.cursor += 1;
-        if self.cursor + 1 == self.tokens(run).len() {
-            self.doc += 1;
-            self.cursor = 0;
-        }
         reveal
     }
 

@@ -4,7 +4,7 @@
 
 use super::bigram_votes;
 use crate::brain::Run;
-use crate::brain::math::{cross_entropy, score_gradient, softmax, uniform_score};
+use crate::brain::math::{cross_entropy, score_gradient, softmax_and_score, uniform_score};
 
 /// A word being marked letter by letter.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,10 +47,10 @@ impl Marking {
         let (context, truth) = (self.tokens[i], self.tokens[i + 1]);
         let votes = bigram_votes(run, context);
         let mut shares = vec![0.0; votes.len()];
-        softmax(&mut shares, votes);
+        let score = softmax_and_score(&mut shares, votes, truth);
         let mut gradient = vec![0.0; votes.len()];
         score_gradient(&mut gradient, &shares, truth, 1.0);
-        Mark { context, truth, score: cross_entropy(votes, truth), shares, gradient }
+        Mark { context, truth, score, shares, gradient }
     }
 
     /// Every letter's mark.
@@ -68,4 +68,21 @@ impl Marking {
     pub fn uniform(&self, run: &Run) -> f32 {
         uniform_score(run.vocab.size())
     }
+}
+
+/// The lowest mean score any bigram votes can give a word (`BOS + letters +
+/// BOS`): after each letter, the best votes give every next letter the share
+/// it has in the word itself, so the votes are the logarithms of those counts.
+pub fn lowest_score(tokens: &[usize], vocab_size: usize) -> f32 {
+    let mut counts = vec![0.0f32; vocab_size * vocab_size];
+    for pair in tokens.windows(2) {
+        counts[pair[0] * vocab_size + pair[1]] += 1.0;
+    }
+    let votes: Vec<f32> =
+        counts.iter().map(|&c| if c > 0.0 { libm::logf(c) } else { f32::NEG_INFINITY }).collect();
+    let total: f32 = tokens
+        .windows(2)
+        .map(|pair| cross_entropy(&votes[pair[0] * vocab_size..][..vocab_size], pair[1]))
+        .sum();
+    total / (tokens.len() - 1) as f32
 }

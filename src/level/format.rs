@@ -164,10 +164,38 @@ pub enum Lesson {
 }
 
 impl Lesson {
+    /// The lesson's name as level files write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lesson::Prediction => "prediction",
+            Lesson::Voting => "voting",
+            Lesson::Scoring => "scoring",
+            Lesson::Climbing => "climbing",
+            Lesson::Performing => "performing",
+            Lesson::Sandbox => "sandbox",
+        }
+    }
+
     /// Lessons where the player sets votes by hand (they need the bigram,
     /// whose votes are its weights).
     pub fn edits_votes(self) -> bool {
         matches!(self, Lesson::Voting | Lesson::Scoring)
+    }
+
+    /// The letter keys are the player's guesses (so the commands live in the pause menu).
+    pub fn types_letters(self) -> bool {
+        self == Lesson::Prediction
+    }
+
+    /// The lesson uses the arrow keys itself (the camera does not).
+    pub fn uses_arrows(self) -> bool {
+        self.types_letters() || self.edits_votes()
+    }
+
+    /// The lesson is played at a board in the world (blackboard or voting
+    /// box), seen square on, rather than on the landscape.
+    pub fn at_a_board(self) -> bool {
+        self.uses_arrows()
     }
 }
 
@@ -215,6 +243,16 @@ impl Goal {
             }
             Goal::Perform { count } => format!("have the student perform {count} texts"),
             Goal::Explore => "no goal: train what you like".to_string(),
+        }
+    }
+
+    /// A score as the screen writes it.
+    pub fn format_score(&self, score: f32) -> String {
+        match self {
+            Goal::ReadLetters { .. } => format!("{score:.0}%"),
+            Goal::ShareAtLeast { .. } => format!("{:.1}%", score * 100.0),
+            Goal::Perform { .. } => format!("{score:.0}"),
+            _ => format!("{score:.3}"),
         }
     }
 
@@ -269,7 +307,7 @@ pub struct LevelFile {
     pub controls: Controls,
     /// How the student draws letters when it writes (temperature 1 and all
     /// letters unless the level says otherwise).
-    #[serde(default = "default_sampling")]
+    #[serde(default)]
     pub sampling: SampleSettings,
     pub goal: Goal,
     #[serde(default)]
@@ -293,10 +331,6 @@ fn default_seed() -> u64 {
     42
 }
 
-fn default_sampling() -> SampleSettings {
-    SampleSettings { temperature: 1.0, top_k: 0 }
-}
-
 fn default_true() -> bool {
     true
 }
@@ -304,6 +338,9 @@ fn default_true() -> bool {
 fn default_speed() -> u32 {
     60
 }
+
+/// Most letters (the end mark included) the voting box can show.
+pub const MAX_BALLOT: usize = 40;
 
 /// Fastest training the speed control offers, in steps per second.
 pub const MAX_SPEED: u32 = 20_000;
@@ -499,11 +536,31 @@ pub fn parse_level(path: &str, text: &str, base: Option<&Path>) -> Result<Level,
             format!("pretrain {} is more than the step budget ({})", file.pretrain, file.steps),
         ));
     }
-    if file.lesson.edits_votes() && file.model != ModelKind::Bigram {
-        return Err(at(
-            &["model"],
-            "a lesson that sets votes by hand needs model: bigram (its votes are its weights)".into(),
-        ));
+    if file.lesson.edits_votes() {
+        if file.model != ModelKind::Bigram {
+            return Err(at(
+                &["model"],
+                "a lesson that sets votes by hand needs model: bigram (its votes are its weights)".into(),
+            ));
+        }
+        if !file.controls.allows(Control::Votes) {
+            return Err(at(
+                &["controls"],
+                "a lesson that sets votes by hand must show the votes control, unlocked".into(),
+            ));
+        }
+        let letters = corpus.vocab().size();
+        if letters > MAX_BALLOT {
+            return Err(at(
+                &["corpus"],
+                format!(
+                    "the voting box holds {MAX_BALLOT} letters; this corpus has {letters} (with the end mark)"
+                ),
+            ));
+        }
+    }
+    if file.controls.shows(Control::Model) && file.lesson != Lesson::Sandbox {
+        return Err(at(&["controls"], "only the sandbox lesson may show the model control".into()));
     }
     check_goal(&file, &corpus).map_err(|(keys, message)| at(keys, message))?;
     file.sampling.validate().map_err(|e| at(&["sampling"], e.to_string()))?;
@@ -517,7 +574,7 @@ fn check_goal(file: &LevelFile, corpus: &Corpus) -> Result<(), (&'static [&'stat
         if file.lesson == lesson {
             Ok(())
         } else {
-            Err((&["goal"][..], format!("goal {goal} needs lesson: {}", lesson_name(lesson))))
+            Err((&["goal"][..], format!("goal {goal} needs lesson: {}", lesson.name())))
         }
     };
     let known = |c: char, key: &'static [&'static str]| {
@@ -538,8 +595,11 @@ fn check_goal(file: &LevelFile, corpus: &Corpus) -> Result<(), (&'static [&'stat
                     format!("goal window {window} must be from 1 to the step budget ({})", file.steps),
                 ));
             }
-            if !file.train_while_playing {
-                return Err((&["goal"], "a loss goal needs train_while_playing: true".into()));
+            if !file.train_while_playing || file.pretrain >= file.steps {
+                return Err((
+                    &["goal"],
+                    "a loss goal needs train_while_playing: true and steps left after pretrain".into(),
+                ));
             }
         }
         Goal::ReadLetters { count } => {
@@ -564,8 +624,18 @@ fn check_goal(file: &LevelFile, corpus: &Corpus) -> Result<(), (&'static [&'stat
             for c in word.chars() {
                 known(c, &["goal", "word"])?;
             }
-            if !(score.is_finite() && *score > 0.0) {
-                return Err((&["goal", "score"], format!("score {score} must be a positive number")));
+            let mut tokens = Vec::new();
+            vocab
+                .encode_document(word, &mut tokens)
+                .map_err(|c| (&["goal", "word"][..], format!("'{c}' is not a letter of the corpus")))?;
+            let lowest = crate::lesson::scoring::lowest_score(&tokens, vocab.size());
+            if !(score.is_finite() && *score > lowest) {
+                return Err((
+                    &["goal", "score"],
+                    format!(
+                        "no votes can bring \"{word}\" below {lowest:.3}; the goal score {score} must be above that"
+                    ),
+                ));
             }
         }
         Goal::Perform { count } => {
@@ -577,17 +647,6 @@ fn check_goal(file: &LevelFile, corpus: &Corpus) -> Result<(), (&'static [&'stat
         Goal::Explore => needs(Lesson::Sandbox, "explore")?,
     }
     Ok(())
-}
-
-fn lesson_name(lesson: Lesson) -> &'static str {
-    match lesson {
-        Lesson::Prediction => "prediction",
-        Lesson::Voting => "voting",
-        Lesson::Scoring => "scoring",
-        Lesson::Climbing => "climbing",
-        Lesson::Performing => "performing",
-        Lesson::Sandbox => "sandbox",
-    }
 }
 
 fn load_corpus(source: &CorpusSource, base: Option<&Path>) -> Result<Corpus, String> {

@@ -11,12 +11,12 @@ use bevy::time::TimeUpdateStrategy;
 use raw_weights::brain::math::{argmax, cross_entropy, softmax, softmax_with_temperature};
 use raw_weights::brain::{OptimizerKind, Run};
 use raw_weights::game;
-use raw_weights::game::actions::{Action, Guess, Retrain, Setting};
+use raw_weights::game::actions::{Action, Retrain, Setting};
 use raw_weights::game::levels::{CurrentLevel, Levels, ProgressRes};
 use raw_weights::game::screens::{Pause, Screen};
 use raw_weights::game::session::{FALL_TICKS, Phase, Session, TrainingBudget};
 use raw_weights::game::terrain::{LandscapeBudget, Terrain};
-use raw_weights::lesson::{Activity, GHOSTS, bigram_votes};
+use raw_weights::lesson::{Activity, GHOSTS, ballot_view, bigram_votes};
 use raw_weights::level::{LevelSet, Progress, ProgressStore};
 
 struct Game {
@@ -159,7 +159,11 @@ fn a_locked_level_does_not_open() {
 
 #[test]
 fn prediction_is_read_by_typing_guesses_and_unlocks_voting() {
-    let mut g = game(LevelSet::builtin(), 1);
+    // A student that studied 300 steps and holds still, so each guess can be checked.
+    let levels = levels_with(0, |t| {
+        t.replace("steps: 2000,", "steps: 2000,\n    pretrain: 300,\n    train_while_playing: false,")
+    });
+    let mut g = game(levels, 1);
     g.press(KeyCode::Enter);
     g.press(KeyCode::Digit1);
     // What the panel shows is the bigram's softmax after the letter before the cursor.
@@ -177,7 +181,7 @@ fn prediction_is_read_by_typing_guesses_and_unlocks_voting() {
         let expected_student = {
             let s = g.session();
             let Activity::Reading(reading) = &s.activity else { panic!() };
-            (argmax(&reading.shares(&s.run)), reading.tokens(&s.run)[reading.cursor + 1])
+            (argmax(&reading.shares(&s.run)), reading.covered(&s.run))
         };
         g.press(*key);
         let s = g.session();
@@ -227,6 +231,11 @@ fn voting_shares_follow_the_votes_and_the_draws_follow_the_shares() {
     let Activity::Voting(ballot) = &s.activity else { panic!() };
     let votes = bigram_votes(&s.run, m);
     assert_eq!(ballot.context, m);
+    // The panel and the 3D box show `ballot_view`: the brain's softmax of the row at T.
+    let view = ballot_view(&s.activity, &s.run, s.sampling.temperature).unwrap();
+    let mut want = vec![0.0; votes.len()];
+    softmax_with_temperature(&mut want, votes, s.sampling.temperature);
+    assert_eq!((view.votes.as_slice(), view.shares.as_slice()), (votes, want.as_slice()));
     // The shares on show are the brain's softmax of the votes at the temperature.
     for t in [1.0, 0.3, 2.0] {
         let mut want = vec![0.0; votes.len()];
@@ -263,10 +272,15 @@ fn scoring_shows_the_score_and_its_gradient_and_is_lowered_by_hand() {
                 assert_eq!(*g, mark.shares[i] - onehot);
             }
         }
+        // The box shows the marked letter's row, its plain shares and its gradient.
+        let view = ballot_view(&s.activity, &s.run, 0.3).unwrap();
+        let mark = marking.mark(&s.run, marking.position);
+        assert_eq!((view.context, view.temperature), (mark.context, 1.0), "the teacher scores at T = 1");
+        assert_eq!((view.shares, view.gradient), (mark.shares.clone(), Some(mark.gradient.clone())));
         marking.mean_score(&s.run)
     };
     assert!(start > 1.2);
-    // For each letter of "anna" (Tab walks along it), raise the true letter's votes, by keys.
+    // For each letter of "anna" (. walks along it), raise the true letter's votes, by keys.
     for position in 0..5 {
         let (context, truth) = {
             let s = g.session();
@@ -289,7 +303,7 @@ fn scoring_shows_the_score_and_its_gradient_and_is_lowered_by_hand() {
             break;
         }
         assert!((bigram_votes(&g.session().run, context)[truth] - (now + 3.0)).abs() < 1e-5);
-        g.press(KeyCode::Tab);
+        g.press(KeyCode::Period);
     }
     g.completes("climbing");
     assert!(g.progress().best["scoring"] < 1.2);
@@ -329,15 +343,13 @@ fn performing_writes_letter_by_letter_from_the_prefix_and_unlocks_the_sandbox() 
     g.press(KeyCode::KeyW);
     // Letters come one per few ticks, each read back in.
     let first = g.session().recital.stage.as_ref().map(|s| s.drawn.len()).unwrap();
-    for _ in 0..20 {
+    // One letter every few ticks: after a letter's worth of updates, one more letter.
+    for _ in 0..raw_weights::game::session::LETTER_TICKS {
         g.app.update();
     }
     let s = g.session();
-    let drawn = match &s.recital.stage {
-        Some(stage) => stage.drawn.len(),
-        None => usize::MAX,
-    };
-    assert!(drawn > first, "letters are drawn over time");
+    let stage = s.recital.stage.as_ref().expect("a name takes more than two letters");
+    assert_eq!(stage.drawn.len(), first + 1, "letters are drawn one at a time");
     g.press(KeyCode::Enter);
     assert!(g.session().recital.stage.is_none(), "Enter finishes the performance");
     assert!(g.session().recital.written[0].text.starts_with("ma"));
@@ -579,9 +591,44 @@ fn a_prefix_the_student_cannot_read_is_explained() {
 }
 
 #[test]
-fn guesses_are_ignored_outside_the_reading_lesson() {
+fn while_paused_the_lesson_waits() {
     let mut g = game_with_progress(LevelSet::builtin(), 1, true);
-    g.act(Action::Play("climbing".into()));
-    g.act(Action::Guess(Guess::Letter('a')));
-    assert!(matches!(g.session().activity, Activity::Climbing(_)));
+    g.act(Action::Play("voting".into()));
+    g.press(KeyCode::Space);
+    g.press(KeyCode::KeyD);
+    g.act(Action::Write);
+    let s = g.session();
+    let Activity::Voting(ballot) = &s.activity else { panic!() };
+    assert_eq!(ballot.draws(), 0, "no draw while paused");
+    assert!(s.recital.stage.is_none(), "no performance while paused");
+    g.press(KeyCode::Space);
+    g.press(KeyCode::KeyD);
+    let Activity::Voting(ballot) = &g.session().activity else { panic!() };
+    assert_eq!(ballot.draws(), 10);
+}
+
+#[test]
+fn only_a_loss_goal_runs_out_of_steps() {
+    let levels =
+        levels_with(5, |t| t.replace("steps: 3000,", "steps: 30,").replace("speed: 120,", "speed: 600,"));
+    let mut g = game_with_progress(levels, 1, true);
+    g.act(Action::Play("sandbox".into()));
+    g.run_until(100, |g| g.session().run.is_finished());
+    for _ in 0..5 {
+        g.app.update();
+    }
+    assert_eq!(g.session().phase, Phase::Playing, "the sandbox has no goal to miss");
+}
+
+#[test]
+fn restart_after_retraining_keeps_your_text() {
+    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
+    g.act(Action::Play("sandbox".into()));
+    let gpt = raw_weights::brain::GptConfig { n_layer: 1, n_head: 2, n_embd: 8, block_size: 12 };
+    let mine = Retrain { text: "robot\nrobin\n".into(), model: raw_weights::brain::ModelKind::Gpt, gpt };
+    g.act(Action::Retrain(Box::new(mine)));
+    g.press(KeyCode::KeyR);
+    let s = g.session();
+    assert_eq!(s.run.vocab.letters(), "binort", "R restarts on your text, not the level's");
+    assert!(s.run.step_count() < 5, "a fresh run");
 }

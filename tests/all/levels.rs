@@ -155,6 +155,24 @@ fn a_goal_must_fit_its_lesson() {
     assert!(err.message.contains("'A' is not a letter"), "{err}");
     let line = text_line(&odd_word, "word: \"Anna\"");
     assert_eq!(err.line, line, "located at the word: {err}");
+    let no_votes = sources[1].1.replace(
+        "controls: (shown: [votes, temperature], locked: []),",
+        "controls: (shown: [temperature], locked: []),",
+    );
+    let err = parse_level("x.ron", &no_votes, None).unwrap_err();
+    assert!(err.message.contains("votes control"), "{err}");
+    let out_of_reach = sources[2].1.replace("score: 1.2)", "score: 0.3)");
+    let err = parse_level("x.ron", &out_of_reach, None).unwrap_err();
+    assert!(err.message.contains("no votes can bring \"anna\" below 0.5"), "{err}");
+    let model_elsewhere =
+        sources[3].1.replace("controls: (shown: [speed,", "controls: (shown: [model, speed,");
+    let err = parse_level("x.ron", &model_elsewhere, None).unwrap_err();
+    assert!(err.message.contains("only the sandbox"), "{err}");
+    let many_letters: Vec<String> = (0..45).map(|i| char::from_u32(0x3b1 + i).unwrap().to_string()).collect();
+    let wide =
+        sources[1].1.replace("corpus: builtin(\"names\"),", &format!("corpus: inline({many_letters:?}),"));
+    let err = parse_level("x.ron", &wide, None).unwrap_err();
+    assert!(err.message.contains("holds 40 letters"), "{err}");
     let too_much = sources[4].1.replace("pretrain: 1500,", "pretrain: 9000,");
     let err = parse_level("x.ron", &too_much, None).unwrap_err();
     assert!(err.message.contains("pretrain 9000"), "{err}");

@@ -43,12 +43,7 @@ pub(super) fn show(
             });
             ui.add_space(10.0);
             let (meaning, lower_is_better) = level.file.goal.score_meaning();
-            let shown = |v: f32| match level.file.goal {
-                crate::level::Goal::ReadLetters { .. } => format!("{v:.0}%"),
-                crate::level::Goal::ShareAtLeast { .. } => format!("{:.1}%", v * 100.0),
-                crate::level::Goal::Perform { .. } => format!("{v:.0}"),
-                _ => format!("{v:.3}"),
-            };
+            let shown = |v: f32| level.file.goal.format_score(v);
             egui::Grid::new("complete_stats").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
                 if let Some(score) = score {
                     ui.label(format!("Your score ({meaning})"));

@@ -7,11 +7,10 @@ use egui_plot::{Bar, BarChart, GridMark, Legend, Plot};
 use super::{BAD, GOLD, GOOD, MUTED, key_button};
 use crate::brain::math::uniform_score;
 use crate::game::actions::{Action, Setting};
-use crate::game::screens::ballot_context;
 use crate::game::session::Session;
 use crate::lesson::climbing::watched_weights;
 use crate::lesson::prediction::percent;
-use crate::lesson::{Activity, bigram_votes};
+use crate::lesson::{Activity, ballot_view};
 
 /// A one-line "what am I looking at", under a panel's title.
 pub(super) fn heading(ui: &mut egui::Ui, title: &str, what: &str) {
@@ -46,7 +45,14 @@ pub(super) fn reading(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Ac
     heading(
         ui,
         "The student's guess",
-        "Its shares for the covered letter, from the letter before the cursor only (a bigram).",
+        match session.run.brain.kind() {
+            crate::brain::ModelKind::Bigram => {
+                "Its shares for the covered letter, from the letter before the cursor only (a bigram)."
+            }
+            crate::brain::ModelKind::Gpt => {
+                "Its shares for the covered letter, from every letter before the cursor."
+            }
+        },
     );
     let shares = reading.shares(&session.run);
     for (i, (label, share)) in top_shares(session, &shares, 5).into_iter().enumerate() {
@@ -105,16 +111,12 @@ pub(super) fn reading(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Ac
     }
 }
 
-/// Voting and scoring: the picked letter's vote, share and gradient.
+/// Voting and scoring: the picked letter's vote and share.
 pub(super) fn ballot(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
-    let Some(context) = ballot_context(session) else { return };
     let run = &session.run;
+    let Some(view) = ballot_view(&session.activity, run, session.sampling.temperature) else { return };
     let letter = session.selected;
-    let votes = bigram_votes(run, context);
-    // The teacher scores plain softmax (T = 1); the voting box shows the temperature's shares.
-    let t = if matches!(session.activity, Activity::Scoring(_)) { 1.0 } else { session.sampling.temperature };
-    let mut shares = vec![0.0; votes.len()];
-    crate::brain::math::softmax_with_temperature(&mut shares, votes, t);
+    let context = view.context;
     heading(
         ui,
         &format!("Votes after '{}'", run.vocab.label(context)),
@@ -125,7 +127,7 @@ pub(super) fn ballot(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Act
         ui.label(egui::RichText::new(run.vocab.label(letter)).monospace().size(20.0).color(GOLD));
         ui.end_row();
         ui.label("its vote");
-        let mut vote = votes[letter];
+        let mut vote = view.votes[letter];
         let slider =
             egui::Slider::new(&mut vote, -crate::lesson::MAX_VOTE..=crate::lesson::MAX_VOTE).step_by(0.05);
         if ui.add(slider).changed() {
@@ -133,11 +135,10 @@ pub(super) fn ballot(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Act
         }
         ui.end_row();
         ui.label("its share");
-        ui.label(format!("{:.2}%  at T = {t:.2}", shares[letter] * 100.0));
+        ui.label(format!("{:.2}%  at T = {:.2}", view.shares[letter] * 100.0, view.temperature));
         ui.end_row();
-        let total: f32 = shares.iter().sum();
         ui.label("all shares");
-        ui.label(format!("sum to {total:.4}"));
+        ui.label(format!("sum to {:.4}", view.shares.iter().sum::<f32>()));
         ui.end_row();
     });
     ui.label(
@@ -156,7 +157,7 @@ pub(super) fn ballot(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Act
                 actions.push(Action::Draw(100));
             }
         });
-        ui.label(format!("{} letters drawn since the votes last changed", ballot.draws()));
+        ui.label(format!("{} letters drawn since the votes or the temperature last changed", ballot.draws()));
     }
 }
 
@@ -214,7 +215,7 @@ pub(super) fn heat_strip(ui: &mut egui::Ui, session: &Session, actions: &mut Vec
     let mean = marking.mean_score(run);
     ui.label(
         egui::RichText::new(
-            "The teacher's score for each letter of the word: −ln p(true letter). Cool is sure and right, hot is surprised. Click a letter (or Tab) to work on its votes.",
+            "The teacher's score for each letter of the word: −ln p(true letter). Cool is sure and right, hot is surprised. Click a letter (or press . and ,) to work on its votes.",
         )
         .small()
         .color(MUTED),
@@ -251,10 +252,7 @@ pub(super) fn heat_strip(ui: &mut egui::Ui, session: &Session, actions: &mut Vec
         }
     });
     ui.horizontal(|ui| {
-        let colour = match session.level.file.goal {
-            crate::level::Goal::WordScoreBelow { score, .. } if mean < score => GOOD,
-            _ => egui::Color32::WHITE,
-        };
+        let colour = if session.goal_reached().is_some() { GOOD } else { egui::Color32::WHITE };
         ui.label(egui::RichText::new(format!("mean score {mean:.3}")).strong().size(18.0).color(colour));
         ui.label(
             egui::RichText::new(format!("guessing uniformly: ln {} = {uniform:.3}", run.vocab.size()))
@@ -285,10 +283,10 @@ pub(super) fn internals(ui: &mut egui::Ui, session: &Session) {
         "Inside the climber",
         "For a few weights: the gradient g of the last step, the running means m and v, their bias-corrected m_hat and v_hat, and the step taken.",
     );
-    let (c1, c2) = run.optimizer.config.bias_corrections(run.optimizer.t.max(1));
+    let (c1, c2) = run.optimizer.last_corrections;
     ui.label(
         egui::RichText::new(format!(
-            "step t = {}: lr = {:.5}, 1 − β1^t = {c1:.4}, 1 − β2^t = {c2:.4}",
+            "after t = {} updates: lr = {:.5}, 1 − β1^t = {c1:.4}, 1 − β2^t = {c2:.4}",
             run.optimizer.t, run.optimizer.last_lr
         ))
         .small()
@@ -327,20 +325,33 @@ pub(super) fn internals(ui: &mut egui::Ui, session: &Session) {
         ui.add_space(6.0);
         heading(ui, "The race", "Ghosts from the same start, on the same names, the same number of steps.");
         egui::Grid::new("race").num_columns(2).show(ui, |ui| {
-            let you = run.recent_loss(100).unwrap_or(f32::NAN);
-            ui.label(egui::RichText::new(format!("you ({})", run.optimizer.config.kind.name())).color(GOLD));
+            let window = race_window(session);
+            let you = run.recent_loss(window).unwrap_or(f32::NAN);
+            ui.label(egui::RichText::new(format!("you ({})", run.optimizer.config.kind.label())).color(GOLD));
             ui.label(format!("{you:.3}"));
             ui.end_row();
             for (ghost, colour) in race.ghosts.iter().zip(super::GHOST_COLOURS) {
-                ui.label(egui::RichText::new(ghost.kind.name()).color(colour));
+                ui.label(egui::RichText::new(ghost.kind.label()).color(colour));
                 match ghost.fell_at {
                     Some(step) => ui.label(egui::RichText::new(format!("fell at step {step}")).color(BAD)),
-                    None => ui.label(format!("{:.3}", ghost.run.recent_loss(100).unwrap_or(f32::NAN))),
+                    None => ui.label(format!("{:.3}", ghost.run.recent_loss(window).unwrap_or(f32::NAN))),
                 };
                 ui.end_row();
             }
         });
-        ui.label(egui::RichText::new("mean score of the last 100 steps").small().color(MUTED));
+        ui.label(
+            egui::RichText::new(format!("mean score of the last {} steps", race_window(session)))
+                .small()
+                .color(MUTED),
+        );
+    }
+}
+
+/// The steps the race averages over: the goal's window.
+fn race_window(session: &Session) -> usize {
+    match session.level.file.goal {
+        crate::level::Goal::LossBelow { window, .. } => window,
+        _ => 100,
     }
 }
 

@@ -24,6 +24,8 @@ pub fn plugin(app: &mut App) {
             map::show.run_if(in_state(Screen::LevelMap)),
             playing::show.run_if(in_state(Screen::Playing)),
             complete::show.run_if(in_state(Screen::Complete)),
+            // Last: whatever a click focused, only text fields keep the keyboard.
+            release_focus,
         )
             .chain(),
     );
@@ -54,6 +56,26 @@ fn style(mut contexts: EguiContexts) -> Result {
         s.text_styles.insert(egui::TextStyle::Button, egui::FontId::proportional(15.0));
         s.text_styles.insert(egui::TextStyle::Heading, egui::FontId::proportional(22.0));
         s.text_styles.insert(egui::TextStyle::Small, egui::FontId::proportional(12.5));
+    });
+    Ok(())
+}
+
+/// The text fields: the only widgets that keep the keyboard, so the game's
+/// keys work after a click on any button or slider.
+pub(crate) const PREFIX_FIELD: &str = "prefix field";
+pub(crate) const TEXT_FIELD: &str = "sandbox text";
+pub(crate) const PATH_FIELD: &str = "sandbox path";
+
+/// Lets go of the keyboard focus unless a text field holds it.
+fn release_focus(mut contexts: EguiContexts) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let fields = [PREFIX_FIELD, TEXT_FIELD, PATH_FIELD].map(egui::Id::new);
+    ctx.memory_mut(|m| {
+        if let Some(id) = m.focused()
+            && !fields.contains(&id)
+        {
+            m.surrender_focus(id);
+        }
     });
     Ok(())
 }

@@ -6,7 +6,7 @@ use bevy_egui::{EguiContexts, egui};
 use egui_plot::{HLine, Legend, Line, LineStyle, Plot, VLine};
 
 use super::{BAD, GOLD, GOOD, MUTED, SceneRect, key_button, root_ui, send};
-use crate::brain::math::trailing_means;
+use crate::brain::math::{trailing_means, uniform_score};
 use crate::brain::{OptimizerKind, Schedule};
 use crate::game::actions::{Action, Setting};
 use crate::game::screens::Pause;
@@ -45,7 +45,7 @@ pub(super) fn show(
     let lesson = level.lesson;
     let trains = level.train_while_playing;
     // In the prediction lesson the letter keys are guesses: the commands live in the pause menu.
-    let typing = lesson == Lesson::Prediction;
+    let typing = lesson.types_letters();
     egui::Panel::top("playing_top").show(&mut root, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
@@ -127,7 +127,7 @@ pub(super) fn show(
             Lesson::Voting => lessons::tally_chart(ui, &session),
             Lesson::Scoring => lessons::heat_strip(ui, &session, &mut actions),
             Lesson::Performing => lessons::stage(ui, &session),
-            _ if trains => loss_chart(ui, &session, terrain.as_deref()),
+            _ if trains => loss_chart(ui, &session),
             _ => {
                 ui.add_space(6.0);
                 ui.label(
@@ -184,14 +184,11 @@ fn controls(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
                 }
                 Control::Optimizer => {
                     let mut kind = opt.kind;
-                    egui::ComboBox::from_id_salt("climber").selected_text(climber_name(kind)).show_ui(
-                        ui,
-                        |ui| {
-                            for k in OptimizerKind::ALL {
-                                ui.selectable_value(&mut kind, k, climber_name(k));
-                            }
-                        },
-                    );
+                    egui::ComboBox::from_id_salt("climber").selected_text(kind.label()).show_ui(ui, |ui| {
+                        for k in OptimizerKind::ALL {
+                            ui.selectable_value(&mut kind, k, k.label());
+                        }
+                    });
                     if kind != opt.kind {
                         actions.push(Action::Set(Setting::Optimizer(kind)));
                     }
@@ -250,7 +247,14 @@ fn controls(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
                 Control::Votes | Control::Model => {}
                 Control::Prefix => {
                     let mut text = session.prefix.clone();
-                    if ui.add(egui::TextEdit::singleline(&mut text).desired_width(150.0)).changed() {
+                    if ui
+                        .add(
+                            egui::TextEdit::singleline(&mut text)
+                                .id(super::PREFIX_FIELD.into())
+                                .desired_width(150.0),
+                        )
+                        .changed()
+                    {
                         actions.push(Action::Set(Setting::Prefix(text)));
                     }
                 }
@@ -267,19 +271,9 @@ fn controls(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
     }
 }
 
-fn climber_name(kind: OptimizerKind) -> &'static str {
-    match kind {
-        OptimizerKind::Sgd => "SGD",
-        OptimizerKind::Momentum => "Momentum",
-        OptimizerKind::RmsProp => "RMSProp",
-        OptimizerKind::Adam => "Adam",
-        OptimizerKind::AdamW => "AdamW",
-    }
-}
-
 /// The score of every step, its trailing mean over the goal's window, the
 /// height the student stands at, the goal and the know-nothing line.
-fn loss_chart(ui: &mut egui::Ui, session: &Session, terrain: Option<&Terrain>) {
+fn loss_chart(ui: &mut egui::Ui, session: &Session) {
     let run = &session.run;
     ui.label(
         egui::RichText::new(
@@ -299,7 +293,7 @@ fn loss_chart(ui: &mut egui::Ui, session: &Session, terrain: Option<&Terrain>) {
     };
     let raw: Vec<[f64; 2]> =
         run.losses.iter().enumerate().step_by(stride).map(|(k, &l)| [k as f64 + 1.0, l as f64]).collect();
-    let uniform = terrain.map_or(0.0, |t| t.uniform) as f64;
+    let uniform = uniform_score(run.vocab.size()) as f64;
     Plot::new("loss_chart")
         .legend(Legend::default())
         .allow_scroll(false)
@@ -382,7 +376,11 @@ fn caption(ctx: &egui::Context, free: egui::Rect, session: &Session, terrain: Op
 /// The level's state, when it is more than training.
 fn banner(ctx: &egui::Context, free: egui::Rect, session: &Session) {
     let (text, colour) = match &session.phase {
-        Phase::Cheering { score, .. } => (format!("Goal reached! Mean score {score:.3}"), GOOD),
+        Phase::Cheering { score, .. } => {
+            let goal = &session.level.file.goal;
+            let (meaning, _) = goal.score_meaning();
+            (format!("Goal reached! {meaning}: {}", goal.format_score(*score)), GOOD)
+        }
         Phase::Fallen { step, .. } => (format!("The climber fell at step {step}! Restarting…"), BAD),
         Phase::OutOfSteps => {
             ("Out of steps: the goal was not reached. Press R to try again.".to_string(), GOLD)

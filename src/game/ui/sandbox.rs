@@ -4,7 +4,7 @@ use bevy_egui::egui;
 
 use super::lessons::heading;
 use super::{BAD, MUTED, key_button};
-use crate::brain::{GptConfig, ModelKind};
+use crate::brain::{Corpus, GptConfig, ModelKind};
 use crate::game::actions::{Action, Retrain};
 use crate::game::session::Session;
 
@@ -16,7 +16,7 @@ pub(super) struct Draft {
     pub gpt: GptConfig,
     pub path: String,
     pub load_error: Option<String>,
-    /// The run the draft was taken from (a new run resets it).
+    /// The run the draft last saw.
     pub run_id: Option<u64>,
 }
 
@@ -35,7 +35,10 @@ impl Default for Draft {
 
 /// The sandbox panel: edit the draft, then train on it.
 pub(super) fn panel(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, actions: &mut Vec<Action>) {
-    if draft.run_id.is_none() {
+    // A new run that the draft did not start (the level opened again, or
+    // restarted) brings its own text and model into the draft.
+    let from_draft = draft.text.trim_end() == session.level.corpus.docs.join("\n");
+    if draft.run_id != Some(session.run_id) && !from_draft {
         draft.text = session.level.corpus.docs.join("\n");
         draft.model = session.run.brain.kind();
         draft.gpt = session.run.config.gpt;
@@ -45,16 +48,22 @@ pub(super) fn panel(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, act
     egui::ScrollArea::vertical().id_salt("sandbox_text").max_height(150.0).show(ui, |ui| {
         ui.add(
             egui::TextEdit::multiline(&mut draft.text)
+                .id(super::TEXT_FIELD.into())
                 .desired_rows(6)
                 .desired_width(f32::INFINITY)
                 .code_editor(),
         );
     });
-    let docs = draft.text.lines().filter(|l| !l.trim().is_empty()).count();
+    let docs = Corpus::from_text(&draft.text, "your text").map_or(0, |c| c.docs.len());
     ui.label(egui::RichText::new(format!("{docs} documents")).small().color(MUTED));
     #[cfg(not(target_arch = "wasm32"))]
     ui.horizontal(|ui| {
-        ui.add(egui::TextEdit::singleline(&mut draft.path).hint_text("a text file…").desired_width(170.0));
+        ui.add(
+            egui::TextEdit::singleline(&mut draft.path)
+                .id(super::PATH_FIELD.into())
+                .hint_text("a text file…")
+                .desired_width(170.0),
+        );
         if ui.button("Load").clicked() {
             match std::fs::read_to_string(draft.path.trim()) {
                 Ok(text) => {
