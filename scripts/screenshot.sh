@@ -96,3 +96,5 @@ shoot play:scoring lesson-3-scoring 4 --demo
 shoot play:climbing lesson-4-climbing 4 --demo
 shoot play:performing lesson-5-performing 8 --demo
 shoot play:sandbox sandbox 2
+# A replay playing back (the climbing example, recorded with the game's commands).
+shoot replay:replays/4-climbing.replay.ron replay 2

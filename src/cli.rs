@@ -41,21 +41,36 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Validate level files and list the levels in play order.
     Levels(LevelsArgs),
+    /// Check a replay: recompute its run and compare every checksum.
+    Replay(ReplayArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ReplayArgs {
+    /// A replay file (`*.replay.ron`), saved from the game with F6.
+    pub file: PathBuf,
+    /// Recompute the run without a window; exit 0 when every checksum matches.
+    #[arg(long)]
+    pub verify: bool,
 }
 
 #[derive(Args, Debug)]
 pub struct PlayArgs {
-    /// Where to start: `title`, `map`, or `play:<level id>` (straight into a level, locked or not).
+    /// Where to start: `title`, `map`, `play:<level id>` (straight into a level, locked or not)
+    /// or `replay:<file>`.
     #[arg(long, default_value = "title")]
     pub start: String,
     /// The lessons play themselves, slowly (for screenshots, or a screen left running in class).
     #[arg(long)]
     pub demo: bool,
+    /// Play back a replay file (saved from the game with F6).
+    #[arg(long, value_name = "FILE", conflicts_with = "start")]
+    pub replay: Option<PathBuf>,
 }
 
 impl Default for PlayArgs {
     fn default() -> Self {
-        Self { start: "title".into(), demo: false }
+        Self { start: "title".into(), demo: false, replay: None }
     }
 }
 
@@ -63,12 +78,18 @@ impl PlayArgs {
     #[cfg(feature = "game")]
     pub fn start(&self) -> Result<raw_weights::game::Start, String> {
         use raw_weights::game::Start;
+        if let Some(replay) = &self.replay {
+            return Ok(Start::Replay(replay.display().to_string()));
+        }
         match self.start.as_str() {
             "title" => Ok(Start::Title),
             "map" => Ok(Start::LevelMap),
-            other => match other.strip_prefix("play:") {
-                Some(id) if !id.is_empty() => Ok(Start::Play(id.to_string())),
-                _ => Err(format!("unknown start {other:?}: use title, map or play:<level id>")),
+            other => match (other.strip_prefix("play:"), other.strip_prefix("replay:")) {
+                (Some(id), _) if !id.is_empty() => Ok(Start::Play(id.to_string())),
+                (_, Some(path)) if !path.is_empty() => Ok(Start::Replay(path.to_string())),
+                _ => {
+                    Err(format!("unknown start {other:?}: use title, map, play:<level id> or replay:<file>"))
+                }
             },
         }
     }
@@ -198,11 +219,49 @@ pub fn run(command: Command) -> ExitCode {
         Command::Sample(args) => sample(args),
         Command::Bench(args) => bench::run(args).map_err(|e| e.to_string()),
         Command::Levels(args) => return levels(args),
+        Command::Replay(args) => return replay(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn replay(args: ReplayArgs) -> ExitCode {
+    use raw_weights::level::replay::{ReplayFile, verify};
+    let name = args.file.display().to_string();
+    let (file, level) = match ReplayFile::load(&args.file) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if !args.verify {
+        let commands =
+            file.events.iter().filter(|e| matches!(e, raw_weights::level::replay::Event::Do { .. })).count();
+        println!(
+            "{name}: level {} ({}), {commands} commands over {} steps",
+            level.id(),
+            level.file.title,
+            file.total_steps()
+        );
+        println!("play it with: raw-weights play --replay {name}   (or check it with --verify)");
+        return ExitCode::SUCCESS;
+    }
+    match verify(file, &level, &name) {
+        Ok(done) => {
+            println!(
+                "{name}: ok, {} steps over {} run(s), {} checksums match, final checksum {}",
+                done.steps, done.runs, done.checks, done.checksum
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }

@@ -19,6 +19,8 @@ pub enum Stream {
     Sampling = 3,
     /// Directions of the loss-landscape slice.
     Landscape = 4,
+    /// Letters drawn from the voting box.
+    Ballot = 5,
 }
 
 /// A deterministic random stream.

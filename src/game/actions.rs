@@ -1,11 +1,11 @@
 //! What the player can do, as messages: panels and keys write them, systems
-//! carry them out. Training settings are applied between steps, at a known
-//! step, so a session can be replayed exactly.
+//! carry them out. The actions that change the run or the lesson become
+//! [`Command`]s, executed between training steps and recorded with the step,
+//! so a session can be replayed exactly.
 
 use bevy::prelude::*;
 
-use crate::brain::{GptConfig, ModelKind, OptimizerKind, Schedule};
-use crate::level::Control;
+pub use crate::lesson::play::{Command, Guess, MAX_DRAW, Retrain, Setting};
 
 /// A player's action.
 #[derive(Message, Clone, Debug, PartialEq)]
@@ -37,70 +37,46 @@ pub enum Action {
     NextHint,
     /// Change a training or writing setting.
     Set(Setting),
+    /// Save the session so far as a replay file.
+    SaveReplay,
+    /// Open a replay file and play it back.
+    OpenReplay(String),
+    /// Drive the replay being played back.
+    Replay(ReplayControl),
+    /// Large fonts and fewer panels, for a projector.
+    TogglePresenter,
 }
 
-/// A setting the playing screen can change.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Setting {
-    /// Training steps per second.
-    Speed(u32),
-    LearningRate(f32),
-    Optimizer(OptimizerKind),
-    Beta1(f32),
-    Beta2(f32),
-    Eps(f32),
-    WeightDecay(f32),
-    Schedule(Schedule),
-    Temperature(f32),
-    TopK(usize),
-    Prefix(String),
-    /// The vote (logit) for `letter` after the letter `after` (token ids).
-    Vote {
-        after: usize,
-        letter: usize,
-        value: f32,
-    },
+/// The controls of a replay being played back.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ReplayControl {
+    /// Play or pause the playback.
+    PlayPause,
+    /// One training step (or the next command, if one is due first).
+    Step,
+    /// Playback speed, as a multiple of the level's speed (0.25 to 8).
+    Speed(f32),
+    /// Go to a point of the session, counted in training steps from its start.
+    Seek(usize),
+    /// Stop playing back and play on from here; the recording continues.
+    TakeOver,
 }
 
-/// A new training text and model for the sandbox.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Retrain {
-    /// One document per line.
-    pub text: String,
-    pub model: ModelKind,
-    pub gpt: GptConfig,
-}
-
-/// A guess at the covered letter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Guess {
-    Letter(char),
-    /// The document ends here (the end mark ¶).
-    End,
-    /// No guess: just uncover it.
-    Look,
-}
-
-/// Most letters one draw action may draw.
-pub const MAX_DRAW: u32 = 1000;
-
-impl Setting {
-    /// The control that changes this setting.
-    pub fn control(&self) -> Control {
-        match self {
-            Setting::Speed(_) => Control::Speed,
-            Setting::LearningRate(_) => Control::LearningRate,
-            Setting::Optimizer(_) => Control::Optimizer,
-            Setting::Beta1(_) => Control::Beta1,
-            Setting::Beta2(_) => Control::Beta2,
-            Setting::Eps(_) => Control::Eps,
-            Setting::WeightDecay(_) => Control::WeightDecay,
-            Setting::Schedule(_) => Control::Schedule,
-            Setting::Temperature(_) => Control::Temperature,
-            Setting::TopK(_) => Control::TopK,
-            Setting::Prefix(_) => Control::Prefix,
-            Setting::Vote { .. } => Control::Votes,
-        }
+impl Action {
+    /// The command this action stands for, if it changes the run or the lesson.
+    pub fn command(&self) -> Option<Command> {
+        Some(match self {
+            Action::Restart => Command::Restart,
+            Action::Write => Command::Write,
+            Action::FinishWriting => Command::FinishWriting,
+            Action::Guess(g) => Command::Guess(*g),
+            Action::Draw(n) => Command::Draw(*n),
+            Action::Select(i) => Command::Select(*i),
+            Action::SelectPosition(i) => Command::SelectPosition(*i),
+            Action::Retrain(spec) => Command::Retrain((**spec).clone()),
+            Action::Set(setting) => Command::Set(setting.clone()),
+            _ => return None,
+        })
     }
 }
 

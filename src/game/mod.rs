@@ -107,6 +107,8 @@ pub enum Start {
     LevelMap,
     /// Straight into a level (a teacher's shortcut; also used for screenshots).
     Play(String),
+    /// Play back a replay file.
+    Replay(String),
 }
 
 /// Opens the window and plays (`demo`: the lessons play themselves).

@@ -3,10 +3,12 @@
 use bevy::prelude::*;
 
 use super::Start;
-use super::actions::{Action, Guess, Setting};
-use super::levels::{CurrentLevel, Levels, ProgressRes};
-use super::session::Session;
+use super::actions::{Action, Guess, ReplayControl, Setting};
+use super::levels::{CurrentLevel, Levels, Notices, ProgressRes};
+use super::session::{PendingReplay, Playback, Session};
 use crate::lesson::{Activity, bigram_votes};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::level::replay::ReplayFile;
 
 #[derive(States, Clone, Copy, Default, PartialEq, Eq, Hash, Debug)]
 pub enum Screen {
@@ -41,6 +43,9 @@ fn apply_start(start: Res<Start>, mut actions: MessageWriter<Action>, mut next: 
         Start::Play(id) => {
             actions.write(Action::Play(id.clone()));
         }
+        Start::Replay(path) => {
+            actions.write(Action::OpenReplay(path.clone()));
+        }
     }
 }
 
@@ -53,6 +58,7 @@ fn keyboard(
     progress: Res<ProgressRes>,
     egui: Option<Res<bevy_egui::input::EguiWantsInput>>,
     session: Option<Res<Session>>,
+    playback: Option<Res<Playback>>,
     mut actions: MessageWriter<Action>,
 ) {
     // Keys typed into a text box are not commands.
@@ -107,7 +113,16 @@ fn keyboard(
         }
         Screen::Playing => {
             let paused = pause.is_some_and(|p| *p.get() == Pause::Paused);
-            if pressed(KeyCode::Space) || pressed(KeyCode::Escape) {
+            if pressed(KeyCode::F5) {
+                actions.write(Action::TogglePresenter);
+            } else if pressed(KeyCode::F6) {
+                actions.write(Action::SaveReplay);
+            } else if let Some(playback) = playback.as_deref()
+                && !paused
+                && !pressed(KeyCode::Escape)
+            {
+                replay_keys(&keys, playback, &mut actions);
+            } else if pressed(KeyCode::Space) || pressed(KeyCode::Escape) {
                 actions.write(Action::TogglePause);
             } else if pressed(KeyCode::F1) {
                 actions.write(Action::NextHint);
@@ -125,7 +140,9 @@ fn keyboard(
             }
         }
         Screen::Complete => {
-            if pressed(KeyCode::Enter) || pressed(KeyCode::KeyN) {
+            if pressed(KeyCode::F6) {
+                actions.write(Action::SaveReplay);
+            } else if pressed(KeyCode::Enter) || pressed(KeyCode::KeyN) {
                 actions.write(Action::PlayNext);
             } else if pressed(KeyCode::KeyR) {
                 actions.write(Action::Restart);
@@ -211,6 +228,28 @@ fn ballot_keys(
     }
 }
 
+/// A replay playing back: Space plays or pauses, → steps, [ and ] halve or
+/// double the speed, T takes over.
+fn replay_keys(keys: &ButtonInput<KeyCode>, playback: &Playback, actions: &mut MessageWriter<Action>) {
+    let pressed = |k| keys.just_pressed(k);
+    let control = if pressed(KeyCode::Space) {
+        ReplayControl::PlayPause
+    } else if pressed(KeyCode::ArrowRight) || pressed(KeyCode::Period) {
+        ReplayControl::Step
+    } else if pressed(KeyCode::BracketRight) {
+        ReplayControl::Speed(playback.speed * 2.0)
+    } else if pressed(KeyCode::BracketLeft) {
+        ReplayControl::Speed(playback.speed / 2.0)
+    } else if pressed(KeyCode::Home) {
+        ReplayControl::Seek(0)
+    } else if pressed(KeyCode::KeyT) {
+        ReplayControl::TakeOver
+    } else {
+        return;
+    };
+    actions.write(Action::Replay(control));
+}
+
 /// The letter whose votes the ballot shows: the voting lesson's context, or
 /// the letter before the marked one in the scoring lesson.
 pub fn ballot_context(session: &Session) -> Option<usize> {
@@ -254,6 +293,19 @@ fn letter_of(key: KeyCode) -> Option<char> {
     LETTERS.iter().position(|k| *k == key).map(|i| (b'a' + i as u8) as char)
 }
 
+/// Reads a replay file for playing back.
+fn open_replay(path: &str) -> Result<PendingReplay, String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let (file, level) = ReplayFile::load(std::path::Path::new(path)).map_err(|e| e.to_string())?;
+        Ok(PendingReplay { file, level, path: path.to_string() })
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        Err(format!("{path}: replays cannot be opened from a path in the browser"))
+    }
+}
+
 /// Carries out the actions that move between screens.
 pub fn navigate(
     mut actions: MessageReader<Action>,
@@ -266,6 +318,8 @@ pub fn navigate(
     start: Res<Start>,
     mut current: ResMut<CurrentLevel>,
     mut exit: MessageWriter<AppExit>,
+    mut commands: Commands,
+    mut notices: ResMut<Notices>,
 ) {
     for action in actions.read() {
         match action {
@@ -296,6 +350,17 @@ pub fn navigate(
                 }
             }
             Action::Restart if *screen.get() == Screen::Complete => next_screen.set(Screen::Playing),
+            Action::OpenReplay(path) => match open_replay(path) {
+                Ok(pending) => {
+                    current.0 = Some(pending.level.id().to_string());
+                    commands.insert_resource(pending);
+                    next_screen.set(Screen::Playing);
+                }
+                Err(why) => {
+                    eprintln!("{why}");
+                    notices.push(why);
+                }
+            },
             Action::TogglePause => {
                 if let Some(p) = &pause {
                     next_pause.set(match p.get() {

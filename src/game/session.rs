@@ -1,57 +1,52 @@
-//! Training in the ECS: the level being played, its run, and the fixed-tick
-//! system that advances it. Progress is counted in steps: each tick owes
-//! `speed / TICK_HZ` steps (in exact integer arithmetic), and the frame's
-//! time budget only decides how many of the owed steps run now and how many
-//! wait for the next tick. The run never depends on frame time.
+//! The level in play as a Bevy resource: the [`Play`] (the run, the lesson,
+//! the player's settings, without Bevy), the fixed-tick systems that train it,
+//! the recording of the session, and the playback of a replay.
+//!
+//! Progress is counted in steps: each tick owes `speed / TICK_HZ` steps (in
+//! exact integer arithmetic), and the frame's time budget only decides how
+//! many of the owed steps run now and how many wait for the next tick. The
+//! player's commands are executed between steps and recorded with the step,
+//! so the run never depends on frame time and a replay reproduces it.
 
+use std::ops::{Deref, DerefMut};
 use std::time::Duration;
 
 use bevy::platform::time::Instant;
 use bevy::prelude::*;
 
-use super::actions::{Action, Guess, MAX_DRAW, Retrain, Setting};
+use super::actions::{Action, Command, ReplayControl};
 use super::levels::{CurrentLevel, Levels, Notices, ProgressRes};
 use super::screens::{Pause, Screen};
 use super::{FrameCost, TICK_HZ};
-use crate::brain::{BrainError, Corpus, Rand, Run, SampleSettings, Stream};
-use crate::lesson::performing::Recital;
-use crate::lesson::voting::set_vote;
-use crate::lesson::{self, Activity};
-use crate::level::format::MAX_SPEED;
-use crate::level::{Control, Goal, Lesson, Level};
+use crate::brain::BrainError;
+use crate::lesson::play::Play;
+use crate::level::replay::{Recorder, ReplayFile, Replayer};
+use crate::level::{Goal, Level};
 
-/// A level in play: its run, its lesson's activity, and what the player has set.
+/// The level in play (or, behind the title and map, the backdrop's).
 #[derive(Resource, Clone, Debug)]
 pub struct Session {
-    pub level: Level,
-    pub run: Run,
-    /// Counts runs started, so views know when to start afresh.
-    pub run_id: u64,
-    /// Training steps per second.
-    pub speed: u32,
-    pub sampling: SampleSettings,
-    pub prefix: String,
+    pub play: Play,
     pub phase: Phase,
-    /// The lesson's own state: the reading, the ballot, the word, the race.
-    pub activity: Activity,
-    /// The student's performances.
-    pub recital: Recital,
-    /// The letter column picked on the ballot (voting and scoring lessons).
-    pub selected: usize,
     /// Sixtieths of a step owed from earlier ticks.
     tick_remainder: u32,
     /// Steps owed but not yet run (the time budget ran out).
     backlog: usize,
     /// Ticks until the performance on stage draws its next letter.
     letter_ticks: u32,
-    /// A message about the run for the player: why it restarted.
-    pub notice: Option<String>,
-    /// Why the student could not write (or the ballot could not be drawn) when last asked.
-    pub write_error: Option<String>,
-    /// Which of the level's hints is on show.
-    pub hint: usize,
-    /// Draws letters for performances and the ballot.
-    rng: Rand,
+}
+
+impl Deref for Session {
+    type Target = Play;
+    fn deref(&self) -> &Play {
+        &self.play
+    }
+}
+
+impl DerefMut for Session {
+    fn deref_mut(&mut self) -> &mut Play {
+        &mut self.play
+    }
 }
 
 /// Ticks between two letters of a performance (7.5 letters a second).
@@ -106,63 +101,38 @@ pub enum Moment {
 const STUMBLE_JUMP: f32 = 1.0;
 const STUMBLE_WINDOW: usize = 20;
 
+/// The session being recorded (absent while a replay plays back).
+#[derive(Resource, Clone, Debug)]
+pub struct Recording(pub Recorder);
+
+/// A replay playing back: the player drives it, not the lesson.
+#[derive(Resource, Clone, Debug)]
+pub struct Playback {
+    pub replayer: Replayer,
+    pub playing: bool,
+    /// Multiple of the level's speed, 0.25 to 8.
+    pub speed: f32,
+    /// Steps owed from earlier ticks, in fractions.
+    owed: f32,
+    /// Why it stopped early, if it did.
+    pub error: Option<String>,
+}
+
+/// A replay opened and waiting for the playing screen.
+#[derive(Resource, Clone, Debug)]
+pub struct PendingReplay {
+    pub file: ReplayFile,
+    pub level: Level,
+    pub path: String,
+}
+
 impl Session {
-    /// The level's run, trained for its `pretrain` steps, and its lesson's activity.
     pub fn new(level: &Level, run_id: u64, phase: Phase) -> Result<Self, BrainError> {
-        let mut run = Run::new(level.run_config(), &level.corpus)?;
-        run.train(level.file.pretrain)?;
-        let activity = Activity::start(level, &run)?;
-        Ok(Self {
-            activity,
-            run,
-            level: level.clone(),
-            run_id,
-            speed: level.file.speed,
-            sampling: level.file.sampling,
-            prefix: String::new(),
-            phase,
-            recital: Recital::default(),
-            selected: 0,
-            tick_remainder: 0,
-            backlog: 0,
-            letter_ticks: 0,
-            notice: None,
-            write_error: None,
-            hint: 0,
-            rng: Rand::new(level.file.seed, Stream::Sampling),
-        })
+        Ok(Self::from_play(Play::new(level, run_id)?, phase))
     }
 
-    /// The student starts performing a text, letter by letter.
-    pub fn write(&mut self) -> Result<(), BrainError> {
-        self.recital.begin(&self.run, self.sampling, &self.prefix, &mut self.rng)?;
-        self.letter_ticks = LETTER_TICKS;
-        Ok(())
-    }
-
-    /// A fresh run of the same level with its starting settings (the notice stays).
-    pub fn restart(&mut self) {
-        let notice = self.notice.take();
-        *self = Session::new(&self.level, self.run_id + 1, Phase::Playing).expect("the level started before");
-        self.notice = notice;
-    }
-
-    /// The sandbox trains on a new text with a new model (if the level shows
-    /// that control), or says why it cannot and changes nothing.
-    pub fn retrain(&mut self, spec: &Retrain) -> Result<(), String> {
-        if self.level.file.lesson != Lesson::Sandbox || !self.level.file.controls.allows(Control::Model) {
-            return Err("this level does not let you change the text or the model".into());
-        }
-        let corpus = Corpus::from_text(&spec.text, "your text").map_err(|e| e.to_string())?;
-        let mut level = self.level.clone();
-        level.file.model = spec.model;
-        level.file.gpt = spec.gpt;
-        level.file.corpus = crate::level::CorpusSource::Inline(corpus.docs.clone());
-        level.corpus = corpus;
-        level.run_config().validate().map_err(|e| e.to_string())?;
-        let fresh = Session::new(&level, self.run_id + 1, Phase::Playing).map_err(|e| e.to_string())?;
-        *self = fresh;
-        Ok(())
+    fn from_play(play: Play, phase: Phase) -> Self {
+        Self { play, phase, tick_remainder: 0, backlog: 0, letter_ticks: 0 }
     }
 
     /// How far the letter just drawn has travelled back to the input, from 0 to 1.
@@ -170,82 +140,42 @@ impl Session {
         1.0 - self.letter_ticks as f32 / LETTER_TICKS as f32
     }
 
-    /// The level's score if its goal is met now.
-    pub fn goal_reached(&self) -> Option<f32> {
-        lesson::goal_reached(&self.level.file.goal, &self.run, &self.activity, &self.recital)
-    }
-
-    /// A lesson action: a guess on the board, a vote, a draw, a letter picked.
-    fn act(&mut self, action: &Action) {
-        match (action, &mut self.activity) {
-            (Action::Guess(guess), Activity::Reading(reading)) => {
-                let player = match guess {
-                    Guess::Letter(c) => match self.run.vocab.id(*c) {
-                        Some(t) => Some(t),
-                        None => return,
-                    },
-                    Guess::End => Some(self.run.vocab.bos()),
-                    Guess::Look => None,
-                };
-                reading.reveal(&self.run, player);
-            }
-            (Action::Draw(n), Activity::Voting(ballot)) => {
-                ballot.draw(&self.run, self.sampling.temperature, (*n).min(MAX_DRAW) as usize, &mut self.rng);
-            }
-            (Action::Select(letter), _) if *letter < self.run.vocab.size() => self.selected = *letter,
-            (Action::SelectPosition(i), Activity::Scoring(marking)) if *i < marking.len() => {
-                marking.position = *i
-            }
-            _ => {}
-        }
-    }
-
-    /// Applies a setting between steps, if the level shows its control
-    /// unlocked and the value is one the setting can take; otherwise nothing changes.
-    pub fn apply(&mut self, setting: &Setting) {
-        if !self.level.file.controls.allows(setting.control()) {
-            return;
-        }
-        let opt = &mut self.run.optimizer.config;
-        match setting {
-            Setting::Speed(s) => self.speed = (*s).clamp(1, MAX_SPEED),
-            Setting::LearningRate(lr) if lr.is_finite() && *lr >= 0.0 => opt.lr = *lr,
-            Setting::Optimizer(kind) => opt.kind = *kind,
-            Setting::Beta1(b) if (0.0..1.0).contains(b) => opt.beta1 = *b,
-            Setting::Beta2(b) if (0.0..1.0).contains(b) => opt.beta2 = *b,
-            Setting::Eps(e) if e.is_finite() && *e > 0.0 => opt.eps = *e,
-            Setting::WeightDecay(w) if w.is_finite() && *w >= 0.0 => opt.weight_decay = *w,
-            Setting::Schedule(s) => opt.schedule = *s,
-            Setting::Temperature(t) if t.is_finite() && *t >= 0.0 => {
-                self.sampling.temperature = *t;
-                if let Activity::Voting(ballot) = &mut self.activity {
-                    // The old draws came from other shares.
-                    ballot.clear_tally();
-                }
-            }
-            Setting::TopK(k) => self.sampling.top_k = *k,
-            Setting::Prefix(p) => self.prefix = p.clone(),
-            Setting::Vote { after, letter, value } => {
-                if set_vote(&mut self.run, *after, *letter, *value)
-                    && let Activity::Voting(ballot) = &mut self.activity
-                {
-                    // The old draws came from other shares.
-                    ballot.clear_tally();
-                }
-            }
-            _ => {}
-        }
-        if let Activity::Climbing(race) = &mut self.activity {
-            race.share_settings(&self.run.optimizer.config);
-        }
-    }
-
     /// Steps owed by one more tick at the current speed.
     fn owe_tick(&mut self) {
-        self.tick_remainder += self.speed;
+        self.tick_remainder += self.play.speed;
         let due = (self.tick_remainder / TICK_HZ) as usize;
         self.tick_remainder %= TICK_HZ;
-        self.backlog = (self.backlog + due).min((self.speed * MAX_BACKLOG_SECONDS) as usize);
+        self.backlog = (self.backlog + due).min((self.play.speed * MAX_BACKLOG_SECONDS) as usize);
+    }
+
+    /// Executes a command and records it; a command that fails changes
+    /// nothing and is not recorded. A new run starts its pacing afresh.
+    pub fn execute(&mut self, command: &Command, recording: Option<&mut Recording>) -> Result<(), String> {
+        let run_id = self.play.run_id;
+        let result = match recording {
+            Some(recording) => {
+                recording.0.command(&self.play, command);
+                let result = self.play.execute(command);
+                if result.is_err() {
+                    recording.0.retract();
+                }
+                result
+            }
+            None => self.play.execute(command),
+        };
+        if self.play.run_id != run_id {
+            *self = Self::from_play(self.play.clone(), Phase::Playing);
+        }
+        if *command == Command::Write && result.is_ok() {
+            self.letter_ticks = LETTER_TICKS;
+        }
+        result
+    }
+}
+
+impl Playback {
+    pub fn new(replayer: Replayer) -> Self {
+        Self { replayer, playing: true, speed: 1.0, owed: 0.0, error: None }
     }
 }
 
@@ -254,12 +184,13 @@ pub fn plugin(app: &mut App) {
     app.add_message::<Moment>();
     app.add_systems(Startup, backdrop.after(super::levels::load_levels));
     app.add_systems(OnEnter(Screen::Playing), start_level);
+    app.add_systems(OnExit(Screen::Playing), |mut commands: Commands| commands.remove_resource::<Playback>());
     // After the screens have read the same actions, so R on the completion
     // screen is seen there (it replays the level) and not again once playing.
     app.add_systems(Update, apply_actions.after(super::screens::navigate).run_if(resource_exists::<Session>));
     app.add_systems(
         FixedUpdate,
-        (train, perform, advance_phase)
+        (train, play_back, perform, advance_phase)
             .chain()
             .run_if(in_state(Pause::Running).and_then(resource_exists::<Session>)),
     );
@@ -274,21 +205,42 @@ fn backdrop(mut commands: Commands, levels: Res<Levels>) {
     }
 }
 
+/// Starts the chosen level (recording it), or the replay that was opened.
+#[allow(clippy::too_many_arguments)]
 pub fn start_level(
     mut commands: Commands,
     current: Res<CurrentLevel>,
     levels: Res<Levels>,
     session: Option<Res<Session>>,
+    pending: Option<Res<PendingReplay>>,
     mut moments: MessageWriter<Moment>,
     mut notices: ResMut<Notices>,
     mut next: ResMut<NextState<Screen>>,
 ) {
+    let run_id = session.map_or(1, |s| s.run_id + 1);
+    if let Some(pending) = pending {
+        commands.remove_resource::<PendingReplay>();
+        match Replayer::start(pending.file.clone(), &pending.level, &pending.path) {
+            Ok((replayer, mut play)) => {
+                play.run_id = run_id;
+                commands.insert_resource(Session::from_play(play, Phase::Playing));
+                commands.insert_resource(Playback::new(replayer));
+                commands.remove_resource::<Recording>();
+                moments.write(Moment::Started);
+            }
+            Err(e) => {
+                notices.push(format!("cannot play back {}: {e}", pending.path));
+                next.set(Screen::LevelMap);
+            }
+        }
+        return;
+    }
     let Some(level) = current.0.as_deref().and_then(|id| levels.set.get(id)) else {
         return;
     };
-    let run_id = session.map_or(1, |s| s.run_id + 1);
     match Session::new(level, run_id, Phase::Playing) {
         Ok(session) => {
+            commands.insert_resource(Recording(Recorder::new(&level.file, Vec::new())));
             commands.insert_resource(session);
             moments.write(Moment::Started);
         }
@@ -299,84 +251,140 @@ pub fn start_level(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn apply_actions(
+    mut commands: Commands,
     mut actions: MessageReader<Action>,
     mut session: ResMut<Session>,
+    mut recording: Option<ResMut<Recording>>,
+    mut playback: Option<ResMut<Playback>>,
     screen: Res<State<Screen>>,
     pause: Option<Res<State<Pause>>>,
+    progress: Res<ProgressRes>,
     mut moments: MessageWriter<Moment>,
 ) {
     // While paused only settings change; the lesson waits.
     let running = *screen.get() == Screen::Playing && pause.is_some_and(|p| *p.get() == Pause::Running);
     for action in actions.read() {
         match action {
-            Action::Set(setting) => session.apply(setting),
             Action::NextHint => session.hint += 1,
-            Action::Write if running => {
-                let result = session.write();
-                session.write_error = result.err().map(|e| e.to_string());
+            Action::SaveReplay => {
+                session.notice = Some(match save_replay(&session, recording.as_deref(), &progress) {
+                    Ok(path) => format!("Replay saved to {path}"),
+                    Err(why) => why,
+                });
             }
-            Action::Retrain(spec) if running => {
-                let result = session.retrain(spec);
-                match result {
-                    Ok(()) => {
-                        moments.write(Moment::Started);
+            Action::Replay(control) => {
+                if let Some(playback) = playback.as_deref_mut() {
+                    if let Some(taken) = drive(playback, &mut session, *control) {
+                        commands.remove_resource::<Playback>();
+                        commands.insert_resource(Recording(taken));
                     }
-                    Err(why) => session.notice = Some(why),
                 }
             }
-            Action::FinishWriting if running => {
-                let Session { recital, run, rng, .. } = &mut *session;
-                recital.finish(run, rng);
+            _ => {
+                let Some(command) = action.command() else { continue };
+                // A replay playing back is driven by its own commands.
+                if playback.is_some() || *screen.get() != Screen::Playing {
+                    continue;
+                }
+                let is_setting = matches!(command, Command::Set(_));
+                if !running && !is_setting {
+                    continue;
+                }
+                let run_id = session.run_id;
+                match session.execute(&command, recording.as_deref_mut()) {
+                    Ok(()) if session.run_id != run_id => {
+                        moments.write(Moment::Started);
+                    }
+                    Ok(()) => {}
+                    Err(why) => {
+                        if matches!(command, Command::Retrain(_)) {
+                            session.notice = Some(why);
+                        }
+                    }
+                }
             }
-            Action::Guess(_) | Action::Draw(_) | Action::Select(_) | Action::SelectPosition(_) if running => {
-                session.act(action)
-            }
-            Action::Restart if *screen.get() == Screen::Playing => {
-                session.notice = None;
-                session.restart();
-                moments.write(Moment::Started);
-            }
-            _ => {}
         }
     }
+}
+
+/// Applies a replay control; returns the recording that continues the
+/// session when the player takes over.
+fn drive(playback: &mut Playback, session: &mut Session, control: ReplayControl) -> Option<Recorder> {
+    let result = match control {
+        ReplayControl::PlayPause => {
+            playback.playing = !playback.playing;
+            Ok(())
+        }
+        ReplayControl::Step => playback.replayer.forward(&mut session.play, 1),
+        ReplayControl::Speed(s) => {
+            playback.speed = s.clamp(0.25, 8.0);
+            Ok(())
+        }
+        ReplayControl::Seek(position) => playback.replayer.seek(&mut session.play, position),
+        ReplayControl::TakeOver => {
+            let level = &playback.replayer.file.level;
+            return Some(Recorder::new(level, playback.replayer.history()));
+        }
+    };
+    if let Err(e) = result {
+        playback.error = Some(e.to_string());
+        playback.playing = false;
+    }
+    None
+}
+
+/// Writes the session so far to the replays folder beside the progress.
+fn save_replay(
+    session: &Session,
+    recording: Option<&Recording>,
+    progress: &ProgressRes,
+) -> Result<String, String> {
+    let recording = recording.ok_or("a replay playing back is already saved; take over to record")?;
+    let store = progress.store.as_ref().ok_or("this build has nowhere to save replays")?;
+    let dir = store.path.parent().map(|d| d.join("replays")).ok_or("no folder for replays")?;
+    let file = recording.0.finish(&session.play);
+    file.save_new(&dir, session.level.id()).map(|p| p.display().to_string())
 }
 
 /// Runs the steps owed this tick, within the time budget.
 fn train(
     mut session: ResMut<Session>,
+    mut recording: Option<ResMut<Recording>>,
+    playback: Option<Res<Playback>>,
     budget: Res<TrainingBudget>,
     mut moments: MessageWriter<Moment>,
     mut cost: ResMut<FrameCost>,
 ) {
-    if session.phase != Phase::Playing || !session.level.file.train_while_playing {
+    if session.phase != Phase::Playing || playback.is_some() || !session.trains() {
         return;
     }
     session.owe_tick();
     let started = Instant::now();
     let before = session.run.step_count();
-    run_owed_steps(&mut session, started, budget.0, &mut moments);
+    run_owed_steps(&mut session, recording.as_deref_mut(), started, budget.0, &mut moments);
     cost.training += started.elapsed();
     cost.steps += session.run.step_count() - before;
 }
 
 fn run_owed_steps(
     session: &mut Session,
+    mut recording: Option<&mut Recording>,
     started: Instant,
     budget: Option<Duration>,
     moments: &mut MessageWriter<Moment>,
 ) {
     while session.backlog > 0 && !session.run.is_finished() {
         let recent = session.run.recent_loss(STUMBLE_WINDOW);
-        match session.run.step() {
+        match session.play.step() {
             Ok(loss) => {
                 session.backlog -= 1;
                 if recent.is_some_and(|mean| loss > mean + STUMBLE_JUMP) {
                     moments.write(Moment::Stumbled);
                 }
-                let steps = session.run.step_count();
-                if let Activity::Climbing(race) = &mut session.activity {
-                    race.catch_up(steps);
+                if let Some(recording) = recording.as_deref_mut() {
+                    recording.0.stepped(&session.play);
                 }
             }
             Err(BrainError::Diverged { step, loss }) => {
@@ -403,6 +411,26 @@ fn run_owed_steps(
     }
 }
 
+/// Plays a replay forward at its speed: the level's steps per second times
+/// the playback multiplier.
+fn play_back(mut session: ResMut<Session>, playback: Option<ResMut<Playback>>, mut cost: ResMut<FrameCost>) {
+    let Some(mut playback) = playback else { return };
+    if !playback.playing || playback.replayer.finished() {
+        return;
+    }
+    playback.owed += session.play.speed as f32 * playback.speed / TICK_HZ as f32;
+    let steps = playback.owed.floor() as usize;
+    playback.owed -= steps as f32;
+    let started = Instant::now();
+    let before = playback.replayer.position;
+    if let Err(e) = playback.replayer.forward(&mut session.play, steps) {
+        playback.error = Some(e.to_string());
+        playback.playing = false;
+    }
+    cost.training += started.elapsed();
+    cost.steps += playback.replayer.position - before;
+}
+
 /// Draws the next letter of the performance on stage every [`LETTER_TICKS`] ticks.
 fn perform(mut session: ResMut<Session>) {
     if session.recital.stage.is_none() {
@@ -411,20 +439,26 @@ fn perform(mut session: ResMut<Session>) {
     session.letter_ticks = session.letter_ticks.saturating_sub(1);
     if session.letter_ticks == 0 {
         session.letter_ticks = LETTER_TICKS;
-        let Session { recital, run, rng, .. } = &mut *session;
-        recital.next_letter(run, rng);
+        session.play.next_letter();
     }
 }
 
 /// Meets the goal; counts down the cheer and the fall; records a completed level.
+#[allow(clippy::too_many_arguments)]
 fn advance_phase(
     mut session: ResMut<Session>,
+    mut recording: Option<ResMut<Recording>>,
+    playback: Option<Res<Playback>>,
     demo: Option<Res<super::demo::Demo>>,
     mut progress: ResMut<ProgressRes>,
     mut notices: ResMut<Notices>,
     mut next: ResMut<NextState<Screen>>,
     mut moments: MessageWriter<Moment>,
 ) {
+    // A replay playing back shows someone else's session: it completes nothing.
+    if playback.is_some() {
+        return;
+    }
     if matches!(session.phase, Phase::Playing | Phase::OutOfSteps)
         && let Some(score) = session.goal_reached()
     {
@@ -452,8 +486,10 @@ fn advance_phase(
         }
         Phase::Fallen { step, ticks_left } => {
             if ticks_left == 0 {
-                session.restart();
-                moments.write(Moment::Started);
+                // The restart after a fall is part of the session: it is recorded.
+                if session.execute(&Command::Restart, recording.as_deref_mut()).is_ok() {
+                    moments.write(Moment::Started);
+                }
             } else {
                 session.phase = Phase::Fallen { step, ticks_left: ticks_left - 1 };
             }

@@ -4,6 +4,7 @@
 
 pub mod climbing;
 pub mod performing;
+pub mod play;
 pub mod prediction;
 pub mod scoring;
 pub mod voting;

@@ -199,6 +199,24 @@ impl Lesson {
     }
 }
 
+/// A part of the playing screen, for presenter mode to hide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Panel {
+    Story,
+    Goal,
+    Controls,
+    Hints,
+    /// The lesson's own panel (the guesses, the ballot, the climber, the performance).
+    Lesson,
+    /// The bottom panel (the loss chart, the tally, the heat strip, the stage).
+    Chart,
+}
+
+fn default_presenter_hides() -> Vec<Panel> {
+    vec![Panel::Story, Panel::Hints]
+}
+
 /// What unlocks the next level.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -312,6 +330,9 @@ pub struct LevelFile {
     pub goal: Goal,
     #[serde(default)]
     pub hints: Vec<String>,
+    /// The panels presenter mode (F5, for a projector) hides.
+    #[serde(default = "default_presenter_hides")]
+    pub presenter_hides: Vec<Panel>,
 }
 
 impl LevelFile {
@@ -489,6 +510,17 @@ pub fn parse_level(path: &str, text: &str, base: Option<&Path>) -> Result<Level,
         col: e.span.start.col,
         message: e.code.to_string(),
     })?;
+    validate_level(file, path, text, base)
+}
+
+/// Checks a level read from `text` (a level file, or a replay that carries
+/// one); errors are located at their key in `text`.
+pub fn validate_level(
+    file: LevelFile,
+    path: &str,
+    text: &str,
+    base: Option<&Path>,
+) -> Result<Level, LevelError> {
     let at = |keys: &[&str], message: String| error_at(path, text, keys, message);
 
     if file.id.is_empty()

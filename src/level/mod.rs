@@ -2,6 +2,9 @@
 
 pub mod format;
 pub mod progress;
+pub mod replay;
 
-pub use format::{Control, Controls, CorpusSource, Goal, Lesson, Level, LevelError, LevelFile, LevelSet};
+pub use format::{
+    Control, Controls, CorpusSource, Goal, Lesson, Level, LevelError, LevelFile, LevelSet, Panel,
+};
 pub use progress::{Progress, ProgressStore};

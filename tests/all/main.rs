@@ -7,6 +7,7 @@ mod gradients;
 mod landscape;
 mod levels;
 mod optimizers;
+mod replays;
 mod sampling;
 mod training;
 

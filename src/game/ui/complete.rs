@@ -86,7 +86,13 @@ pub(super) fn show(
                 if key_button(ui, "Level map", "M") {
                     actions.push(Action::OpenMap);
                 }
+                if key_button(ui, "Save replay", "F6") {
+                    actions.push(Action::SaveReplay);
+                }
             });
+            if let Some(notice) = &session.notice {
+                ui.label(egui::RichText::new(notice).small().color(MUTED));
+            }
         });
     scene.0 = panel.and_then(|p| below(ctx, p.response.rect));
     send(&mut writer, actions);

@@ -15,6 +15,7 @@ pub(super) fn show(
     levels: Res<Levels>,
     progress: Res<ProgressRes>,
     notices: Res<Notices>,
+    mut replay_path: Local<String>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut actions = Vec::new();
@@ -78,6 +79,23 @@ pub(super) fn show(
             });
             if set.levels.is_empty() {
                 ui.label(egui::RichText::new("No level could be loaded.").color(BAD));
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            {
+                ui.add_space(10.0);
+                ui.horizontal(|ui| {
+                    ui.label(egui::RichText::new("Play back a replay").strong().color(GOLD))
+                        .on_hover_text("A session saved with F6: it replays exactly, on any machine.");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut *replay_path)
+                            .id(super::PATH_FIELD.into())
+                            .hint_text("path/to/session.replay.ron")
+                            .desired_width(360.0),
+                    );
+                    if ui.button("Open").clicked() && !replay_path.trim().is_empty() {
+                        actions.push(Action::OpenReplay(replay_path.trim().to_string()));
+                    }
+                });
             }
             if !set.errors.is_empty() || !notices.0.is_empty() {
                 ui.add_space(10.0);

@@ -16,6 +16,8 @@ mod title;
 
 pub fn plugin(app: &mut App) {
     app.init_resource::<SceneRect>();
+    app.init_resource::<Presenter>();
+    app.add_systems(Update, toggle_presenter);
     app.add_systems(
         EguiPrimaryContextPass,
         (
@@ -29,6 +31,27 @@ pub fn plugin(app: &mut App) {
         )
             .chain(),
     );
+}
+
+/// Presenter mode: large type and fewer panels, for a projector.
+#[derive(Resource, Clone, Copy, Debug, Default)]
+pub struct Presenter(pub bool);
+
+/// Presenter mode's zoom.
+const PRESENTER_ZOOM: f32 = 1.35;
+
+fn toggle_presenter(
+    mut actions: MessageReader<Action>,
+    mut presenter: ResMut<Presenter>,
+    mut contexts: EguiContexts,
+) -> Result {
+    for action in actions.read() {
+        if *action == Action::TogglePresenter {
+            presenter.0 = !presenter.0;
+            contexts.ctx_mut()?.set_zoom_factor(if presenter.0 { PRESENTER_ZOOM } else { 1.0 });
+        }
+    }
+    Ok(())
 }
 
 /// The part of the window the panels leave free (logical pixels); the camera

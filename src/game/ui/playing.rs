@@ -8,15 +8,15 @@ use egui_plot::{HLine, Legend, Line, LineStyle, Plot, VLine};
 use super::{BAD, GOLD, GOOD, MUTED, SceneRect, key_button, root_ui, send};
 use crate::brain::math::{trailing_means, uniform_score};
 use crate::brain::{OptimizerKind, Schedule};
-use crate::game::actions::{Action, Setting};
+use crate::game::actions::{Action, ReplayControl, Setting};
 use crate::game::screens::Pause;
-use crate::game::session::{Phase, Session};
+use crate::game::session::{Phase, Playback, Recording, Session};
 use crate::game::terrain::Terrain;
 use crate::lesson::Activity;
 use crate::lesson::goal_progress;
-use crate::level::{Control, Goal, Lesson};
+use crate::level::{Control, Goal, Lesson, Panel};
 
-use super::{lessons, sandbox};
+use super::{Presenter, lessons, sandbox};
 use crate::level::format::MAX_SPEED;
 
 /// Points drawn per chart line at most.
@@ -29,12 +29,16 @@ pub(super) fn show(
     session: Option<Res<Session>>,
     terrain: Option<Res<Terrain>>,
     pause: Option<Res<State<Pause>>>,
+    playback: Option<Res<Playback>>,
+    recording: Option<Res<Recording>>,
+    presenter: Res<Presenter>,
     mut draft: Local<sandbox::Draft>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let Some(session) = session else {
         return Ok(());
     };
+    let shows = |panel: Panel| !(presenter.0 && session.level.file.presenter_hides.contains(&panel));
     let paused = pause.is_some_and(|p| *p.get() == Pause::Paused);
     let mut actions = Vec::new();
     let mut root = root_ui(ctx);
@@ -65,6 +69,12 @@ pub(super) fn show(
             let progress = goal_progress(goal, run, &session.activity, &session.recital);
             ui.label(egui::RichText::new(progress).strong());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if key_button(ui, if presenter.0 { "Presenter off" } else { "Presenter" }, "F5") {
+                    actions.push(Action::TogglePresenter);
+                }
+                if recording.is_some() && key_button(ui, "Save replay", "F6") {
+                    actions.push(Action::SaveReplay);
+                }
                 if !typing && key_button(ui, "Map", "M") {
                     actions.push(Action::OpenMap);
                 }
@@ -78,67 +88,83 @@ pub(super) fn show(
             });
         });
         ui.add_space(2.0);
+        if let Some(playback) = &playback {
+            replay_bar(ui, playback, &mut actions);
+        }
     });
 
-    egui::Panel::left("playing_left").exact_size(330.0).show(&mut root, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            ui.add_space(6.0);
-            ui.label(egui::RichText::new("The story").strong().color(GOLD));
-            ui.label(&level.story);
-            ui.add_space(8.0);
-            ui.label(egui::RichText::new("Goal").strong().color(GOLD));
-            ui.label(goal.describe(level.steps));
-            ui.add_space(8.0);
-            controls(ui, &session, &mut actions);
-            if !level.hints.is_empty() {
-                ui.add_space(8.0);
-                ui.horizontal(|ui| {
-                    ui.label(egui::RichText::new("Hint").strong().color(GOLD));
-                    if key_button(ui, "next", if typing { "F1" } else { "H" }) {
-                        actions.push(Action::NextHint);
-                    }
-                });
-                ui.label(egui::RichText::new(&level.hints[session.hint % level.hints.len()]).italics());
-            }
+    let left = [Panel::Story, Panel::Goal, Panel::Controls, Panel::Hints].into_iter().any(shows);
+    if left {
+        egui::Panel::left("playing_left").exact_size(330.0).show(&mut root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                ui.add_space(6.0);
+                if shows(Panel::Story) {
+                    ui.label(egui::RichText::new("The story").strong().color(GOLD));
+                    ui.label(&level.story);
+                    ui.add_space(8.0);
+                }
+                if shows(Panel::Goal) {
+                    ui.label(egui::RichText::new("Goal").strong().color(GOLD));
+                    ui.label(goal.describe(level.steps));
+                    ui.add_space(8.0);
+                }
+                if shows(Panel::Controls) {
+                    controls(ui, &session, &mut actions);
+                }
+                if shows(Panel::Hints) && !level.hints.is_empty() {
+                    ui.add_space(8.0);
+                    ui.horizontal(|ui| {
+                        ui.label(egui::RichText::new("Hint").strong().color(GOLD));
+                        if key_button(ui, "next", if typing { "F1" } else { "H" }) {
+                            actions.push(Action::NextHint);
+                        }
+                    });
+                    ui.label(egui::RichText::new(&level.hints[session.hint % level.hints.len()]).italics());
+                }
+            });
         });
-    });
+    }
 
     let side = match lesson {
         Lesson::Climbing => 400.0,
         _ => 300.0,
     };
-    egui::Panel::right("playing_lesson").exact_size(side).show(&mut root, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| match lesson {
-            Lesson::Prediction => lessons::reading(ui, &session, &mut actions),
-            Lesson::Voting | Lesson::Scoring => lessons::ballot(ui, &session, &mut actions),
-            Lesson::Climbing => lessons::internals(ui, &session),
-            Lesson::Performing => lessons::written(ui, &session, &mut actions),
-            Lesson::Sandbox => {
-                sandbox::panel(ui, &session, &mut draft, &mut actions);
-                lessons::stage(ui, &session);
-                lessons::written(ui, &session, &mut actions);
-            }
+    if shows(Panel::Lesson) {
+        egui::Panel::right("playing_lesson").exact_size(side).show(&mut root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| match lesson {
+                Lesson::Prediction => lessons::reading(ui, &session, &mut actions),
+                Lesson::Voting | Lesson::Scoring => lessons::ballot(ui, &session, &mut actions),
+                Lesson::Climbing => lessons::internals(ui, &session),
+                Lesson::Performing => lessons::written(ui, &session, &mut actions),
+                Lesson::Sandbox => {
+                    sandbox::panel(ui, &session, &mut draft, &mut actions);
+                    lessons::stage(ui, &session);
+                    lessons::written(ui, &session, &mut actions);
+                }
+            });
         });
-    });
+    }
 
-    egui::Panel::bottom("playing_bottom")
-        .exact_size(if lesson == Lesson::Scoring { 190.0 } else { 210.0 })
-        .show(&mut root, |ui| match lesson {
-            Lesson::Voting => lessons::tally_chart(ui, &session),
-            Lesson::Scoring => lessons::heat_strip(ui, &session, &mut actions),
-            Lesson::Performing => lessons::stage(ui, &session),
-            _ if trains => loss_chart(ui, &session),
-            _ => {
-                ui.add_space(6.0);
-                ui.label(
-                    egui::RichText::new(format!(
-                        "The student trained for {} steps before this lesson; it does not train now.",
-                        run.step_count()
-                    ))
-                    .color(MUTED),
-                );
-            }
-        });
+    if shows(Panel::Chart) {
+        egui::Panel::bottom("playing_bottom")
+            .exact_size(if lesson == Lesson::Scoring { 190.0 } else { 210.0 })
+            .show(&mut root, |ui| match lesson {
+                Lesson::Voting => lessons::tally_chart(ui, &session),
+                Lesson::Scoring => lessons::heat_strip(ui, &session, &mut actions),
+                Lesson::Performing => lessons::stage(ui, &session),
+                _ if trains => loss_chart(ui, &session),
+                _ => {
+                    ui.add_space(6.0);
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "The student trained for {} steps before this lesson; it does not train now.",
+                            run.step_count()
+                        ))
+                        .color(MUTED),
+                    );
+                }
+            });
+    }
 
     let free = root.available_rect_before_wrap();
     scene.0 = Some(free);
@@ -424,4 +450,50 @@ fn pause_window(ctx: &egui::Context, actions: &mut Vec<Action>) {
                 }
             });
         });
+}
+
+/// The controls of a replay playing back: where it is, play and pause, a
+/// step, the speed, the scrubber, taking over, and whether the run matches.
+fn replay_bar(ui: &mut egui::Ui, playback: &Playback, actions: &mut Vec<Action>) {
+    let replayer = &playback.replayer;
+    let total = replayer.file.total_steps().max(1);
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new("Replay").strong().color(GOLD)).on_hover_text(replayer.path.clone());
+        let play = if playback.playing { "⏸ Pause" } else { "▶ Play" };
+        if key_button(ui, play, "Space") {
+            actions.push(Action::Replay(ReplayControl::PlayPause));
+        }
+        if key_button(ui, "Step", "→") {
+            actions.push(Action::Replay(ReplayControl::Step));
+        }
+        let mut speed = playback.speed;
+        let slider = egui::Slider::new(&mut speed, 0.25..=8.0).logarithmic(true).prefix("×");
+        if ui.add(slider).on_hover_text("playback speed ([ halves, ] doubles)").changed() {
+            actions.push(Action::Replay(ReplayControl::Speed(speed)));
+        }
+        let mut at = replayer.position;
+        let scrub = egui::Slider::new(&mut at, 0..=total).text("steps");
+        if ui
+            .add(scrub)
+            .on_hover_text("drag to any point: the run is recomputed from the nearest kept one")
+            .changed()
+        {
+            actions.push(Action::Replay(ReplayControl::Seek(at)));
+        }
+        if key_button(ui, "Take over", "T") {
+            actions.push(Action::Replay(ReplayControl::TakeOver));
+        }
+        match (&replayer.mismatch, &playback.error) {
+            (Some(mismatch), _) => {
+                ui.label(egui::RichText::new(format!("⚠ {mismatch}")).color(BAD));
+            }
+            (None, Some(error)) => {
+                ui.label(egui::RichText::new(format!("⚠ {error}")).color(BAD));
+            }
+            (None, None) => {
+                ui.label(egui::RichText::new(format!("{} checksums match", replayer.checked)).color(GOOD))
+                    .on_hover_text("each recorded checksum of the weights equals the one computed now");
+            }
+        }
+    });
 }

@@ -1,0 +1,303 @@
+//! A level in play, without Bevy: the run, the lesson's activity, what the
+//! player has set, and the commands that change them. Everything a replay
+//! records is a [`Command`]; executing the same commands at the same training
+//! steps gives the same run, bit for bit.
+
+use serde::{Deserialize, Serialize};
+
+use super::performing::Recital;
+use super::voting::set_vote;
+use super::{Activity, goal_reached};
+use crate::brain::{
+    BrainError, Corpus, GptConfig, ModelKind, OptimizerKind, Rand, Run, SampleSettings, Schedule, Stream,
+};
+use crate::level::format::MAX_SPEED;
+use crate::level::{Control, CorpusSource, Lesson, Level};
+
+/// A setting the playing screen can change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Setting {
+    /// Training steps per second.
+    Speed(u32),
+    LearningRate(f32),
+    Optimizer(OptimizerKind),
+    Beta1(f32),
+    Beta2(f32),
+    Eps(f32),
+    WeightDecay(f32),
+    Schedule(Schedule),
+    Temperature(f32),
+    TopK(usize),
+    Prefix(String),
+    /// The vote (logit) for `letter` after the letter `after` (token ids).
+    Vote {
+        after: usize,
+        letter: usize,
+        value: f32,
+    },
+}
+
+impl Setting {
+    /// The control that changes this setting.
+    pub fn control(&self) -> Control {
+        match self {
+            Setting::Speed(_) => Control::Speed,
+            Setting::LearningRate(_) => Control::LearningRate,
+            Setting::Optimizer(_) => Control::Optimizer,
+            Setting::Beta1(_) => Control::Beta1,
+            Setting::Beta2(_) => Control::Beta2,
+            Setting::Eps(_) => Control::Eps,
+            Setting::WeightDecay(_) => Control::WeightDecay,
+            Setting::Schedule(_) => Control::Schedule,
+            Setting::Temperature(_) => Control::Temperature,
+            Setting::TopK(_) => Control::TopK,
+            Setting::Prefix(_) => Control::Prefix,
+            Setting::Vote { .. } => Control::Votes,
+        }
+    }
+}
+
+/// A guess at the covered letter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Guess {
+    Letter(char),
+    /// The document ends here (the end mark ¶).
+    End,
+    /// No guess: just uncover it.
+    Look,
+}
+
+/// A new training text and model for the sandbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Retrain {
+    /// One document per line.
+    pub text: String,
+    pub model: ModelKind,
+    pub gpt: GptConfig,
+}
+
+/// Most letters one draw may draw.
+pub const MAX_DRAW: u32 = 1000;
+
+/// Something the player does that changes the run or the lesson.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    /// Change a training or writing setting.
+    Set(Setting),
+    /// Uncover the next letter on the board, with the player's guess.
+    Guess(Guess),
+    /// Draw letters from the ballot's shares.
+    Draw(u32),
+    /// Pick a letter column on the ballot.
+    Select(usize),
+    /// Pick a letter of the marked word.
+    SelectPosition(usize),
+    /// The student starts a performance.
+    Write,
+    /// The performance on stage draws all its remaining letters.
+    FinishWriting,
+    /// A fresh run of the level (asked for, or after a fall).
+    Restart,
+    /// The sandbox trains on a new text and model.
+    Retrain(Retrain),
+}
+
+/// A level in play.
+#[derive(Clone, Debug)]
+pub struct Play {
+    pub level: Level,
+    pub run: Run,
+    /// Counts runs started, so views know when to start afresh.
+    pub run_id: u64,
+    /// Training steps per second.
+    pub speed: u32,
+    pub sampling: SampleSettings,
+    pub prefix: String,
+    /// The lesson's own state: the reading, the ballot, the word, the race.
+    pub activity: Activity,
+    /// The student's performances.
+    pub recital: Recital,
+    /// The letter column picked on the ballot (voting and scoring lessons).
+    pub selected: usize,
+    /// A message about the run for the player: why it restarted, why it could not.
+    pub notice: Option<String>,
+    /// Why the student could not write when last asked.
+    pub write_error: Option<String>,
+    /// Which of the level's hints is on show.
+    pub hint: usize,
+    /// Letters of performances, one stream.
+    writing_rng: Rand,
+    /// Letters drawn from the ballot, another stream (so draws and
+    /// performances never take each other's numbers, whatever their order).
+    ballot_rng: Rand,
+}
+
+impl Play {
+    /// The level's run, trained for its `pretrain` steps, and its lesson's activity.
+    pub fn new(level: &Level, run_id: u64) -> Result<Self, BrainError> {
+        let mut run = Run::new(level.run_config(), &level.corpus)?;
+        run.train(level.file.pretrain)?;
+        let activity = Activity::start(level, &run)?;
+        Ok(Self {
+            activity,
+            run,
+            level: level.clone(),
+            run_id,
+            speed: level.file.speed,
+            sampling: level.file.sampling,
+            prefix: String::new(),
+            recital: Recital::default(),
+            selected: 0,
+            notice: None,
+            write_error: None,
+            hint: 0,
+            writing_rng: Rand::new(level.file.seed, Stream::Sampling),
+            ballot_rng: Rand::new(level.file.seed, Stream::Ballot),
+        })
+    }
+
+    /// The level's score if its goal is met now.
+    pub fn goal_reached(&self) -> Option<f32> {
+        goal_reached(&self.level.file.goal, &self.run, &self.activity, &self.recital)
+    }
+
+    /// True if the level trains while played and has steps left.
+    pub fn trains(&self) -> bool {
+        self.level.file.train_while_playing && !self.run.is_finished()
+    }
+
+    /// One training step of the student (and of the ghosts racing it).
+    pub fn step(&mut self) -> Result<f32, BrainError> {
+        let loss = self.run.step()?;
+        let steps = self.run.step_count();
+        if let Activity::Climbing(race) = &mut self.activity {
+            race.catch_up(steps);
+        }
+        Ok(loss)
+    }
+
+    /// The next letter of the performance on stage, if one is on stage.
+    pub fn next_letter(&mut self) {
+        self.recital.next_letter(&self.run, &mut self.writing_rng);
+    }
+
+    /// Carries out a command. Returns an error (and changes nothing) when it
+    /// cannot: a prefix the student cannot read, a text it cannot learn.
+    /// Commands that do not apply to the lesson (a guess while climbing, a
+    /// locked control) change nothing.
+    pub fn execute(&mut self, command: &Command) -> Result<(), String> {
+        match command {
+            Command::Set(setting) => self.apply(setting),
+            Command::Guess(guess) => self.guess(*guess),
+            Command::Draw(n) => {
+                if let Activity::Voting(ballot) = &mut self.activity {
+                    let n = (*n).min(MAX_DRAW) as usize;
+                    ballot.draw(&self.run, self.sampling.temperature, n, &mut self.ballot_rng);
+                }
+            }
+            Command::Select(letter) => {
+                if *letter < self.run.vocab.size() {
+                    self.selected = *letter;
+                }
+            }
+            Command::SelectPosition(i) => {
+                if let Activity::Scoring(marking) = &mut self.activity
+                    && *i < marking.len()
+                {
+                    marking.position = *i;
+                }
+            }
+            Command::Write => {
+                let result =
+                    self.recital.begin(&self.run, self.sampling, &self.prefix, &mut self.writing_rng);
+                self.write_error = result.as_ref().err().map(|e| e.to_string());
+                result.map_err(|e| e.to_string())?;
+            }
+            Command::FinishWriting => self.recital.finish(&self.run, &mut self.writing_rng),
+            Command::Restart => self.restart().map_err(|e| e.to_string())?,
+            Command::Retrain(spec) => self.retrain(spec)?,
+        }
+        Ok(())
+    }
+
+    fn guess(&mut self, guess: Guess) {
+        let Activity::Reading(reading) = &mut self.activity else { return };
+        let player = match guess {
+            Guess::Letter(c) => match self.run.vocab.id(c) {
+                Some(t) => Some(t),
+                None => return,
+            },
+            Guess::End => Some(self.run.vocab.bos()),
+            Guess::Look => None,
+        };
+        reading.reveal(&self.run, player);
+    }
+
+    /// A fresh run of the same level with its starting settings (the notice stays).
+    fn restart(&mut self) -> Result<(), BrainError> {
+        let notice = self.notice.take();
+        *self = Play::new(&self.level, self.run_id + 1)?;
+        self.notice = notice;
+        Ok(())
+    }
+
+    /// The sandbox trains on a new text with a new model, or says why it
+    /// cannot and changes nothing.
+    fn retrain(&mut self, spec: &Retrain) -> Result<(), String> {
+        if self.level.file.lesson != Lesson::Sandbox || !self.level.file.controls.allows(Control::Model) {
+            return Err("this level does not let you change the text or the model".into());
+        }
+        let corpus = Corpus::from_text(&spec.text, "your text").map_err(|e| e.to_string())?;
+        let mut level = self.level.clone();
+        level.file.model = spec.model;
+        level.file.gpt = spec.gpt;
+        level.file.corpus = CorpusSource::Inline(corpus.docs.clone());
+        level.corpus = corpus;
+        level.run_config().validate().map_err(|e| e.to_string())?;
+        *self = Play::new(&level, self.run_id + 1).map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    /// Applies a setting, if the level shows its control unlocked and the
+    /// value is one the setting can take; otherwise nothing changes.
+    fn apply(&mut self, setting: &Setting) {
+        if !self.level.file.controls.allows(setting.control()) {
+            return;
+        }
+        let opt = &mut self.run.optimizer.config;
+        match setting {
+            Setting::Speed(s) => self.speed = (*s).clamp(1, MAX_SPEED),
+            Setting::LearningRate(lr) if lr.is_finite() && *lr >= 0.0 => opt.lr = *lr,
+            Setting::Optimizer(kind) => opt.kind = *kind,
+            Setting::Beta1(b) if (0.0..1.0).contains(b) => opt.beta1 = *b,
+            Setting::Beta2(b) if (0.0..1.0).contains(b) => opt.beta2 = *b,
+            Setting::Eps(e) if e.is_finite() && *e > 0.0 => opt.eps = *e,
+            Setting::WeightDecay(w) if w.is_finite() && *w >= 0.0 => opt.weight_decay = *w,
+            Setting::Schedule(s) => opt.schedule = *s,
+            Setting::Temperature(t) if t.is_finite() && *t >= 0.0 => {
+                self.sampling.temperature = *t;
+                if let Activity::Voting(ballot) = &mut self.activity {
+                    // The old draws came from other shares.
+                    ballot.clear_tally();
+                }
+            }
+            Setting::TopK(k) => self.sampling.top_k = *k,
+            Setting::Prefix(p) => self.prefix = p.clone(),
+            Setting::Vote { after, letter, value } => {
+                if set_vote(&mut self.run, *after, *letter, *value)
+                    && let Activity::Voting(ballot) = &mut self.activity
+                {
+                    // The old draws came from other shares.
+                    ballot.clear_tally();
+                }
+            }
+            _ => {}
+        }
+        if let Activity::Climbing(race) = &mut self.activity {
+            race.share_settings(&self.run.optimizer.config);
+        }
+    }
+}
