@@ -78,7 +78,7 @@ pub(super) fn show(
                 if !typing && key_button(ui, "Map", "M") {
                     actions.push(Action::OpenMap);
                 }
-                if !typing && key_button(ui, "↺ Restart", "R") {
+                if !typing && playback.is_none() && key_button(ui, "↺ Restart", "R") {
                     actions.push(Action::Restart);
                 }
                 let pause_key = if typing { "Esc" } else { "Space" };
@@ -332,10 +332,8 @@ fn loss_chart(ui: &mut egui::Ui, session: &Session) {
         .x_axis_label("training step")
         .y_axis_label("score (loss)")
         .show(ui, |plot| {
-            plot.line(
-                Line::new("score of each step", raw)
-                    .color(egui::Color32::from_rgba_unmultiplied(150, 170, 200, 110)),
-            );
+            // Unnamed, so the legend lists only the curves worth naming.
+            plot.line(Line::new("", raw).color(egui::Color32::from_rgba_unmultiplied(150, 170, 200, 110)));
             if let Activity::Climbing(race) = &session.activity {
                 for (ghost, colour) in race.ghosts.iter().zip(super::GHOST_COLOURS) {
                     plot.line(
@@ -359,7 +357,7 @@ fn loss_chart(ui: &mut egui::Ui, session: &Session) {
                         .style(LineStyle::dotted_loose()),
                 );
             }
-            plot.vline(VLine::new("step budget", session.level.file.steps as f64).color(MUTED));
+            plot.vline(VLine::new("", session.level.file.steps as f64).color(MUTED));
         });
 }
 
