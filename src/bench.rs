@@ -16,6 +16,9 @@ pub struct BenchArgs {
     /// Instead: the time per frame the game's training and landscape systems take, per level.
     #[arg(long)]
     pub game: bool,
+    /// Instead: how long a replay takes to scrub to its end and back to its middle.
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<std::path::PathBuf>,
     /// Frames per level for --game.
     #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub frames: u64,
@@ -23,6 +26,10 @@ pub struct BenchArgs {
 
 pub fn run(args: BenchArgs) -> Result<(), BrainError> {
     let steps = args.steps as usize;
+    if let Some(path) = &args.replay {
+        scrub(path);
+        return Ok(());
+    }
     if args.game {
         #[cfg(feature = "game")]
         game_frames::run(args.frames as usize);
@@ -192,4 +199,35 @@ pub mod game_frames {
             );
         }
     }
+}
+
+/// Times scrubbing a replay: to its end from the start, back to its middle
+/// (from the nearest kept snapshot), and a full verification.
+fn scrub(path: &std::path::Path) {
+    use raw_weights::level::replay::{ReplayFile, Replayer};
+    let name = path.display().to_string();
+    let (file, level) = match ReplayFile::load(path) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return;
+        }
+    };
+    let total = file.total_steps();
+    let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+    let (mut replayer, mut play) = Replayer::start(file, &level, &name).expect("the level starts");
+    let to_end = time(|| replayer.seek(&mut play, total).expect("the replay plays"));
+    let back = time(|| replayer.seek(&mut play, total / 2).expect("the replay plays"));
+    let forward_again = time(|| replayer.seek(&mut play, total).expect("the replay plays"));
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "bench --replay {name}: {bytes} bytes, {total} steps, level {}{}",
+        level.id(),
+        if cfg!(debug_assertions) { "  [debug build: use --release for real figures]" } else { "" }
+    );
+    println!("scrub start -> end      {:>9.1} ms", ms(to_end));
+    println!("scrub end -> middle     {:>9.1} ms", ms(back));
+    println!("scrub middle -> end     {:>9.1} ms", ms(forward_again));
+    println!("checksums compared      {:>9}", replayer.checked);
+    println!("mismatch                {:>9}", if replayer.mismatch.is_some() { "yes" } else { "none" });
 }
