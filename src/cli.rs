@@ -66,11 +66,15 @@ pub struct PlayArgs {
     /// Play back a replay file (saved from the game with F6).
     #[arg(long, value_name = "FILE", conflicts_with = "start")]
     pub replay: Option<PathBuf>,
+    /// Open a shared link (F7 in the game, or the browser build's address):
+    /// `'#level=climbing&lr=0.02&optimizer=sgd'` or `'#replay=4-climbing'`.
+    #[arg(long, value_name = "LINK", conflicts_with_all = ["start", "replay"])]
+    pub link: Option<String>,
 }
 
 impl Default for PlayArgs {
     fn default() -> Self {
-        Self { start: "title".into(), demo: false, replay: None }
+        Self { start: "title".into(), demo: false, replay: None, link: None }
     }
 }
 
@@ -80,6 +84,12 @@ impl PlayArgs {
         use raw_weights::game::Start;
         if let Some(replay) = &self.replay {
             return Ok(Start::Replay(replay.display().to_string()));
+        }
+        if let Some(link) = &self.link {
+            return match Start::from_link(link)? {
+                Start::Title => Err(format!("the link {link:?} names no level and no replay")),
+                start => Ok(start),
+            };
         }
         match self.start.as_str() {
             "title" => Ok(Start::Title),
@@ -254,10 +264,7 @@ fn replay(args: ReplayArgs) -> ExitCode {
     }
     match verify(file, &level, &name) {
         Ok(done) => {
-            println!(
-                "{name}: ok, {} steps over {} run(s), {} checksums match, final checksum {}",
-                done.steps, done.runs, done.checks, done.checksum
-            );
+            println!("{}", done.summary(&name));
             ExitCode::SUCCESS
         }
         Err(e) => {

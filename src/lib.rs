@@ -14,3 +14,5 @@ pub mod game;
 pub mod landscape;
 pub mod lesson;
 pub mod level;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -41,5 +41,5 @@ fn play(_start: (), _demo: bool) -> std::process::ExitCode {
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    raw_weights::game::run(raw_weights::game::Start::Title, false);
+    raw_weights::game::page::run();
 }

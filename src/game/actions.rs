@@ -41,6 +41,14 @@ pub enum Action {
     SaveReplay,
     /// Open a replay file and play it back.
     OpenReplay(String),
+    /// Play back a replay given as text (a file picked in the browser, or
+    /// one of the sessions shipped with the game): its name and contents.
+    OpenReplayText {
+        name: String,
+        text: String,
+    },
+    /// Make a link that opens this level with its settings as they are now.
+    CopyLink,
     /// Drive the replay being played back.
     Replay(ReplayControl),
     /// Large fonts and fewer panels, for a projector.

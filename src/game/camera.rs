@@ -1,6 +1,7 @@
 //! The orbit camera: drag to orbit, scroll to zoom, arrow keys and
 //! PageUp/PageDown too; it eases to follow the student.
 
+use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
@@ -72,7 +73,9 @@ fn lesson_uses_arrows(session: Option<&Session>) -> bool {
 
 fn spawn_camera_and_light(mut commands: Commands) {
     let orbit = OrbitCamera::default();
-    commands.spawn((Name::new("Camera"), Camera3d::default(), Msaa::Off, placed(&orbit), orbit));
+    // A display transform that needs no lookup table (none is built in).
+    let tonemapping = Tonemapping::SomewhatBoringDisplayTransform;
+    commands.spawn((Name::new("Camera"), Camera3d::default(), tonemapping, Msaa::Off, placed(&orbit), orbit));
     commands.spawn((
         Name::new("Sun"),
         DirectionalLight { illuminance: 9_000.0, shadow_maps_enabled: false, ..default() },

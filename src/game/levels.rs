@@ -17,6 +17,20 @@ pub struct ProgressRes {
     pub store: Option<ProgressStore>,
 }
 
+impl ProgressRes {
+    /// Saves progress where this build keeps it: a file natively, the
+    /// browser's storage on the web (nowhere in tests without a store).
+    pub fn save(&self) -> Result<(), String> {
+        if let Some(store) = &self.store {
+            return store.save(&self.progress);
+        }
+        #[cfg(target_arch = "wasm32")]
+        return crate::level::progress::browser::save(&self.progress);
+        #[cfg(not(target_arch = "wasm32"))]
+        Ok(())
+    }
+}
+
 /// The level being played (or last played).
 #[derive(Resource, Clone, Debug, Default, PartialEq, Eq)]
 pub struct CurrentLevel(pub Option<String>);
@@ -59,16 +73,16 @@ pub fn load_levels(
     }
     if progress.is_none() {
         let store = progress_store();
-        let progress = match &store {
-            Some(store) => {
-                let (progress, warning) = store.load();
-                if let Some(w) = warning {
-                    notices.push(w);
-                }
-                progress
-            }
-            None => Progress::default(),
+        let (progress, warning) = match &store {
+            Some(store) => store.load(),
+            #[cfg(target_arch = "wasm32")]
+            None => crate::level::progress::browser::load(),
+            #[cfg(not(target_arch = "wasm32"))]
+            None => (Progress::default(), None),
         };
+        if let Some(w) = warning {
+            notices.push(w);
+        }
         commands.insert_resource(ProgressRes { progress, store });
     }
 }

@@ -7,6 +7,8 @@
 
 use bevy::prelude::*;
 
+use crate::lesson::share::{self, Shared, SharedStart};
+
 pub mod actions;
 pub mod ballot;
 pub mod blackboard;
@@ -14,6 +16,8 @@ pub mod camera;
 pub mod demo;
 pub mod ghosts;
 pub mod levels;
+#[cfg(target_arch = "wasm32")]
+pub mod page;
 pub mod screens;
 pub mod session;
 pub mod student;
@@ -100,19 +104,47 @@ fn announce_ready(
 }
 
 /// How the game starts.
-#[derive(Resource, Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Resource, Clone, Debug, Default, PartialEq)]
 pub enum Start {
     #[default]
     Title,
     LevelMap,
     /// Straight into a level (a teacher's shortcut; also used for screenshots).
     Play(String),
+    /// A level with settings changed, from a link a teacher sent.
+    Link(SharedStart),
     /// Play back a replay file.
     Replay(String),
+    /// Play back one of the sessions shipped with the game, by short name.
+    Shipped(String),
+}
+
+impl Start {
+    /// Where a link (`#level=…&lr=…` or `#replay=…`) starts the game.
+    pub fn from_link(link: &str) -> Result<Start, String> {
+        Ok(match share::parse(link)? {
+            None => Start::Title,
+            Some(Shared::Level(shared)) => Start::Link(shared),
+            Some(Shared::Replay(name)) => Start::Shipped(name),
+        })
+    }
+
+    /// The level this start opens even if it is still locked.
+    pub fn opens(&self) -> Option<&str> {
+        match self {
+            Start::Play(id) | Start::Link(SharedStart { level: id, .. }) => Some(id),
+            _ => None,
+        }
+    }
 }
 
 /// Opens the window and plays (`demo`: the lessons play themselves).
 pub fn run(start: Start, demo: bool) -> AppExit {
+    run_with(start, demo, |_| {})
+}
+
+/// Like [`run`], with more added to the app before it starts.
+fn run_with(start: Start, demo: bool, extra: impl FnOnce(&mut App)) -> AppExit {
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
@@ -138,5 +170,6 @@ pub fn run(start: Start, demo: bool) -> AppExit {
         app.insert_resource(demo::Demo);
     }
     app.add_plugins((logic, view));
+    extra(&mut app);
     app.run()
 }

@@ -5,10 +5,9 @@ use bevy::prelude::*;
 use super::Start;
 use super::actions::{Action, Guess, ReplayControl, Setting};
 use super::levels::{CurrentLevel, Levels, Notices, ProgressRes};
-use super::session::{PendingReplay, Playback, Session};
+use super::session::{PendingLink, PendingReplay, Playback, Session};
 use crate::lesson::{Activity, bigram_votes};
-#[cfg(not(target_arch = "wasm32"))]
-use crate::level::replay::ReplayFile;
+use crate::level::replay::{ReplayFile, SHIPPED, shipped, shipped_name};
 
 #[derive(States, Clone, Copy, Default, PartialEq, Eq, Hash, Debug)]
 pub enum Screen {
@@ -36,16 +35,48 @@ pub fn plugin(app: &mut App) {
     app.add_systems(Update, (keyboard.run_if(resource_exists::<ButtonInput<KeyCode>>), navigate).chain());
 }
 
-fn apply_start(start: Res<Start>, mut actions: MessageWriter<Action>, mut next: ResMut<NextState<Screen>>) {
+fn apply_start(
+    start: Res<Start>,
+    levels: Res<Levels>,
+    mut actions: MessageWriter<Action>,
+    mut next: ResMut<NextState<Screen>>,
+    mut notices: ResMut<Notices>,
+    mut commands: Commands,
+) {
     match &*start {
         Start::Title => {}
         Start::LevelMap => next.set(Screen::LevelMap),
         Start::Play(id) => {
             actions.write(Action::Play(id.clone()));
         }
+        Start::Link(shared) => {
+            if levels.set.get(&shared.level).is_some() {
+                commands.insert_resource(PendingLink(shared.clone()));
+                actions.write(Action::Play(shared.level.clone()));
+            } else {
+                let ids: Vec<_> = levels.set.levels.iter().map(|l| l.id()).collect();
+                notices.push(format!(
+                    "link: there is no level `{}` (the levels: {})",
+                    shared.level,
+                    ids.join(", ")
+                ));
+                next.set(Screen::LevelMap);
+            }
+        }
         Start::Replay(path) => {
             actions.write(Action::OpenReplay(path.clone()));
         }
+        Start::Shipped(name) => match shipped(name) {
+            Some((path, text)) => {
+                actions.write(Action::OpenReplayText { name: path.to_string(), text: text.to_string() });
+            }
+            None => {
+                let names: Vec<_> = SHIPPED.iter().map(|(path, _)| shipped_name(path)).collect();
+                notices
+                    .push(format!("link: there is no replay `{name}` (the replays: {})", names.join(", ")));
+                next.set(Screen::LevelMap);
+            }
+        },
     }
 }
 
@@ -117,6 +148,8 @@ fn keyboard(
                 actions.write(Action::TogglePresenter);
             } else if pressed(KeyCode::F6) {
                 actions.write(Action::SaveReplay);
+            } else if pressed(KeyCode::F7) {
+                actions.write(Action::CopyLink);
             } else if let Some(playback) = playback.as_deref()
                 && !paused
                 && !pressed(KeyCode::Escape)
@@ -306,6 +339,12 @@ fn open_replay(path: &str) -> Result<PendingReplay, String> {
     }
 }
 
+/// A replay given as text: a file picked in the browser, or a shipped one.
+fn read_replay(name: &str, text: &str) -> Result<PendingReplay, String> {
+    let (file, level) = ReplayFile::parse(name, text).map_err(|e| e.to_string())?;
+    Ok(PendingReplay { file, level, path: name.to_string() })
+}
+
 /// Carries out the actions that move between screens.
 pub fn navigate(
     mut actions: MessageReader<Action>,
@@ -330,8 +369,8 @@ pub fn navigate(
             }
             Action::Play(id) => {
                 // A level opens once unlocked; `--start play:<id>` opens any.
-                let allowed = progress.progress.is_unlocked(&levels.set, id)
-                    || matches!(&*start, Start::Play(s) if s == id);
+                let allowed =
+                    progress.progress.is_unlocked(&levels.set, id) || start.opens() == Some(id.as_str());
                 if levels.set.get(id).is_none() {
                     warn!("there is no level {id:?}");
                 } else if allowed {
@@ -350,17 +389,24 @@ pub fn navigate(
                 }
             }
             Action::Restart if *screen.get() == Screen::Complete => next_screen.set(Screen::Playing),
-            Action::OpenReplay(path) => match open_replay(path) {
-                Ok(pending) => {
-                    current.0 = Some(pending.level.id().to_string());
-                    commands.insert_resource(pending);
-                    next_screen.set(Screen::Playing);
+            Action::OpenReplay(_) | Action::OpenReplayText { .. } => {
+                let opened = match action {
+                    Action::OpenReplayText { name, text } => read_replay(name, text),
+                    Action::OpenReplay(path) => open_replay(path),
+                    _ => continue,
+                };
+                match opened {
+                    Ok(pending) => {
+                        current.0 = Some(pending.level.id().to_string());
+                        commands.insert_resource(pending);
+                        next_screen.set(Screen::Playing);
+                    }
+                    Err(why) => {
+                        eprintln!("{why}");
+                        notices.push(why);
+                    }
                 }
-                Err(why) => {
-                    eprintln!("{why}");
-                    notices.push(why);
-                }
-            },
+            }
             Action::TogglePause => {
                 if let Some(p) = &pause {
                     next_pause.set(match p.get() {

@@ -20,6 +20,7 @@ use super::screens::{Pause, Screen};
 use super::{FrameCost, TICK_HZ};
 use crate::brain::BrainError;
 use crate::lesson::play::Play;
+use crate::lesson::share::SharedStart;
 use crate::level::replay::{Recorder, ReplayFile, Replayer};
 use crate::level::{Goal, Level};
 
@@ -118,6 +119,11 @@ pub struct Playback {
     pub error: Option<String>,
 }
 
+/// A link's settings, waiting for its level to start: they are applied as
+/// the player's own, so the session's replay records them.
+#[derive(Resource, Clone, Debug)]
+pub struct PendingLink(pub SharedStart);
+
 /// A replay opened and waiting for the playing screen.
 #[derive(Resource, Clone, Debug)]
 pub struct PendingReplay {
@@ -213,10 +219,14 @@ pub fn start_level(
     levels: Res<Levels>,
     session: Option<Res<Session>>,
     pending: Option<Res<PendingReplay>>,
+    link: Option<Res<PendingLink>>,
     mut moments: MessageWriter<Moment>,
     mut notices: ResMut<Notices>,
     mut next: ResMut<NextState<Screen>>,
 ) {
+    if link.is_some() {
+        commands.remove_resource::<PendingLink>();
+    }
     let run_id = session.map_or(1, |s| s.run_id + 1);
     if let Some(pending) = pending {
         commands.remove_resource::<PendingReplay>();
@@ -239,8 +249,26 @@ pub fn start_level(
         return;
     };
     match Session::new(level, run_id, Phase::Playing) {
-        Ok(session) => {
-            commands.insert_resource(Recording(Recorder::new(&level.file, Vec::new())));
+        Ok(mut session) => {
+            let mut recording = Recording(Recorder::new(&level.file, Vec::new()));
+            if let Some(PendingLink(shared)) = link.as_deref()
+                && shared.level == level.id()
+            {
+                let controls = &level.file.controls;
+                for setting in shared.settings.iter().filter(|s| controls.allows(s.control())) {
+                    // Settings never fail: a value out of range is left out.
+                    let _ = session.execute(&Command::Set(setting.clone()), Some(&mut recording));
+                }
+                let ignored = shared.ignored(&level.file.controls);
+                if !ignored.is_empty() {
+                    session.notice = Some(format!(
+                        "This level sets its own {}: the link's value{} left out.",
+                        ignored.join(", "),
+                        if ignored.len() == 1 { " was" } else { "s were" }
+                    ));
+                }
+            }
+            commands.insert_resource(recording);
             commands.insert_resource(session);
             moments.write(Moment::Started);
         }
@@ -270,9 +298,13 @@ fn apply_actions(
             Action::NextHint => session.hint += 1,
             Action::SaveReplay => {
                 session.notice = Some(match save_replay(&session, recording.as_deref(), &progress) {
-                    Ok(path) => format!("Replay saved to {path}"),
+                    Ok(message) => message,
                     Err(why) => why,
                 });
+            }
+            Action::CopyLink => {
+                let link = crate::lesson::share::link(&session.play);
+                session.notice = Some(share_link(&link));
             }
             Action::Replay(control) => {
                 if let Some(playback) = playback.as_deref_mut() {
@@ -335,17 +367,42 @@ fn drive(playback: &mut Playback, session: &mut Session, control: ReplayControl)
     None
 }
 
-/// Writes the session so far to the replays folder beside the progress.
+/// Writes the session so far to the replays folder beside the progress (in
+/// the browser: offers it as a download).
 fn save_replay(
     session: &Session,
     recording: Option<&Recording>,
     progress: &ProgressRes,
 ) -> Result<String, String> {
     let recording = recording.ok_or("a replay playing back is already saved; take over to record")?;
+    let file = recording.0.finish(&session.play);
+    #[cfg(target_arch = "wasm32")]
+    if progress.store.is_none() {
+        let name = format!("{}-step-{}.replay.ron", session.level.id(), session.run.step_count());
+        crate::web::download(&name, &file.to_ron());
+        return Ok(format!("Replay downloaded as {name}"));
+    }
     let store = progress.store.as_ref().ok_or("this build has nowhere to save replays")?;
     let dir = store.path.parent().map(|d| d.join("replays")).ok_or("no folder for replays")?;
-    let file = recording.0.finish(&session.play);
-    file.save_new(&dir, session.level.id()).map(|p| p.display().to_string())
+    file.save_new(&dir, session.level.id()).map(|p| format!("Replay saved to {}", p.display()))
+}
+
+/// Hands a link to the player: in the browser it goes in the address bar and
+/// the clipboard; natively the message shows the command that opens it.
+fn share_link(link: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let address = crate::web::set_hash(link);
+        if crate::web::copy(&address) {
+            format!("Link copied (it is in the address bar too): {address}")
+        } else {
+            format!("Link in the address bar: {address}")
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        format!("Link to this level with these settings: raw-weights play --link '{link}'")
+    }
 }
 
 /// Runs the steps owed this tick, within the time budget.
@@ -472,9 +529,7 @@ fn advance_phase(
                 let id = session.level.id().to_string();
                 let (_, lower_is_better) = session.level.file.goal.score_meaning();
                 progress.progress.record(&id, score, lower_is_better);
-                if let Some(store) = progress.store.clone()
-                    && let Err(e) = store.save(&progress.progress)
-                {
+                if let Err(e) = progress.save() {
                     notices.push(e);
                 }
             }

@@ -7,6 +7,7 @@ pub mod performing;
 pub mod play;
 pub mod prediction;
 pub mod scoring;
+pub mod share;
 pub mod voting;
 
 use crate::brain::Run;

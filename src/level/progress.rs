@@ -144,3 +144,44 @@ impl ProgressStore {
         std::fs::rename(&tmp, &self.path).map_err(fail)
     }
 }
+
+/// Progress in the browser: a localStorage entry. A damaged entry is set
+/// aside under another key, never overwritten.
+#[cfg(target_arch = "wasm32")]
+pub mod browser {
+    use super::Progress;
+    use crate::web;
+
+    const KEY: &str = "raw-weights/progress";
+
+    pub fn load() -> (Progress, Option<String>) {
+        let Some(text) = web::storage_get(KEY) else { return (Progress::default(), None) };
+        match Progress::from_ron(&text) {
+            Ok(progress) => (progress, None),
+            Err(reason) => {
+                let aside = (1..)
+                    .map(|n| if n == 1 { format!("{KEY}.corrupt") } else { format!("{KEY}.corrupt-{n}") })
+                    .find(|k| web::storage_get(k).is_none())
+                    .expect("some key is free");
+                let kept = if web::storage_set(&aside, &text) {
+                    web::storage_remove(KEY);
+                    format!("it was kept in the browser's storage as {aside}")
+                } else {
+                    "it could not be set aside and is left as it was".to_string()
+                };
+                (
+                    Progress::default(),
+                    Some(format!("saved progress is damaged ({reason}); {kept}; starting fresh")),
+                )
+            }
+        }
+    }
+
+    pub fn save(progress: &Progress) -> Result<(), String> {
+        if web::storage_set(KEY, &progress.to_ron()) {
+            Ok(())
+        } else {
+            Err("the browser refused to keep the progress (storage full or private mode)".into())
+        }
+    }
+}

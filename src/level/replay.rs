@@ -423,6 +423,16 @@ pub struct Verified {
     pub checksum: String,
 }
 
+impl Verified {
+    /// One line for the player: what was replayed and the final checksum.
+    pub fn summary(&self, name: &str) -> String {
+        format!(
+            "{name}: ok, {} steps over {} run(s), {} checksums match, final checksum {}",
+            self.steps, self.runs, self.checks, self.checksum
+        )
+    }
+}
+
 /// Replays a whole file and checks every checksum; the first difference is an error.
 pub fn verify(file: ReplayFile, level: &Level, path: &str) -> Result<Verified, ReplayError> {
     let (mut replayer, mut play) = Replayer::start(file, level, path).map_err(|e| ReplayError::Broken {
@@ -440,6 +450,28 @@ pub fn verify(file: ReplayFile, level: &Level, path: &str) -> Result<Verified, R
         runs: replayer.run + 1,
         checksum: play.run.checksum_hex(),
     })
+}
+
+/// The sessions shipped with the game (`replays/`), one per level: the
+/// level map offers them, in the browser too.
+pub const SHIPPED: [(&str, &str); 6] = [
+    ("replays/1-prediction.replay.ron", include_str!("../../replays/1-prediction.replay.ron")),
+    ("replays/2-voting.replay.ron", include_str!("../../replays/2-voting.replay.ron")),
+    ("replays/3-scoring.replay.ron", include_str!("../../replays/3-scoring.replay.ron")),
+    ("replays/4-climbing.replay.ron", include_str!("../../replays/4-climbing.replay.ron")),
+    ("replays/5-performing.replay.ron", include_str!("../../replays/5-performing.replay.ron")),
+    ("replays/6-sandbox.replay.ron", include_str!("../../replays/6-sandbox.replay.ron")),
+];
+
+/// A shipped session by its short name (`4-climbing`), as links name them.
+pub fn shipped(name: &str) -> Option<(&'static str, &'static str)> {
+    SHIPPED.into_iter().find(|(path, _)| shipped_name(path) == name)
+}
+
+/// The short name of a shipped session's path.
+pub fn shipped_name(path: &str) -> &str {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    file.strip_suffix(".replay.ron").unwrap_or(file)
 }
 
 impl ReplayFile {

@@ -6,6 +6,7 @@ mod game;
 mod gradients;
 mod landscape;
 mod levels;
+mod links;
 mod optimizers;
 mod replays;
 mod sampling;

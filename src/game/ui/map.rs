@@ -7,6 +7,7 @@ use bevy_egui::{EguiContexts, egui};
 use super::{BAD, GOLD, GOOD, MUTED, SceneRect, below, key_button, send};
 use crate::game::actions::Action;
 use crate::game::levels::{Levels, Notices, ProgressRes};
+use crate::level::replay::{SHIPPED, shipped_name};
 
 pub(super) fn show(
     mut contexts: EguiContexts,
@@ -80,12 +81,27 @@ pub(super) fn show(
             if set.levels.is_empty() {
                 ui.label(egui::RichText::new("No level could be loaded.").color(BAD));
             }
-            #[cfg(not(target_arch = "wasm32"))]
-            {
-                ui.add_space(10.0);
-                ui.horizontal(|ui| {
-                    ui.label(egui::RichText::new("Play back a replay").strong().color(GOLD))
-                        .on_hover_text("A session saved with F6: it replays exactly, on any machine.");
+            ui.add_space(10.0);
+            ui.horizontal_wrapped(|ui| {
+                ui.label(egui::RichText::new("Watch a lesson played").strong().color(GOLD)).on_hover_text(
+                    "Sessions shipped with the game: each one replays a whole lesson, bit for bit.",
+                );
+                for (i, (path, text)) in SHIPPED.iter().enumerate() {
+                    let name = shipped_name(path);
+                    if ui.button(format!("▶ {name}")).on_hover_text(format!("Play back {path}")).clicked() {
+                        actions
+                            .push(Action::OpenReplayText { name: path.to_string(), text: text.to_string() });
+                    }
+                    if i + 1 < SHIPPED.len() {
+                        ui.add_space(2.0);
+                    }
+                }
+            });
+            ui.horizontal(|ui| {
+                ui.label(egui::RichText::new("Play back a replay").strong().color(GOLD))
+                    .on_hover_text("A session saved with F6: it replays exactly, on any machine.");
+                #[cfg(not(target_arch = "wasm32"))]
+                {
                     ui.add(
                         egui::TextEdit::singleline(&mut *replay_path)
                             .id(super::PATH_FIELD.into())
@@ -95,8 +111,15 @@ pub(super) fn show(
                     if ui.button("Open").clicked() && !replay_path.trim().is_empty() {
                         actions.push(Action::OpenReplay(replay_path.trim().to_string()));
                     }
-                });
-            }
+                }
+                #[cfg(target_arch = "wasm32")]
+                {
+                    let _ = &mut replay_path;
+                    if ui.button("Open a replay file…").clicked() {
+                        crate::web::pick(crate::web::Pick::Replay);
+                    }
+                }
+            });
             if !set.errors.is_empty() || !notices.0.is_empty() {
                 ui.add_space(10.0);
                 egui::Frame::group(ui.style()).stroke(egui::Stroke::new(1.0, BAD)).show(ui, |ui| {

@@ -75,6 +75,9 @@ pub(super) fn show(
                 if recording.is_some() && key_button(ui, "Save replay", "F6") {
                     actions.push(Action::SaveReplay);
                 }
+                if recording.is_some() && key_button(ui, "Share link", "F7") {
+                    actions.push(Action::CopyLink);
+                }
                 if !typing && key_button(ui, "Map", "M") {
                     actions.push(Action::OpenMap);
                 }

@@ -56,6 +56,22 @@ pub(super) fn panel(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, act
     });
     let docs = Corpus::from_text(&draft.text, "your text").map_or(0, |c| c.docs.len());
     ui.label(egui::RichText::new(format!("{docs} documents")).small().color(MUTED));
+    #[cfg(target_arch = "wasm32")]
+    {
+        ui.horizontal(|ui| {
+            if ui.button("Load a text file…").clicked() {
+                crate::web::pick(crate::web::Pick::Text);
+            }
+            if !draft.path.is_empty() {
+                ui.label(egui::RichText::new(format!("from {}", draft.path)).small().color(MUTED));
+            }
+        });
+        if let Some((name, text)) = crate::web::take_opened(crate::web::Pick::Text).pop() {
+            draft.path = name;
+            draft.text = text;
+            draft.load_error = None;
+        }
+    }
     #[cfg(not(target_arch = "wasm32"))]
     ui.horizontal(|ui| {
         ui.add(

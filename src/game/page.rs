@@ -1,0 +1,44 @@
+//! The web page around the browser build: the address's link decides where
+//! the game starts, replay files the player picks are opened, and the page
+//! hears which screen is on show (the first one lifts its loading cover).
+
+use bevy::prelude::*;
+
+use super::Start;
+use super::actions::Action;
+use super::levels::Notices;
+use super::screens::Screen;
+use crate::web;
+
+/// Plays the game in the page, starting where the address's link says.
+pub fn run() -> AppExit {
+    let (start, notice) = match Start::from_link(&web::hash()) {
+        Ok(start) => (start, None),
+        Err(why) => (Start::LevelMap, Some(why)),
+    };
+    super::run_with(start, false, |app| {
+        app.add_plugins(plugin);
+        if let Some(notice) = notice {
+            app.insert_resource(Notices(vec![notice]));
+        }
+    })
+}
+
+fn plugin(app: &mut App) {
+    app.add_systems(Update, (tell_page, open_picked));
+}
+
+/// Tells the page each screen as it comes on show.
+fn tell_page(screen: Res<State<Screen>>, mut told: Local<Option<Screen>>) {
+    if *told != Some(*screen.get()) {
+        *told = Some(*screen.get());
+        web::shown(&format!("{:?}", screen.get()));
+    }
+}
+
+/// Opens the replay files the player picked in the page's file dialog.
+fn open_picked(mut actions: MessageWriter<Action>) {
+    for (name, text) in web::take_opened(web::Pick::Replay) {
+        actions.write(Action::OpenReplayText { name, text });
+    }
+}

@@ -1,0 +1,234 @@
+//! Links a teacher sends (`#level=climbing&lr=0.02`): they read back the
+//! settings they were made from, open their level with those settings (as the
+//! player's own, so the replay records them), and bad links say what is wrong.
+//! Also the sessions shipped with the game, which links and the map open.
+
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
+use bevy::time::TimeUpdateStrategy;
+
+use raw_weights::brain::{OptimizerKind, Schedule};
+use raw_weights::game::actions::Action;
+use raw_weights::game::levels::{Levels, Notices, ProgressRes};
+use raw_weights::game::screens::Screen;
+use raw_weights::game::session::{Playback, Recording, Session, TrainingBudget};
+use raw_weights::game::terrain::LandscapeBudget;
+use raw_weights::game::{self, Start};
+use raw_weights::lesson::play::{Command, Play, Setting};
+use raw_weights::lesson::share::{Shared, SharedStart, link, parse};
+use raw_weights::level::replay::{Event, ReplayFile, SHIPPED, shipped, shipped_name};
+use raw_weights::level::{LevelSet, Progress, ProgressStore};
+
+use crate::cli::{assert_clear_error, raw_weights};
+
+fn play(id: &str) -> Play {
+    let levels = LevelSet::builtin();
+    Play::new(levels.get(id).unwrap(), 1).unwrap()
+}
+
+fn level_link(text: &str) -> SharedStart {
+    match parse(text) {
+        Ok(Some(Shared::Level(shared))) => shared,
+        other => panic!("{text}: {other:?}"),
+    }
+}
+
+/// A headless game that starts as `start` says, with nothing unlocked.
+fn app_starting(start: Start) -> (App, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, StatesPlugin));
+    app.insert_resource(TimeUpdateStrategy::FixedTimesteps(1));
+    app.insert_resource(ButtonInput::<KeyCode>::default());
+    app.insert_resource(Levels { set: LevelSet::builtin() });
+    app.insert_resource(ProgressRes {
+        progress: Progress::default(),
+        store: Some(ProgressStore::in_dir(dir.path())),
+    });
+    app.insert_resource(TrainingBudget(Some(Duration::ZERO)));
+    app.insert_resource(LandscapeBudget(Some(Duration::ZERO)));
+    app.add_plugins(game::logic);
+    app.insert_resource(start);
+    for _ in 0..3 {
+        app.update();
+    }
+    (app, dir)
+}
+
+fn screen(app: &App) -> Screen {
+    *app.world().resource::<State<Screen>>().get()
+}
+
+#[test]
+fn a_link_reads_back_the_settings_it_was_made_from() {
+    let mut climbing = play("climbing");
+    assert_eq!(link(&climbing), "#level=climbing", "an unchanged level links to itself alone");
+    for setting in [
+        Setting::Speed(240),
+        Setting::Optimizer(OptimizerKind::Sgd),
+        Setting::LearningRate(0.0123),
+        Setting::Beta1(0.7),
+        Setting::Eps(1e-6),
+        Setting::Schedule(Schedule::Constant),
+    ] {
+        climbing.execute(&Command::Set(setting)).unwrap();
+    }
+    let shared = level_link(&link(&climbing));
+    assert_eq!(shared.level, "climbing");
+    let mut opened = play("climbing");
+    for setting in &shared.settings {
+        opened.execute(&Command::Set(setting.clone())).unwrap();
+    }
+    assert_eq!(opened.run.optimizer.config, climbing.run.optimizer.config);
+    assert_eq!(opened.speed, 240);
+    assert_eq!(link(&opened), link(&climbing));
+
+    // Text with the link's own punctuation survives the trip.
+    let mut performing = play("performing");
+    for setting in [Setting::Prefix("an & a=b #c%".into()), Setting::Temperature(0.25), Setting::TopK(3)] {
+        performing.execute(&Command::Set(setting)).unwrap();
+    }
+    let text = link(&performing);
+    let shared = level_link(&format!("https://example.org/raw-weights/{text}"));
+    assert!(shared.settings.contains(&Setting::Prefix("an & a=b #c%".into())), "{text}");
+    assert!(shared.settings.contains(&Setting::Temperature(0.25)), "{text}");
+    assert!(shared.settings.contains(&Setting::TopK(3)), "{text}");
+}
+
+#[test]
+fn bad_links_name_what_is_wrong() {
+    assert_eq!(parse(""), Ok(None));
+    assert_eq!(parse("#"), Ok(None));
+    assert_eq!(parse("https://example.org/raw-weights/"), Ok(None));
+    assert_eq!(parse("#replay=4-climbing"), Ok(Some(Shared::Replay("4-climbing".into()))));
+    for (text, needle) in [
+        ("#level=climbing&lr=fast", "`lr=fast`"),
+        ("#level=climbing&lr=NaN", "`lr=NaN`"),
+        ("#level=climbing&optimizer=lion", "sgd, momentum"),
+        ("#level=climbing&colour=red", "unknown key `colour`"),
+        ("#lr=0.1", "names no level"),
+        ("#level=climbing&replay=4-climbing", "both a level and a replay"),
+        ("#replay=4-climbing&lr=0.1", "takes no settings"),
+        ("#level=climbing&speed", "`speed` has no value"),
+        ("#level=climbing&prefix=%zz", "`prefix` is not valid text"),
+    ] {
+        let error = parse(text).expect_err(text);
+        assert!(error.contains(needle), "{text}: {error}");
+    }
+}
+
+#[test]
+fn a_link_opens_its_level_even_locked_with_its_settings_recorded() {
+    let shared = level_link("#level=climbing&lr=0.02&optimizer=sgd&speed=30&temperature=0.5");
+    let (mut app, _dir) = app_starting(Start::Link(shared));
+    assert_eq!(screen(&app), Screen::Playing);
+    let session = app.world().resource::<Session>();
+    assert_eq!(session.level.id(), "climbing");
+    assert_eq!(session.run.optimizer.config.lr, 0.02);
+    assert_eq!(session.run.optimizer.config.kind, OptimizerKind::Sgd);
+    assert_eq!(session.speed, 30);
+    // Climbing has no temperature control: the player is told the link's value was left out.
+    let notice = session.notice.clone().unwrap_or_default();
+    assert!(notice.contains("temperature"), "{notice}");
+    assert_eq!(session.sampling.temperature, session.level.file.sampling.temperature);
+    // The settings are the session's first commands, so its replay starts as the link did.
+    let recording = app.world().resource::<Recording>();
+    let sets: Vec<_> = recording
+        .0
+        .events()
+        .iter()
+        .filter_map(|e| match e {
+            Event::Do { step: 0, command: Command::Set(s), .. } => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        sets,
+        [Setting::LearningRate(0.02), Setting::Optimizer(OptimizerKind::Sgd), Setting::Speed(30)]
+    );
+    for _ in 0..30 {
+        app.update();
+    }
+    assert!(app.world().resource::<Session>().run.step_count() > 0, "the level trains");
+}
+
+#[test]
+fn a_link_to_a_missing_level_or_replay_says_so_on_the_map() {
+    for (start, needle) in [
+        (Start::Link(level_link("#level=flying&lr=0.1")), "no level `flying`"),
+        (Start::Shipped("9-dancing".into()), "no replay `9-dancing`"),
+    ] {
+        let (app, _dir) = app_starting(start);
+        assert_eq!(screen(&app), Screen::LevelMap);
+        let notices = &app.world().resource::<Notices>().0;
+        assert!(notices.iter().any(|n| n.contains(needle)), "{notices:?}");
+    }
+}
+
+#[test]
+fn a_replay_link_plays_a_shipped_session_back() {
+    let (mut app, _dir) = app_starting(Start::from_link("#replay=4-climbing").unwrap());
+    assert_eq!(screen(&app), Screen::Playing);
+    assert!(app.world().get_resource::<Playback>().is_some(), "it plays back");
+    assert_eq!(app.world().resource::<Session>().level.id(), "climbing");
+    for _ in 0..30 {
+        app.update();
+    }
+    let playback = app.world().resource::<Playback>();
+    assert!(playback.replayer.position > 0 && playback.error.is_none(), "{:?}", playback.error);
+}
+
+#[test]
+fn every_level_ships_a_session_and_each_opens_from_the_map() {
+    let levels = LevelSet::builtin();
+    assert_eq!(SHIPPED.len(), levels.levels.len());
+    for ((path, text), level) in SHIPPED.iter().zip(&levels.levels) {
+        let (file, opened) = ReplayFile::parse(path, text).unwrap();
+        assert_eq!(opened.id(), level.id(), "{path}");
+        assert!(file.total_steps() > 0, "{path}");
+        assert_eq!(shipped(shipped_name(path)).map(|(p, _)| p), Some(*path));
+    }
+    let (mut app, _dir) = app_starting(Start::LevelMap);
+    let (path, text) = SHIPPED[1];
+    app.world_mut().write_message(Action::OpenReplayText { name: path.into(), text: text.into() });
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::Playing);
+    assert_eq!(app.world().resource::<Session>().level.id(), "voting");
+    assert!(app.world().get_resource::<Playback>().is_some());
+}
+
+#[test]
+fn a_damaged_replay_picked_as_text_is_named_with_line_and_column() {
+    let (mut app, _dir) = app_starting(Start::LevelMap);
+    let (_, text) = SHIPPED[0];
+    let broken = text.replacen("do(run", "do((run", 1);
+    app.world_mut().write_message(Action::OpenReplayText { name: "picked.replay.ron".into(), text: broken });
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::LevelMap);
+    let notices = &app.world().resource::<Notices>().0;
+    assert!(notices.iter().any(|n| n.starts_with("picked.replay.ron:")), "{notices:?}");
+}
+
+#[test]
+fn the_share_key_makes_a_link_that_opens_the_same_settings() {
+    let (mut app, _dir) = app_starting(Start::Play("climbing".into()));
+    app.world_mut().write_message(Action::Set(Setting::LearningRate(0.015)));
+    app.update();
+    app.world_mut().write_message(Action::CopyLink);
+    app.update();
+    let notice = app.world().resource::<Session>().notice.clone().unwrap_or_default();
+    let text = notice.split('\'').nth(1).unwrap_or_else(|| panic!("{notice}"));
+    assert_eq!(text, "#level=climbing&lr=0.015");
+}
+
+#[test]
+fn play_with_a_bad_link_is_a_clear_error() {
+    let out = raw_weights(&["play", "--link", "#lr=0.1"]);
+    assert_clear_error(&out, "names no level");
+    let out = raw_weights(&["play", "--link", "https://example.org/"]);
+    assert_clear_error(&out, "names no level and no replay");
+}

@@ -1,0 +1,71 @@
+// Loads the game: checks for WebGL2, downloads the wasm with a progress bar,
+// starts it, and exposes a few entry points for tests and for the page.
+import init, { reference_checksums, verify_replay } from './app.js';
+
+const cover = document.getElementById('cover');
+const fill = document.getElementById('fill');
+const status = document.getElementById('status');
+
+function fail(message) {
+  status.textContent = message;
+  status.className = 'bad';
+  fill.parentElement.style.display = 'none';
+}
+
+// Files the player picks are queued, by kind, for the game to take.
+document.getElementById('pick-file').addEventListener('change', async (event) => {
+  const input = event.target;
+  const file = input.files[0];
+  if (!file) return;
+  const kind = input.dataset.kind || 'replay';
+  const queues = (window.__rwOpened = window.__rwOpened || {});
+  (queues[kind] = queues[kind] || []).push({ name: file.name, text: await file.text() });
+  input.value = '';
+});
+
+async function fetchWithProgress(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`);
+  const total = Number(response.headers.get('content-length')) || 0;
+  if (!response.body || !total) return response;
+  const reader = response.body.getReader();
+  const chunks = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    fill.style.width = `${Math.min(100, (100 * received) / total).toFixed(1)}%`;
+    status.textContent = `Loading the robot student… ${(received / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB`;
+  }
+  return new Response(new Blob(chunks), { headers: { 'content-type': 'application/wasm' } });
+}
+
+async function start() {
+  const probe = document.createElement('canvas');
+  if (!probe.getContext('webgl2')) {
+    fail('This browser cannot draw WebGL2, which the game needs. Try a recent Chrome, Edge, Firefox or Safari, or turn on hardware acceleration.');
+    return;
+  }
+  try {
+    const wasm = await fetchWithProgress('./app_bg.wasm');
+    status.textContent = 'Starting…';
+    window.__rwOpenedAt = performance.now();
+    await init({ module_or_path: wasm });
+  } catch (error) {
+    // Bevy's loop leaves wasm by throwing once; anything else is a real failure.
+    if (!String(error).includes('Using exceptions for control flow')) {
+      fail(`The game could not start: ${error}`);
+      console.error(error);
+      return;
+    }
+  }
+  // For tests and the curious: the brain's reference checksums, and the
+  // replay check of `raw-weights replay FILE --verify`.
+  window.rawWeights = { referenceChecksums: reference_checksums, verifyReplay: verify_replay };
+  // The game lifts the cover when its first screen is drawn (bridge.js).
+  status.textContent = 'Starting… the first frame can take a few seconds.';
+}
+
+start();

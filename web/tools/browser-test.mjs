@@ -1,0 +1,250 @@
+// The browser build in a real browser: Debian's Chromium, headless, WebGL2
+// through SwiftShader, driven with playwright-core.
+//
+//   node web/tools/browser-test.mjs --dist dist --native PATH/raw-weights --out SHOTS_DIR
+//
+// Serves dist/, opens the page and checks that:
+// - the game reports ready (a console line) and the screenshot is not blank;
+// - no panic reaches the console;
+// - a damaged progress entry in localStorage is set aside, not lost;
+// - the brain's reference runs give the native `raw-weights train` checksums;
+// - the shipped replays (recorded natively) verify in the browser, with the
+//   same summary line as `raw-weights replay --verify`;
+// - a link opens a level with its settings; F7 puts the link in the address;
+// - a replay recorded in the browser (F6, a download) verifies natively.
+// It prints the time from page open to the first frame and the frame time
+// while the climbing level trains.
+
+import { chromium } from 'playwright-core';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const dist = path.resolve(arg('dist', 'dist'));
+const native = path.resolve(arg('native', ''));
+const out = path.resolve(arg('out', 'web-shots'));
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const chromiumPath = arg('chromium', '/usr/bin/chromium');
+// SwiftShader draws on the CPU: the first frames take a while.
+const READY_MS = Number(arg('timeout', '600')) * 1000;
+mkdirSync(out, { recursive: true });
+
+const failures = [];
+function check(ok, message) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
+  if (!ok) failures.push(message);
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function serve() {
+  const port = await freePort();
+  const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], {
+    stdio: 'ignore',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${base}/index.html`)).ok) return { server, base };
+    } catch (_) {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the file server did not start');
+}
+
+// Console lines, and a way to wait for one.
+function watch(page, label) {
+  const lines = [];
+  const waiters = [];
+  const take = (text) => {
+    lines.push(text);
+    if (/panicked|RuntimeError|unreachable/.test(text)) console.log(`[${label}] ${text}`);
+    for (const w of waiters.slice()) {
+      if (text.includes(w.needle)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(text);
+      }
+    }
+  };
+  page.on('console', (msg) => take(msg.text()));
+  page.on('pageerror', (error) => take(`pageerror: ${error.message}`));
+  return {
+    lines,
+    waitFor(needle, ms = READY_MS) {
+      const seen = lines.find((l) => l.includes(needle));
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const w = { needle, resolve };
+        waiters.push(w);
+        setTimeout(() => reject(new Error(`[${label}] no "${needle}" after ${ms / 1000}s`)), ms);
+      });
+    },
+    panics() {
+      return lines.filter((l) => /panicked|RuntimeError: unreachable/.test(l));
+    },
+  };
+}
+
+// Standard deviation of the grey levels: about 0 for a blank or uniform picture.
+function spread(file) {
+  return Number(execFileSync('convert', [file, '-colorspace', 'Gray', '-format', '%[fx:standard_deviation]', 'info:']).toString());
+}
+
+function nativeOut(args) {
+  return execFileSync(native, args, { cwd: root }).toString();
+}
+
+// Frame times over `count` animation frames (the game draws in them).
+function frameTimes(page, count) {
+  return page.evaluate(
+    (count) =>
+      new Promise((resolve) => {
+        const times = [];
+        let last = performance.now();
+        const tick = (now) => {
+          times.push(now - last);
+          last = now;
+          if (times.length < count) requestAnimationFrame(tick);
+          else resolve(times);
+        };
+        requestAnimationFrame(tick);
+      }),
+    count,
+  );
+}
+
+const stats = (xs) => {
+  const sorted = xs.slice().sort((a, b) => a - b);
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { mean, median: sorted[Math.floor(sorted.length / 2)], max: sorted[sorted.length - 1] };
+};
+
+const { server, base } = await serve();
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--use-angle=swiftshader',
+    '--enable-unsafe-swiftshader',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
+});
+
+try {
+  // 1. The title, with damaged saved progress waiting in localStorage.
+  const first = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  await first.addInitScript(() => {
+    if (!sessionStorage.getItem('seeded')) {
+      localStorage.setItem('raw-weights/progress', 'this is not progress (');
+      sessionStorage.setItem('seeded', 'yes');
+    }
+  });
+  const page = await first.newPage();
+  const log = watch(page, 'title');
+  const opened = Date.now();
+  await page.goto(`${base}/`);
+  await log.waitFor('ready: Title');
+  const firstFrame = await page.evaluate(() => window.__rwFirstFrame);
+  console.log(`browser: page open to first frame ${(firstFrame / 1000).toFixed(1)} s; to "ready: Title" ${((Date.now() - opened) / 1000).toFixed(1)} s`);
+  const titleShot = path.join(out, 'web-title.png');
+  await page.screenshot({ path: titleShot });
+  const titleSpread = spread(titleShot);
+  check(titleSpread > 0.03, `the title screen is drawn (grey spread ${titleSpread.toFixed(3)}): ${titleShot}`);
+  const storage = await page.evaluate(() => ({
+    aside: localStorage.getItem('raw-weights/progress.corrupt'),
+    kept: localStorage.getItem('raw-weights/progress'),
+  }));
+  check(storage.aside === 'this is not progress (' && storage.kept === null, `damaged progress is set aside: ${JSON.stringify(storage)}`);
+
+  // 2. The same bits as native: the reference runs.
+  const browserSums = (await page.evaluate(() => window.rawWeights.referenceChecksums())).trim().split('\n');
+  const flags = { 'gpt adam': [], 'gpt sgd': ['--optimizer', 'sgd'], 'bigram adam': ['--model', 'bigram'] };
+  for (const line of browserSums) {
+    const [label, sum] = line.split(': ');
+    const train = nativeOut(['train', '--corpus', 'assets/corpora/names.txt', '--steps', '200', ...(flags[label] || [])]);
+    const nativeSum = (train.match(/^checksum (\S+)/m) || [])[1];
+    check(sum === nativeSum, `${label}: browser ${sum}, native raw-weights train ${nativeSum}`);
+  }
+  check(browserSums.length === 3, `three reference runs (${browserSums.length})`);
+
+  // 3. Replays recorded natively verify in the browser, line for line.
+  for (const file of readdirSync(path.join(dist, 'replays')).filter((f) => f.endsWith('.replay.ron')).sort()) {
+    const name = `replays/${file}`;
+    const text = readFileSync(path.join(dist, name), 'utf8');
+    const started = Date.now();
+    const inBrowser = await page.evaluate(([n, t]) => window.rawWeights.verifyReplay(n, t), [name, text]);
+    const took = Date.now() - started;
+    const natively = nativeOut(['replay', name, '--verify']).trim();
+    check(inBrowser === natively, `${name} verifies in the browser as natively (${took} ms): ${inBrowser}`);
+  }
+  check(log.panics().length === 0, `no panic on the title page ${JSON.stringify(log.panics())}`);
+  await first.close();
+
+  // 4. A teacher's link: climbing with SGD at lr 0.02, locked or not.
+  const second = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+  const game = await second.newPage();
+  const glog = watch(game, 'climbing');
+  await game.goto(`${base}/#level=climbing&lr=0.02&optimizer=sgd`);
+  await glog.waitFor('ready: Playing');
+  const climbShot = path.join(out, 'web-climbing.png');
+  await game.screenshot({ path: climbShot });
+  const climbSpread = spread(climbShot);
+  check(climbSpread > 0.03, `the climbing level is drawn (grey spread ${climbSpread.toFixed(3)}): ${climbShot}`);
+  const frames = stats(await frameTimes(game, 40));
+  console.log(`browser: climbing frame time mean ${frames.mean.toFixed(0)} ms, median ${frames.median.toFixed(0)} ms, max ${frames.max.toFixed(0)} ms (SwiftShader, no GPU)`);
+
+  // F7 puts the link to the level as it is set now in the address bar.
+  await game.evaluate(() => document.getElementById('bevy').focus());
+  await game.keyboard.press('F7');
+  await game.waitForFunction(() => location.hash.includes('lr='), null, { timeout: 120000 }).catch(() => {});
+  const hash = await game.evaluate(() => location.hash);
+  check(hash === '#level=climbing&optimizer=sgd&lr=0.02', `F7 shares the level's link: ${hash}`);
+
+  // 5. A replay recorded in the browser verifies natively.
+  const [download] = await Promise.all([game.waitForEvent('download', { timeout: 120000 }), game.keyboard.press('F6')]);
+  const recorded = path.join(out, download.suggestedFilename());
+  await download.saveAs(recorded);
+  const text = readFileSync(recorded, 'utf8');
+  check(/learning_rate\(0\.02\)/.test(text) && /optimizer\(sgd\)/.test(text), `the browser's replay holds the link's settings: ${recorded}`);
+  let verified;
+  try {
+    verified = nativeOut(['replay', recorded, '--verify']).trim();
+  } catch (e) {
+    verified = `${e.stdout || ''}${e.stderr || ''}`.trim() || String(e);
+  }
+  check(/: ok, /.test(verified), `the browser's replay verifies natively: ${verified}`);
+  check(glog.panics().length === 0, `no panic while climbing ${JSON.stringify(glog.panics())}`);
+  await second.close();
+} catch (error) {
+  failures.push(String(error));
+  console.log(`FAIL ${error.stack || error}`);
+} finally {
+  await browser.close();
+  server.kill();
+}
+
+if (failures.length) {
+  console.log(`browser test: ${failures.length} failure(s)`);
+  process.exit(1);
+}
+console.log('browser test: all passed');
