@@ -36,15 +36,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# shoot START NAME [SECONDS_AFTER_READY] [--demo]
+# shoot "PLAY ARGS" NAME [SECONDS_AFTER_READY] [--demo]
 shoot() {
-    local start=$1 name=$2 linger=${3:-0} demo=${4:-}
+    local args=$1 name=$2 linger=${3:-0} demo=${4:-}
     local log="$out/$name.log" png="$out/$name.png"
-    echo "screenshot: $name (--start $start $demo)"
+    echo "screenshot: $name ($args $demo)"
     : >"$log"
     # shellcheck disable=SC2086
     DISPLAY=$display WGPU_BACKEND=vulkan XDG_RUNTIME_DIR=$runtime RAW_WEIGHTS_DATA_DIR=$data \
-        "$bin" play --start "$start" $demo >"$log" 2>&1 &
+        "$bin" play $args $demo >"$log" 2>&1 &
     game=$!
     local waited=0
     until grep -q "ready: " "$log"; do
@@ -86,15 +86,17 @@ shoot() {
     fi
 }
 
-shoot title title
-shoot map map
-shoot play:climbing playing
+shoot "--start title" title
+shoot "--start map" map
+shoot "--start play:climbing" playing
 # Each lesson, playing itself (--demo) for a few seconds.
-shoot play:prediction lesson-1-prediction 8 --demo
-shoot play:voting lesson-2-voting 8 --demo
-shoot play:scoring lesson-3-scoring 4 --demo
-shoot play:climbing lesson-4-climbing 4 --demo
-shoot play:performing lesson-5-performing 8 --demo
-shoot play:sandbox sandbox 2
+shoot "--start play:prediction" lesson-1-prediction 8 --demo
+shoot "--start play:voting" lesson-2-voting 8 --demo
+shoot "--start play:scoring" lesson-3-scoring 4 --demo
+shoot "--start play:climbing" lesson-4-climbing 4 --demo
+shoot "--start play:performing" lesson-5-performing 8 --demo
+shoot "--start play:sandbox" sandbox 2
 # A replay playing back (the climbing example, recorded with the game's commands).
-shoot replay:replays/4-climbing.replay.ron replay 2
+shoot "--start replay:replays/4-climbing.replay.ron" replay 2
+# A teacher's link: climbing with plain SGD, the other climbers as ghosts.
+shoot "--link #level=climbing&optimizer=sgd&lr=0.05" link-climbing-sgd 4

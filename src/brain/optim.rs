@@ -79,6 +79,18 @@ impl OptimizerKind {
     pub fn uses_v(self) -> bool {
         matches!(self, OptimizerKind::RmsProp | OptimizerKind::Adam | OptimizerKind::AdamW)
     }
+
+    /// The step the climber subtracts from a weight, as the panels write it
+    /// (the formula `Optimizer::update` computes).
+    pub fn step_formula(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "step = lr·g",
+            OptimizerKind::Momentum => "step = lr·m_hat",
+            OptimizerKind::RmsProp => "step = lr·g / (√v_hat + ε)",
+            OptimizerKind::Adam => "step = lr·m_hat / (√v_hat + ε)",
+            OptimizerKind::AdamW => "step = lr·(m_hat / (√v_hat + ε) + weight_decay·w)",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]

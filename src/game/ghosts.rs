@@ -4,13 +4,15 @@
 
 use bevy::prelude::*;
 
-use super::GHOST_RGB;
+use super::ghost_rgb;
 use super::session::Session;
 use super::terrain::{Ground, Terrain, world_height, world_xz};
+use crate::brain::OptimizerKind;
 use crate::lesson::Activity;
 
+/// The figure of the ghost climbing with this method (one per method; those not racing hide).
 #[derive(Component)]
-struct Ghost(usize);
+struct Ghost(OptimizerKind);
 
 pub fn plugin(app: &mut App) {
     app.add_systems(Startup, spawn_ghosts);
@@ -24,7 +26,8 @@ fn spawn_ghosts(
 ) {
     let body = meshes.add(Capsule3d::new(0.32, 0.7));
     let head = meshes.add(Sphere::new(0.3));
-    for (i, rgb) in GHOST_RGB.iter().enumerate() {
+    for kind in OptimizerKind::ALL {
+        let rgb = ghost_rgb(kind);
         let colour = Color::srgba_u8(rgb[0], rgb[1], rgb[2], 150);
         let material = materials.add(StandardMaterial {
             base_color: colour,
@@ -34,7 +37,7 @@ fn spawn_ghosts(
         });
         commands.spawn((
             Name::new("Ghost climber"),
-            Ghost(i),
+            Ghost(kind),
             Transform::default(),
             Visibility::Hidden,
             children![
@@ -62,21 +65,27 @@ fn place_ghosts(
             *visibility = Visibility::Hidden;
             continue;
         };
-        let (Some(g), Some(mark)) = (race.ghosts.get(ghost.0), terrain.ghosts.get(ghost.0)) else {
+        let slot = race.ghosts.iter().position(|g| g.kind == ghost.0);
+        let (Some(slot), Some(mark)) = (slot, slot.and_then(|i| terrain.ghosts.get(i))) else {
             *visibility = Visibility::Hidden;
             continue;
         };
+        let g = &race.ghosts[slot];
+        if mark.kind != g.kind {
+            *visibility = Visibility::Hidden;
+            continue;
+        }
         *visibility = Visibility::Inherited;
         let (a, b) = plane.project(&g.run.params.data);
         let xz = world_xz(plane, a, b);
-        let bob = 0.15 * (time.elapsed_secs() * 2.0 + ghost.0 as f32).sin();
+        let bob = 0.15 * (time.elapsed_secs() * 2.0 + slot as f32).sin();
         let target = Vec3::new(xz.x, world_height(mark.loss, terrain.uniform) + 0.3 + bob, xz.y);
         let k = 1.0 - (-5.0 * time.delta_secs()).exp();
         transform.translation =
             if transform.translation == Vec3::ZERO { target } else { transform.translation.lerp(target, k) };
         // A fallen ghost lies down.
         transform.rotation = if g.fell_at.is_some() { Quat::from_rotation_z(1.4) } else { Quat::IDENTITY };
-        let [r, gr, bl] = GHOST_RGB[ghost.0];
+        let [r, gr, bl] = ghost_rgb(g.kind);
         let colour = Color::srgb_u8(r, gr, bl);
         let trail: Vec<Vec3> = mark
             .trail
@@ -90,7 +99,8 @@ fn place_ghosts(
             .collect();
         gizmos.linestrip(trail, colour);
         gizmos.text(
-            Isometry3d::from_translation(transform.translation + Vec3::Y * 2.3),
+            // Names stacked by place in the race, so ghosts side by side stay readable.
+            Isometry3d::from_translation(transform.translation + Vec3::Y * (2.3 + 0.6 * slot as f32)),
             g.kind.name(),
             0.45,
             Vec2::ZERO,

@@ -24,9 +24,17 @@ pub mod student;
 pub mod terrain;
 pub mod ui;
 
-/// The ghost climbers' colours (sRGB bytes), in the order of [`crate::lesson::GHOSTS`]:
-/// SGD, momentum, RMSProp.
-pub const GHOST_RGB: [[u8; 3]; 3] = [[235, 120, 110], [120, 200, 255], [190, 150, 255]];
+/// A ghost climber's colour (sRGB bytes), the same in the world, the race and the chart.
+pub fn ghost_rgb(kind: crate::brain::OptimizerKind) -> [u8; 3] {
+    use crate::brain::OptimizerKind::*;
+    match kind {
+        Sgd => [235, 120, 110],
+        Momentum => [120, 200, 255],
+        RmsProp => [190, 150, 255],
+        Adam => [130, 225, 150],
+        AdamW => [240, 170, 90],
+    }
+}
 
 /// Fixed-update rate: training steps are scheduled per tick of this clock.
 pub const TICK_HZ: u32 = 60;

@@ -11,6 +11,7 @@ use bevy::prelude::*;
 
 use super::FrameCost;
 use super::session::Session;
+use crate::brain::OptimizerKind;
 use crate::brain::math::uniform_score;
 use crate::landscape::{Landscape, SlicePlane, Trail, bilinear, evaluation_documents};
 use crate::lesson::Activity;
@@ -56,6 +57,8 @@ pub struct Terrain {
 /// Where a ghost climber stands: its true height and its path.
 #[derive(Debug)]
 pub struct GhostMark {
+    /// The ghost's climber: a ghost that changes method starts a new path.
+    pub kind: OptimizerKind,
     pub step: usize,
     pub loss: f32,
     pub trail: Trail,
@@ -133,11 +136,16 @@ fn cut_slices(
         terrain.trail.offer(step, &run.params.data, || loss);
     }
     if let Activity::Climbing(race) = &session.activity {
-        terrain.ghosts.resize_with(race.ghosts.len(), || GhostMark {
-            step: usize::MAX,
-            loss: 0.0,
-            trail: Trail::new(TRAIL_POINTS, 1),
-        });
+        let fresh =
+            |kind| GhostMark { kind, step: usize::MAX, loss: 0.0, trail: Trail::new(TRAIL_POINTS, 1) };
+        terrain.ghosts.truncate(race.ghosts.len());
+        for (i, ghost) in race.ghosts.iter().enumerate() {
+            match terrain.ghosts.get_mut(i) {
+                Some(mark) if mark.kind == ghost.kind => {}
+                Some(mark) => *mark = fresh(ghost.kind),
+                None => terrain.ghosts.push(fresh(ghost.kind)),
+            }
+        }
         for (ghost, mark) in race.ghosts.iter().zip(&mut terrain.ghosts) {
             let step = ghost.run.step_count();
             if mark.step != step {

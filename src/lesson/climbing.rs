@@ -19,6 +19,19 @@ pub struct Race {
     pub ghosts: Vec<Ghost>,
 }
 
+/// The climbers a race draws its ghosts from, in the order the panels list them.
+const CLIMBERS: [OptimizerKind; 4] =
+    [OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::RmsProp, OptimizerKind::Adam];
+
+/// The three ghosts that race a student climbing with `kind`: the classic climbers
+/// other than its own (a student with AdamW races plain Adam instead of Momentum).
+pub fn rivals(kind: OptimizerKind) -> Vec<OptimizerKind> {
+    CLIMBERS
+        .into_iter()
+        .filter(|&k| k != kind && !(kind == OptimizerKind::AdamW && k == OptimizerKind::Momentum))
+        .collect()
+}
+
 impl Race {
     /// One ghost per kind, each the student's run with only the optimizer changed.
     pub fn new(config: RunConfig, corpus: &Corpus, kinds: &[OptimizerKind]) -> Result<Self, BrainError> {
@@ -31,6 +44,31 @@ impl Race {
             })
             .collect::<Result<_, BrainError>>()?;
         Ok(Self { ghosts })
+    }
+
+    /// The student changed its climber from `before` to `now`: a ghost with the
+    /// student's new method would only be its twin, so it becomes a ghost with the
+    /// method the student left, from the same start (`config`, the student's first
+    /// settings) and with the settings the student has now. It catches up at the
+    /// next step.
+    pub fn follow_student(
+        &mut self,
+        before: OptimizerKind,
+        now: OptimizerKind,
+        config: RunConfig,
+        settings: &OptimizerConfig,
+        corpus: &Corpus,
+    ) -> Result<(), BrainError> {
+        if before == now || self.ghosts.iter().any(|g| g.kind == before) {
+            return Ok(());
+        }
+        let Some(ghost) = self.ghosts.iter_mut().find(|g| g.kind == now) else {
+            return Ok(());
+        };
+        let mut c = config;
+        c.optimizer = OptimizerConfig { kind: before, ..*settings };
+        *ghost = Ghost { kind: before, run: Run::new(c, corpus)?, fell_at: None };
+        Ok(())
     }
 
     /// Brings every standing ghost to `steps` training steps.

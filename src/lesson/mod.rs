@@ -28,7 +28,7 @@ pub fn bigram_votes_mut(run: &mut Run, context: usize) -> &mut [f32] {
 /// The largest size a hand-set vote may take either way.
 pub const MAX_VOTE: f32 = 20.0;
 
-use crate::brain::{BrainError, OptimizerKind};
+use crate::brain::BrainError;
 use crate::level::{Goal, Lesson, Level};
 
 /// The state of a level's lesson activity.
@@ -41,9 +41,6 @@ pub enum Activity {
     Performing,
     Sandbox,
 }
-
-/// The rivals of the climbing lesson.
-pub const GHOSTS: [OptimizerKind; 3] = [OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::RmsProp];
 
 impl Activity {
     /// The activity a level starts with, over its (pretrained) run.
@@ -70,7 +67,9 @@ impl Activity {
                 Activity::Scoring(scoring::Marking::new(tokens))
             }
             (Lesson::Climbing, _) => {
-                let mut race = climbing::Race::new(level.run_config(), &level.corpus, &GHOSTS)?;
+                let config = level.run_config();
+                let rivals = climbing::rivals(config.optimizer.kind);
+                let mut race = climbing::Race::new(config, &level.corpus, &rivals)?;
                 race.catch_up(run.step_count());
                 Activity::Climbing(race)
             }

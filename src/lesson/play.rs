@@ -267,6 +267,7 @@ impl Play {
         if !self.level.file.controls.allows(setting.control()) {
             return;
         }
+        let before = self.run.optimizer.config.kind;
         let opt = &mut self.run.optimizer.config;
         match setting {
             Setting::Speed(s) => self.speed = (*s).clamp(1, MAX_SPEED),
@@ -297,7 +298,13 @@ impl Play {
             _ => {}
         }
         if let Activity::Climbing(race) = &mut self.activity {
-            race.share_settings(&self.run.optimizer.config);
+            let settings = self.run.optimizer.config;
+            let config = self.level.run_config();
+            if let Err(e) = race.follow_student(before, settings.kind, config, &settings, &self.level.corpus)
+            {
+                self.notice = Some(format!("The {} ghost cannot join the race: {e}", before.label()));
+            }
+            race.share_settings(&settings);
         }
     }
 }

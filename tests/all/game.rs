@@ -16,7 +16,8 @@ use raw_weights::game::levels::{CurrentLevel, Levels, ProgressRes};
 use raw_weights::game::screens::{Pause, Screen};
 use raw_weights::game::session::{FALL_TICKS, Phase, Session, TrainingBudget};
 use raw_weights::game::terrain::{LandscapeBudget, Terrain};
-use raw_weights::lesson::{Activity, GHOSTS, ballot_view, bigram_votes};
+use raw_weights::lesson::climbing::rivals;
+use raw_weights::lesson::{Activity, ballot_view, bigram_votes};
 use raw_weights::level::{LevelSet, Progress, ProgressStore};
 
 struct Game {
@@ -317,7 +318,12 @@ fn climbing_races_ghosts_that_match_separate_runs_and_unlocks_performing() {
     g.completes("performing");
     let s = g.session();
     let Activity::Climbing(race) = &s.activity else { panic!() };
-    assert_eq!(race.ghosts.len(), GHOSTS.len());
+    let kinds: Vec<_> = race.ghosts.iter().map(|g| g.kind).collect();
+    assert_eq!(
+        kinds,
+        [OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::RmsProp],
+        "Adam races the others"
+    );
     for ghost in &race.ghosts {
         assert_eq!(ghost.run.step_count(), s.run.step_count(), "{:?} took as many steps", ghost.kind);
         let mut config = s.level.run_config();
@@ -504,6 +510,38 @@ fn a_diverging_run_makes_the_student_fall_and_the_level_restart() {
 }
 
 #[test]
+fn the_race_never_has_the_students_twin() {
+    for kind in OptimizerKind::ALL {
+        let ghosts = rivals(kind);
+        assert_eq!(ghosts.len(), 3, "{kind:?}");
+        assert!(!ghosts.contains(&kind), "{kind:?} races {ghosts:?}");
+        assert!(!ghosts.contains(&OptimizerKind::AdamW));
+    }
+    assert!(rivals(OptimizerKind::AdamW).contains(&OptimizerKind::Adam), "AdamW races plain Adam");
+
+    // Taking a ghost's climber makes that ghost the climber the student left,
+    // a plain run of it from the same start.
+    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
+    g.act(Action::Play("climbing".into()));
+    g.act(Action::Set(Setting::Optimizer(OptimizerKind::Sgd)));
+    g.act(Action::Set(Setting::Speed(600)));
+    g.run_until(200, |g| g.session().run.step_count() >= 40);
+    let s = g.session();
+    let Activity::Climbing(race) = &s.activity else { panic!() };
+    let kinds: Vec<_> = race.ghosts.iter().map(|g| g.kind).collect();
+    assert_eq!(kinds, [OptimizerKind::Adam, OptimizerKind::Momentum, OptimizerKind::RmsProp]);
+    let adam = &race.ghosts[0];
+    assert_eq!(adam.run.step_count(), s.run.step_count(), "the new ghost caught up");
+    let mut alone = Run::new(s.level.run_config(), &s.level.corpus).unwrap();
+    alone.train(adam.run.step_count()).unwrap();
+    assert_eq!(alone.checksum_hex(), adam.run.checksum_hex(), "the Adam ghost is a plain Adam run");
+    assert_ne!(s.run.checksum_hex(), adam.run.checksum_hex(), "and no longer the student");
+    let terrain = g.app.world().resource::<Terrain>();
+    let marks: Vec<_> = terrain.ghosts.iter().map(|m| m.kind).collect();
+    assert_eq!(marks, kinds, "the ground follows each ghost by its climber");
+}
+
+#[test]
 fn sgd_at_the_highest_learning_rate_the_slider_offers_falls() {
     let mut g = game_with_progress(LevelSet::builtin(), 1, true);
     g.act(Action::Play("climbing".into()));
@@ -560,7 +598,7 @@ fn the_student_stands_on_the_ground_at_its_true_score() {
         terrain.student_loss
     );
     assert!(terrain.trail.points.len() >= 2);
-    assert_eq!(terrain.ghosts.len(), GHOSTS.len(), "the ghosts stand on the ground too");
+    assert_eq!(terrain.ghosts.len(), 3, "the ghosts stand on the ground too");
 }
 
 #[test]

@@ -278,21 +278,29 @@ pub(super) fn heat_strip(ui: &mut egui::Ui, session: &Session, actions: &mut Vec
 /// Climbing: the climber's memory for a few weights.
 pub(super) fn internals(ui: &mut egui::Ui, session: &Session) {
     let run = &session.run;
+    let kind = run.optimizer.config.kind;
+    let memory = match (kind.uses_m(), kind.uses_v()) {
+        (true, true) => ", the running means m and v, their bias-corrected m_hat and v_hat",
+        (true, false) => ", the running mean m and its bias-corrected m_hat",
+        (false, true) => ", the running mean of squares v and its bias-corrected v_hat",
+        (false, false) => "",
+    };
     heading(
         ui,
         "Inside the climber",
-        "For a few weights: the gradient g of the last step, the running means m and v, their bias-corrected m_hat and v_hat, and the step taken.",
+        &format!("For a few weights: the gradient g of the last step{memory}, and the step taken."),
     );
     let (c1, c2) = run.optimizer.last_corrections;
-    ui.label(
-        egui::RichText::new(format!(
-            "after t = {} updates: lr = {:.5}, 1 − β1^t = {c1:.4}, 1 − β2^t = {c2:.4}",
-            run.optimizer.t, run.optimizer.last_lr
-        ))
-        .small()
-        .monospace(),
-    );
-    // One column per watched weight, one row per quantity.
+    let mut after = format!("after t = {} updates: lr = {:.5}", run.optimizer.t, run.optimizer.last_lr);
+    if kind.uses_m() {
+        after += &format!(", 1 − β1^t = {c1:.4}");
+    }
+    if kind.uses_v() {
+        after += &format!(", 1 − β2^t = {c2:.4}");
+    }
+    ui.label(egui::RichText::new(after).small().monospace());
+    ui.label(egui::RichText::new(format!("{}: {}", kind.label(), kind.step_formula())).small().monospace());
+    // One column per watched weight, one row per quantity the climber keeps.
     let watched = watched_weights(run);
     let states: Vec<_> = watched.iter().map(|(_, i)| run.optimizer.weight_state(*i, run.grad[*i])).collect();
     egui::Grid::new("internals").num_columns(watched.len() + 1).striped(true).spacing([10.0, 3.0]).show(
@@ -304,15 +312,16 @@ pub(super) fn internals(ui: &mut egui::Ui, session: &Session) {
                 ui.label(egui::RichText::new(short).small().strong()).on_hover_text(label.as_str());
             }
             ui.end_row();
-            let rows: [(&str, &str, fn(&crate::brain::optim::WeightState) -> f32); 6] = [
-                ("g", "the gradient of this step's score", |s| s.grad),
-                ("m", "m = β1·m + (1 − β1)·g", |s| s.m),
-                ("v", "v = β2·v + (1 − β2)·g²", |s| s.v),
-                ("m_hat", "m / (1 − β1^t)", |s| s.m_hat),
-                ("v_hat", "v / (1 − β2^t)", |s| s.v_hat),
-                ("step", "the change just made to the weight", |s| s.step),
+            type Row = (&'static str, &'static str, bool, fn(&crate::brain::optim::WeightState) -> f32);
+            let rows: [Row; 6] = [
+                ("g", "the gradient of this step's score", true, |s| s.grad),
+                ("m", "m = β1·m + (1 − β1)·g", kind.uses_m(), |s| s.m),
+                ("v", "v = β2·v + (1 − β2)·g²", kind.uses_v(), |s| s.v),
+                ("m_hat", "m / (1 − β1^t)", kind.uses_m(), |s| s.m_hat),
+                ("v_hat", "v / (1 − β2^t)", kind.uses_v(), |s| s.v_hat),
+                ("step", kind.step_formula(), true, |s| s.step),
             ];
-            for (name, formula, get) in rows {
+            for (name, formula, _, get) in rows.into_iter().filter(|row| row.2) {
                 ui.label(egui::RichText::new(name).small().monospace()).on_hover_text(formula);
                 for state in &states {
                     ui.label(egui::RichText::new(format!("{:+.2e}", get(state))).small().monospace());
@@ -321,6 +330,14 @@ pub(super) fn internals(ui: &mut egui::Ui, session: &Session) {
             }
         },
     );
+    if !(kind.uses_m() && kind.uses_v()) {
+        let missing = match (kind.uses_m(), kind.uses_v()) {
+            (false, false) => "no running means: each step follows this step's slope alone",
+            (true, false) => "no v: steps grow and shrink with the slope",
+            _ => "no m: no momentum carries it through bumps",
+        };
+        ui.label(egui::RichText::new(format!("{} keeps {missing}.", kind.label())).small().color(MUTED));
+    }
     if let Activity::Climbing(race) = &session.activity {
         ui.add_space(6.0);
         heading(ui, "The race", "Ghosts from the same start, on the same names, the same number of steps.");
@@ -330,7 +347,8 @@ pub(super) fn internals(ui: &mut egui::Ui, session: &Session) {
             ui.label(egui::RichText::new(format!("you ({})", run.optimizer.config.kind.label())).color(GOLD));
             ui.label(format!("{you:.3}"));
             ui.end_row();
-            for (ghost, colour) in race.ghosts.iter().zip(super::GHOST_COLOURS) {
+            for ghost in &race.ghosts {
+                let colour = super::ghost_colour(ghost.kind);
                 ui.label(egui::RichText::new(ghost.kind.label()).color(colour));
                 match ghost.fell_at {
                     Some(step) => ui.label(egui::RichText::new(format!("fell at step {step}")).color(BAD)),

@@ -23,7 +23,12 @@ pub(super) fn show(
     let set = &levels.set;
     let panel = egui::Area::new("map".into()).anchor(egui::Align2::CENTER_TOP, [0.0, 24.0]).show(ctx, |ui| {
         egui::Frame::window(ui.style()).inner_margin(18.0).show(ui, |ui| {
-            ui.set_width(1080.0_f32.min(ctx.viewport_rect().width() - 60.0));
+            let width = 1080.0_f32.min(ctx.viewport_rect().width() - 60.0);
+            ui.set_width(width);
+            // Six cards share the row; each card's frame adds its margins and stroke.
+            let gap = ui.spacing().item_spacing.x;
+            let count = set.levels.len().max(1) as f32;
+            let card_width = ((width - gap * (count - 1.0)) / count - 26.0).max(120.0);
             ui.horizontal(|ui| {
                 ui.label(egui::RichText::new("The lessons").size(28.0).strong().color(GOLD));
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -48,7 +53,7 @@ pub(super) fn show(
                     });
                     let response = frame
                         .show(ui, |ui| {
-                            ui.set_width(180.0);
+                            ui.set_width(card_width);
                             ui.set_height(150.0);
                             ui.vertical(|ui| {
                                 let number = egui::RichText::new(format!("{}", i + 1)).size(30.0).strong();

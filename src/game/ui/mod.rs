@@ -117,15 +117,11 @@ pub(crate) const GOLD: egui::Color32 = egui::Color32::from_rgb(255, 206, 84);
 pub(crate) const GOOD: egui::Color32 = egui::Color32::from_rgb(120, 220, 140);
 pub(crate) const BAD: egui::Color32 = egui::Color32::from_rgb(255, 110, 100);
 pub(crate) const MUTED: egui::Color32 = egui::Color32::from_rgb(160, 170, 185);
-/// The ghost climbers' colours, in the order of [`crate::lesson::GHOSTS`].
-pub(crate) const GHOST_COLOURS: [egui::Color32; 3] = {
-    let [a, b, c] = crate::game::GHOST_RGB;
-    [
-        egui::Color32::from_rgb(a[0], a[1], a[2]),
-        egui::Color32::from_rgb(b[0], b[1], b[2]),
-        egui::Color32::from_rgb(c[0], c[1], c[2]),
-    ]
-};
+/// A ghost climber's colour in the panels.
+pub(crate) fn ghost_colour(kind: crate::brain::OptimizerKind) -> egui::Color32 {
+    let [r, g, b] = crate::game::ghost_rgb(kind);
+    egui::Color32::from_rgb(r, g, b)
+}
 
 /// A button with its key shown; returns true when clicked.
 pub(crate) fn key_button(ui: &mut egui::Ui, label: &str, key: &str) -> bool {

@@ -53,21 +53,8 @@ pub(super) fn show(
     egui::Panel::top("playing_top").show(&mut root, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
-            ui.label(
-                egui::RichText::new(format!("{} · {}", level.order, level.title))
-                    .size(20.0)
-                    .strong()
-                    .color(GOLD),
-            );
-            ui.label(egui::RichText::new(&level.tagline).italics().color(MUTED));
-            ui.separator();
-            if trains {
-                ui.label(format!("step {} / {}", run.step_count(), level.steps))
-                    .on_hover_text("Training steps taken: one document each.");
-                ui.separator();
-            }
-            let progress = goal_progress(goal, run, &session.activity, &session.recital);
-            ui.label(egui::RichText::new(progress).strong());
+            // The buttons claim their room first; the title and the goal share what is left,
+            // and the tagline gives way before the goal's progress does.
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if key_button(ui, if presenter.0 { "Presenter off" } else { "Presenter" }, "F5") {
                     actions.push(Action::TogglePresenter);
@@ -88,6 +75,39 @@ pub(super) fn show(
                 if key_button(ui, if paused { "▶ Resume" } else { "⏸ Pause" }, pause_key) {
                     actions.push(Action::TogglePause);
                 }
+                ui.add_space(8.0);
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    ui.label(
+                        egui::RichText::new(format!("{} · {}", level.order, level.title))
+                            .size(20.0)
+                            .strong()
+                            .color(GOLD),
+                    )
+                    .on_hover_text(&level.tagline);
+                    let progress = egui::WidgetText::from(
+                        egui::RichText::new(goal_progress(goal, run, &session.activity, &session.recital))
+                            .strong(),
+                    );
+                    let step = trains.then(|| format!("step {} / {}", run.step_count(), level.steps));
+                    let progress_galley =
+                        progress.clone().into_galley(ui, None, f32::INFINITY, egui::TextStyle::Body);
+                    let step_width = if step.is_some() { 140.0 } else { 0.0 };
+                    let room = ui.available_width() - progress_galley.size().x - step_width - 30.0;
+                    let tagline = egui::RichText::new(&level.tagline).italics().color(MUTED);
+                    let tagline_width = egui::WidgetText::from(tagline.clone())
+                        .into_galley(ui, None, f32::INFINITY, egui::TextStyle::Body)
+                        .size()
+                        .x;
+                    if tagline_width <= room {
+                        ui.label(tagline);
+                    }
+                    ui.separator();
+                    if let Some(step) = step {
+                        ui.label(step).on_hover_text("Training steps taken: one document each.");
+                        ui.separator();
+                    }
+                    ui.add(egui::Label::new(progress).truncate());
+                });
             });
         });
         ui.add_space(2.0);
@@ -324,7 +344,7 @@ fn loss_chart(ui: &mut egui::Ui, session: &Session) {
         run.losses.iter().enumerate().step_by(stride).map(|(k, &l)| [k as f64 + 1.0, l as f64]).collect();
     let uniform = uniform_score(run.vocab.size()) as f64;
     Plot::new("loss_chart")
-        .legend(Legend::default())
+        .legend(Legend::default().position(egui_plot::Corner::LeftBottom))
         .allow_scroll(false)
         .allow_drag(false)
         .allow_zoom(false)
@@ -338,9 +358,10 @@ fn loss_chart(ui: &mut egui::Ui, session: &Session) {
             // Unnamed, so the legend lists only the curves worth naming.
             plot.line(Line::new("", raw).color(egui::Color32::from_rgba_unmultiplied(150, 170, 200, 110)));
             if let Activity::Climbing(race) = &session.activity {
-                for (ghost, colour) in race.ghosts.iter().zip(super::GHOST_COLOURS) {
+                for ghost in &race.ghosts {
+                    let colour = super::ghost_colour(ghost.kind);
                     plot.line(
-                        Line::new(format!("{} (ghost)", ghost.kind.name()), curve(&ghost.run.losses))
+                        Line::new(format!("{} (ghost)", ghost.kind.label()), curve(&ghost.run.losses))
                             .color(colour),
                     );
                 }
