@@ -35,8 +35,10 @@ const READY_MS = Number(arg('timeout', '600')) * 1000;
 mkdirSync(out, { recursive: true });
 
 const failures = [];
+const began = Date.now();
+const elapsed = () => `${((Date.now() - began) / 1000).toFixed(0).padStart(4)}s`;
 function check(ok, message) {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${elapsed()} ${message}`);
   if (!ok) failures.push(message);
 }
 

@@ -3,7 +3,7 @@
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
-use egui_plot::{HLine, Legend, Line, LineStyle, Plot, VLine};
+use egui_plot::{HLine, Legend, Line, LineStyle, Plot, PlotPoint, Text, VLine};
 
 use super::{BAD, GOLD, GOOD, MUTED, SceneRect, key_button, root_ui, send};
 use crate::brain::math::{trailing_means, uniform_score};
@@ -344,7 +344,7 @@ fn loss_chart(ui: &mut egui::Ui, session: &Session) {
         run.losses.iter().enumerate().step_by(stride).map(|(k, &l)| [k as f64 + 1.0, l as f64]).collect();
     let uniform = uniform_score(run.vocab.size()) as f64;
     Plot::new("loss_chart")
-        .legend(Legend::default().position(egui_plot::Corner::LeftBottom))
+        .legend(Legend::default().position(egui_plot::Corner::RightBottom).text_style(egui::TextStyle::Small))
         .allow_scroll(false)
         .allow_drag(false)
         .allow_zoom(false)
@@ -367,18 +367,31 @@ fn loss_chart(ui: &mut egui::Ui, session: &Session) {
                 }
             }
             plot.line(Line::new(format!("mean of last {window}"), curve(&run.losses)).color(GOLD).width(2.5));
+            // The two marks are named on the chart, at their right end, where no curve is:
+            // the goal under its line (the student comes down to it), ln V over its own.
+            let end = session.level.file.steps as f64;
             if let Some(target) = target {
-                plot.hline(
-                    HLine::new(format!("goal {target:.2}"), target as f64)
-                        .color(GOOD)
-                        .style(LineStyle::dashed_loose()),
+                plot.hline(HLine::new("", target as f64).color(GOOD).style(LineStyle::dashed_loose()));
+                plot.text(
+                    Text::new(
+                        "",
+                        PlotPoint::new(end, target as f64),
+                        egui::RichText::new(format!("goal {target:.2}")).small(),
+                    )
+                    .color(GOOD)
+                    .anchor(egui::Align2::RIGHT_TOP),
                 );
             }
             if uniform > 0.0 {
-                plot.hline(
-                    HLine::new(format!("knowing nothing: ln V = {uniform:.2}"), uniform)
-                        .color(BAD)
-                        .style(LineStyle::dotted_loose()),
+                plot.hline(HLine::new("", uniform).color(BAD).style(LineStyle::dotted_loose()));
+                plot.text(
+                    Text::new(
+                        "",
+                        PlotPoint::new(end, uniform),
+                        egui::RichText::new(format!("knowing nothing: ln V = {uniform:.2}")).small(),
+                    )
+                    .color(BAD)
+                    .anchor(egui::Align2::RIGHT_BOTTOM),
                 );
             }
             plot.vline(VLine::new("", session.level.file.steps as f64).color(MUTED));
