@@ -15,6 +15,7 @@ extern "C" {
     fn rw_set_hash(hash: &str) -> String;
     fn rw_copy(text: &str) -> bool;
     fn rw_shown(screen: &str);
+    fn rw_frame_cost(training_ms: f64, landscape_ms: f64, steps: u32);
 }
 
 /// A value kept in the browser's localStorage.
@@ -90,6 +91,12 @@ pub fn copy(text: &str) -> bool {
 /// Tells the page a screen is drawn: the first one lifts the loading cover.
 pub fn shown(screen: &str) {
     rw_shown(screen)
+}
+
+/// Tells the page what the brain cost this frame (training and landscape, in
+/// milliseconds, and the training steps run): the browser test reports it.
+pub fn frame_cost(training_ms: f64, landscape_ms: f64, steps: u32) {
+    rw_frame_cost(training_ms, landscape_ms, steps)
 }
 
 /// The checksums of the brain's reference runs, one per line: the browser

@@ -69,3 +69,11 @@ export function rw_shown(screen) {
   }
   window.__rwShown = screen;
 }
+
+// What the brain cost each frame (training, landscape in ms; steps run), the
+// latest 600 frames, for the browser test's report.
+export function rw_frame_cost(training, landscape, steps) {
+  const costs = (window.__rwCosts = window.__rwCosts || []);
+  costs.push([training, landscape, steps]);
+  if (costs.length > 600) costs.shift();
+}

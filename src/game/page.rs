@@ -1,6 +1,7 @@
 //! The web page around the browser build: the address's link decides where
 //! the game starts, replay files the player picks are opened, and the page
-//! hears which screen is on show (the first one lifts its loading cover).
+//! hears which screen is on show (the first one lifts its loading cover) and
+//! what the brain cost each frame.
 
 use bevy::prelude::*;
 
@@ -26,6 +27,13 @@ pub fn run() -> AppExit {
 
 fn plugin(app: &mut App) {
     app.add_systems(Update, (tell_page, open_picked));
+    app.add_systems(Last, tell_cost);
+}
+
+/// The brain's share of each frame, for the page's own measurements.
+fn tell_cost(cost: Res<super::FrameCost>) {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    web::frame_cost(ms(cost.training), ms(cost.landscape), cost.steps.min(u32::MAX as usize) as u32);
 }
 
 /// Tells the page each screen as it comes on show.

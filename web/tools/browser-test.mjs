@@ -11,7 +11,8 @@
 // - the shipped replays (recorded natively) verify in the browser, with the
 //   same summary line as `raw-weights replay --verify`;
 // - a link opens a level with its settings; F7 puts the link in the address;
-// - a replay recorded in the browser (F6, a download) verifies natively.
+// - a replay recorded in the browser (F6, a download) verifies natively;
+// - the canvas follows a resized window.
 // It prints the time from page open to the first frame and the frame time
 // while the climbing level trains.
 
@@ -214,6 +215,12 @@ try {
   check(climbSpread > 0.03, `the climbing level is drawn (grey spread ${climbSpread.toFixed(3)}): ${climbShot}`);
   const frames = stats(await frameTimes(game, 40));
   console.log(`browser: climbing frame time mean ${frames.mean.toFixed(0)} ms, median ${frames.median.toFixed(0)} ms, max ${frames.max.toFixed(0)} ms (SwiftShader, no GPU)`);
+  // The brain's share of those frames, as the game measured it.
+  const costs = await game.evaluate(() => (window.__rwCosts || []).slice(-40));
+  const brain = stats(costs.map(([t, l]) => t + l));
+  const steps = costs.reduce((sum, c) => sum + c[2], 0) / Math.max(costs.length, 1);
+  console.log(`browser: climbing brain per frame (training + landscape) mean ${brain.mean.toFixed(1)} ms, max ${brain.max.toFixed(1)} ms; ${steps.toFixed(1)} training steps per frame`);
+  check(costs.length > 0, `the game reports its frame costs (${costs.length} frames)`);
 
   // F7 puts the link to the level as it is set now in the address bar.
   // The page opened with the same settings in another order: wait for the game's own.
@@ -237,6 +244,19 @@ try {
     verified = `${e.stdout || ''}${e.stderr || ''}`.trim() || String(e);
   }
   check(/: ok, /.test(verified), `the browser's replay verifies natively: ${verified}`);
+  // The canvas follows the window.
+  await game.setViewportSize({ width: 1000, height: 640 });
+  await game
+    .waitForFunction(() => document.getElementById('bevy').width === Math.round(1000 * devicePixelRatio), null, { timeout: 60000 })
+    .catch(() => {});
+  const canvas = await game.evaluate(() => {
+    const c = document.getElementById('bevy');
+    return { width: c.width, height: c.height, ratio: devicePixelRatio };
+  });
+  check(
+    canvas.width === Math.round(1000 * canvas.ratio) && canvas.height === Math.round(640 * canvas.ratio),
+    `the canvas follows the window to 1000×640: ${JSON.stringify(canvas)}`,
+  );
   check(glog.panics().length === 0, `no panic while climbing ${JSON.stringify(glog.panics())}`);
   await second.close();
 } catch (error) {
