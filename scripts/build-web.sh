@@ -67,5 +67,6 @@ cp replays/*.replay.ron "$out/replays/"
 
 raw=$(stat -c %s "$out/app_bg.wasm")
 gz=$(gzip -9 -c "$out/app_bg.wasm" | wc -c)
-say "done: $root/$out"
+case $out in /*) where=$out ;; *) where=$root/$out ;; esac
+say "done: $where"
 awk -v raw="$raw" -v gz="$gz" 'BEGIN { printf "build-web: app_bg.wasm %.2f MB raw, %.2f MB gzip\n", raw / 1e6, gz / 1e6 }'
