@@ -46,6 +46,14 @@ cargo build --profile wasm-release --target wasm32-unknown-unknown --bin raw-wei
 wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/raw-weights.wasm"
 
 say "wasm-bindgen"
+# The output folder is emptied first: refuse anything that is not a build folder.
+case $(realpath -m "$out") in
+    / | "$HOME" | "$root" | "$root"/src* | "$root"/web* | "$root"/levels* | "$root"/scripts* | \
+        "$root"/tests* | "$root"/assets* | "$root"/replays* | "$root"/docs* | "$root"/.git*)
+        echo "build-web: refusing to empty $out; name a build folder such as dist" >&2
+        exit 1
+        ;;
+esac
 rm -rf "$out"
 mkdir -p "$out"
 "$bindgen" --target web --no-typescript --out-dir "$out" --out-name app "$wasm"

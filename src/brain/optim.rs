@@ -215,6 +215,9 @@ pub struct Optimizer {
     pub last_lr: f32,
     /// The bias corrections `(1 − β1ᵗ, 1 − β2ᵗ)` the latest update divided by.
     pub last_corrections: (f32, f32),
+    /// The climber that made the latest update (`None` before the first): the
+    /// memory on show is its memory, whatever climber takes the next step.
+    pub last_kind: Option<OptimizerKind>,
 }
 
 impl Optimizer {
@@ -228,6 +231,7 @@ impl Optimizer {
             last_step: vec![0.0; n_params],
             last_lr: 0.0,
             last_corrections: (1.0, 1.0),
+            last_kind: None,
         }
     }
 
@@ -239,6 +243,7 @@ impl Optimizer {
         self.last_lr = lr;
         let (c1, c2) = cfg.bias_corrections(self.t);
         self.last_corrections = (c1, c2);
+        self.last_kind = Some(cfg.kind);
         let (b1, b2, eps, wd) = (cfg.beta1, cfg.beta2, cfg.eps, cfg.weight_decay);
         // Equal-length slices and plain indices: each loop compiles to
         // straight-line vector code (sqrt and division are exact in IEEE

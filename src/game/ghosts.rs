@@ -63,11 +63,14 @@ fn place_ghosts(
     for (ghost, mut transform, mut visibility) in &mut ghosts {
         let (Some(race), Some(terrain), Some(plane)) = (race, terrain.as_ref(), ground.plane.as_ref()) else {
             *visibility = Visibility::Hidden;
+            transform.translation = Vec3::ZERO;
             continue;
         };
         let slot = race.ghosts.iter().position(|g| g.kind == ghost.0);
         let (Some(slot), Some(mark)) = (slot, slot.and_then(|i| terrain.ghosts.get(i))) else {
+            // Out of the race: when it races again it appears where it stands then.
             *visibility = Visibility::Hidden;
+            transform.translation = Vec3::ZERO;
             continue;
         };
         let g = &race.ghosts[slot];

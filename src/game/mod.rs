@@ -31,8 +31,8 @@ pub fn ghost_rgb(kind: crate::brain::OptimizerKind) -> [u8; 3] {
         Sgd => [235, 120, 110],
         Momentum => [120, 200, 255],
         RmsProp => [190, 150, 255],
-        Adam => [130, 225, 150],
-        AdamW => [240, 170, 90],
+        Adam => [255, 125, 210],
+        AdamW => [200, 200, 215],
     }
 }
 

@@ -57,7 +57,7 @@ pub struct Terrain {
 /// Where a ghost climber stands: its true height and its path.
 #[derive(Debug)]
 pub struct GhostMark {
-    /// The ghost's climber: a ghost that changes method starts a new path.
+    /// The ghost's climber.
     pub kind: OptimizerKind,
     pub step: usize,
     pub loss: f32,
@@ -136,14 +136,20 @@ fn cut_slices(
         terrain.trail.offer(step, &run.params.data, || loss);
     }
     if let Activity::Climbing(race) = &session.activity {
-        let fresh =
-            |kind| GhostMark { kind, step: usize::MAX, loss: 0.0, trail: Trail::new(TRAIL_POINTS, 1) };
-        terrain.ghosts.truncate(race.ghosts.len());
-        for (i, ghost) in race.ghosts.iter().enumerate() {
-            match terrain.ghosts.get_mut(i) {
-                Some(mark) if mark.kind == ghost.kind => {}
-                Some(mark) => *mark = fresh(ghost.kind),
-                None => terrain.ghosts.push(fresh(ghost.kind)),
+        // One mark per racing ghost, in the race's order, each kept with its climber.
+        if !race.ghosts.iter().map(|g| g.kind).eq(terrain.ghosts.iter().map(|m| m.kind)) {
+            let mut old = std::mem::take(&mut terrain.ghosts);
+            for ghost in &race.ghosts {
+                let mark = match old.iter().position(|m| m.kind == ghost.kind) {
+                    Some(i) => old.swap_remove(i),
+                    None => GhostMark {
+                        kind: ghost.kind,
+                        step: usize::MAX,
+                        loss: 0.0,
+                        trail: Trail::new(TRAIL_POINTS, 1),
+                    },
+                };
+                terrain.ghosts.push(mark);
             }
         }
         for (ghost, mark) in race.ghosts.iter().zip(&mut terrain.ghosts) {

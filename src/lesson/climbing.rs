@@ -46,28 +46,36 @@ impl Race {
         Ok(Self { ghosts })
     }
 
-    /// The student changed its climber from `before` to `now`: a ghost with the
-    /// student's new method would only be its twin, so it becomes a ghost with the
-    /// method the student left, from the same start (`config`, the student's first
-    /// settings) and with the settings the student has now. It catches up at the
-    /// next step.
+    /// The student now climbs with `now`: the race becomes [`rivals`]`(now)`. Ghosts
+    /// of a method still wanted keep their run; a method that joins starts from the
+    /// same start (`config`, the student's first settings) with the settings the
+    /// student has now, and catches up at once to `steps` (one burst of training, at
+    /// the change of climber only).
     pub fn follow_student(
         &mut self,
-        before: OptimizerKind,
         now: OptimizerKind,
         config: RunConfig,
         settings: &OptimizerConfig,
         corpus: &Corpus,
+        steps: usize,
     ) -> Result<(), BrainError> {
-        if before == now || self.ghosts.iter().any(|g| g.kind == before) {
+        let wanted = rivals(now);
+        if self.ghosts.iter().map(|g| g.kind).eq(wanted.iter().copied()) {
             return Ok(());
         }
-        let Some(ghost) = self.ghosts.iter_mut().find(|g| g.kind == now) else {
-            return Ok(());
-        };
-        let mut c = config;
-        c.optimizer = OptimizerConfig { kind: before, ..*settings };
-        *ghost = Ghost { kind: before, run: Run::new(c, corpus)?, fell_at: None };
+        let mut old = std::mem::take(&mut self.ghosts);
+        for kind in wanted {
+            let ghost = match old.iter().position(|g| g.kind == kind) {
+                Some(i) => old.swap_remove(i),
+                None => {
+                    let mut c = config;
+                    c.optimizer = OptimizerConfig { kind, ..*settings };
+                    Ghost { kind, run: Run::new(c, corpus)?, fell_at: None }
+                }
+            };
+            self.ghosts.push(ghost);
+        }
+        self.catch_up(steps);
         Ok(())
     }
 

@@ -267,7 +267,6 @@ impl Play {
         if !self.level.file.controls.allows(setting.control()) {
             return;
         }
-        let before = self.run.optimizer.config.kind;
         let opt = &mut self.run.optimizer.config;
         match setting {
             Setting::Speed(s) => self.speed = (*s).clamp(1, MAX_SPEED),
@@ -299,10 +298,9 @@ impl Play {
         }
         if let Activity::Climbing(race) = &mut self.activity {
             let settings = self.run.optimizer.config;
-            let config = self.level.run_config();
-            if let Err(e) = race.follow_student(before, settings.kind, config, &settings, &self.level.corpus)
-            {
-                self.notice = Some(format!("The {} ghost cannot join the race: {e}", before.label()));
+            let (config, steps) = (self.level.run_config(), self.run.step_count());
+            if let Err(e) = race.follow_student(settings.kind, config, &settings, &self.level.corpus, steps) {
+                self.notice = Some(format!("A ghost cannot join the race: {e}"));
             }
             race.share_settings(&settings);
         }

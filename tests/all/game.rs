@@ -519,23 +519,20 @@ fn the_race_never_has_the_students_twin() {
     }
     assert!(rivals(OptimizerKind::AdamW).contains(&OptimizerKind::Adam), "AdamW races plain Adam");
 
-    // Taking a ghost's climber makes that ghost the climber the student left,
-    // a plain run of it from the same start.
+    // In the game: a teacher's settings, then SGD; the ground follows each ghost by its climber.
     let mut g = game_with_progress(LevelSet::builtin(), 1, true);
     g.act(Action::Play("climbing".into()));
+    g.act(Action::Set(Setting::LearningRate(0.02)));
     g.act(Action::Set(Setting::Optimizer(OptimizerKind::Sgd)));
     g.act(Action::Set(Setting::Speed(600)));
     g.run_until(200, |g| g.session().run.step_count() >= 40);
     let s = g.session();
     let Activity::Climbing(race) = &s.activity else { panic!() };
     let kinds: Vec<_> = race.ghosts.iter().map(|g| g.kind).collect();
-    assert_eq!(kinds, [OptimizerKind::Adam, OptimizerKind::Momentum, OptimizerKind::RmsProp]);
-    let adam = &race.ghosts[0];
-    assert_eq!(adam.run.step_count(), s.run.step_count(), "the new ghost caught up");
-    let mut alone = Run::new(s.level.run_config(), &s.level.corpus).unwrap();
-    alone.train(adam.run.step_count()).unwrap();
-    assert_eq!(alone.checksum_hex(), adam.run.checksum_hex(), "the Adam ghost is a plain Adam run");
-    assert_ne!(s.run.checksum_hex(), adam.run.checksum_hex(), "and no longer the student");
+    assert_eq!(kinds, [OptimizerKind::Momentum, OptimizerKind::RmsProp, OptimizerKind::Adam]);
+    let adam = &race.ghosts[2];
+    assert_eq!(adam.run.step_count(), s.run.step_count());
+    assert_eq!(adam.run.optimizer.config.lr, 0.02, "the ghosts climb at the student's lr");
     let terrain = g.app.world().resource::<Terrain>();
     let marks: Vec<_> = terrain.ghosts.iter().map(|m| m.kind).collect();
     assert_eq!(marks, kinds, "the ground follows each ghost by its climber");

@@ -7,12 +7,14 @@ use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 use bevy::time::TimeUpdateStrategy;
 
-use raw_weights::brain::Rand;
+use raw_weights::brain::{OptimizerKind, Rand, Run};
 use raw_weights::game;
 use raw_weights::game::actions::{Action, ReplayControl, Setting};
 use raw_weights::game::levels::{Levels, ProgressRes};
 use raw_weights::game::session::{Playback, Session, TrainingBudget};
 use raw_weights::game::terrain::LandscapeBudget;
+use raw_weights::lesson::Activity;
+use raw_weights::lesson::climbing::rivals;
 use raw_weights::lesson::play::{Command, Play};
 use raw_weights::level::replay::{Event, Recorder, ReplayError, ReplayFile, Replayer, verify};
 use raw_weights::level::{LevelSet, Progress, ProgressStore};
@@ -327,4 +329,71 @@ fn a_replay_needs_its_run_to_restart_before_a_new_run() {
     assert_eq!(file.events.last(), Some(&Event::End { run: 1, step: 60 }));
     let (file, level) = ReplayFile::parse("r.replay.ron", &file.to_ron()).unwrap();
     assert_eq!(verify(file, &level, "r.replay.ron").unwrap().runs, 2);
+}
+
+/// Each ghost's climber, steps and checksum.
+fn ghosts(play: &Play) -> Vec<(OptimizerKind, usize, String)> {
+    let Activity::Climbing(race) = &play.activity else { panic!("not climbing") };
+    race.ghosts.iter().map(|g| (g.kind, g.run.step_count(), g.run.checksum_hex())).collect()
+}
+
+#[test]
+fn the_race_follows_the_students_climber_and_replays_the_same() {
+    use OptimizerKind::*;
+    let levels = LevelSet::builtin();
+    let level = levels.get("climbing").unwrap();
+    let mut play = Play::new(level, 0).unwrap();
+    let mut recorder = Recorder::new(&level.file, Vec::new());
+    let kinds = |play: &Play| ghosts(play).into_iter().map(|g| g.0).collect::<Vec<_>>();
+    assert_eq!(kinds(&play), [Sgd, Momentum, RmsProp], "Adam races the other climbers");
+    // A plain run of one climber at lr 0.02 from the level's start.
+    let alone = |kind, steps| {
+        let mut config = level.run_config();
+        config.optimizer.kind = kind;
+        config.optimizer.lr = 0.02;
+        let mut run = Run::new(config, &level.corpus).unwrap();
+        run.train(steps).unwrap();
+        run.checksum_hex()
+    };
+    let script = [
+        (0, Setting::LearningRate(0.02)),
+        (0, Setting::Optimizer(Sgd)),
+        (30, Setting::Optimizer(AdamW)),
+        (60, Setting::Optimizer(Momentum)),
+        (60, Setting::Optimizer(Adam)),
+        (90, Setting::Optimizer(RmsProp)),
+    ];
+    for step in 0..=120 {
+        for (_, setting) in script.iter().filter(|(at, _)| *at == step) {
+            let command = Command::Set(setting.clone());
+            recorder.command(&play, &command);
+            play.execute(&command).unwrap();
+            let now = play.run.optimizer.config.kind;
+            assert_eq!(kinds(&play), rivals(now), "after switching to {now:?}");
+            assert!(!kinds(&play).contains(&now), "no twin of {now:?}");
+            for (kind, steps, _) in ghosts(&play) {
+                assert_eq!(steps, step, "{kind:?} caught up at the switch to {now:?}");
+            }
+        }
+        if step == 30 {
+            // The SGD ghost joined at step 30: a plain SGD run, from the start, at the student's lr.
+            let sgd = ghosts(&play).into_iter().find(|g| g.0 == Sgd).unwrap();
+            assert_eq!(sgd.2, alone(Sgd, 30), "the SGD ghost is a plain SGD run");
+            // The student climbed with SGD for all of those steps: the ghost stands where it stands.
+            assert_eq!(sgd.2, play.run.checksum_hex(), "the student's own 30 SGD steps");
+        }
+        if step < 120 {
+            play.step().unwrap();
+            recorder.stepped(&play);
+        }
+    }
+    let adam = ghosts(&play).into_iter().find(|g| g.0 == Adam).unwrap();
+    assert_eq!(adam.2, alone(Adam, 120), "the Adam ghost is a plain Adam run");
+    // The replay of this session rebuilds the same race, bit for bit.
+    let text = recorder.finish(&play).to_ron();
+    let (file, level) = ReplayFile::parse("race.replay.ron", &text).unwrap();
+    let (mut replayer, mut again) = Replayer::start(file.clone(), &level, "race.replay.ron").unwrap();
+    replayer.seek(&mut again, file.total_steps()).unwrap();
+    assert_eq!(replayer.mismatch, None);
+    assert_eq!(ghosts(&again), ghosts(&play), "the ghosts replay bit for bit");
 }

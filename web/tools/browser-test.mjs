@@ -217,10 +217,12 @@ try {
   console.log(`browser: climbing frame time mean ${frames.mean.toFixed(0)} ms, median ${frames.median.toFixed(0)} ms, max ${frames.max.toFixed(0)} ms (SwiftShader, no GPU)`);
   // The brain's share of those frames, as the game measured it.
   const costs = await game.evaluate(() => (window.__rwCosts || []).slice(-40));
-  const brain = stats(costs.map(([t, l]) => t + l));
-  const steps = costs.reduce((sum, c) => sum + c[2], 0) / Math.max(costs.length, 1);
-  console.log(`browser: climbing brain per frame (training + landscape) mean ${brain.mean.toFixed(1)} ms, max ${brain.max.toFixed(1)} ms; ${steps.toFixed(1)} training steps per frame`);
   check(costs.length > 0, `the game reports its frame costs (${costs.length} frames)`);
+  if (costs.length > 0) {
+    const brain = stats(costs.map(([t, l]) => t + l));
+    const steps = costs.reduce((sum, c) => sum + c[2], 0) / costs.length;
+    console.log(`browser: climbing brain per frame (training + landscape) mean ${brain.mean.toFixed(1)} ms, max ${brain.max.toFixed(1)} ms; ${steps.toFixed(1)} student steps per frame`);
+  }
 
   // F7 puts the link to the level as it is set now in the address bar.
   // The page opened with the same settings in another order: wait for the game's own.

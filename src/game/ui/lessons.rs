@@ -278,7 +278,8 @@ pub(super) fn heat_strip(ui: &mut egui::Ui, session: &Session, actions: &mut Vec
 /// Climbing: the climber's memory for a few weights.
 pub(super) fn internals(ui: &mut egui::Ui, session: &Session) {
     let run = &session.run;
-    let kind = run.optimizer.config.kind;
+    // The numbers are the latest update's: name the climber that made it.
+    let kind = run.optimizer.last_kind.unwrap_or(run.optimizer.config.kind);
     let memory = match (kind.uses_m(), kind.uses_v()) {
         (true, true) => ", the running means m and v, their bias-corrected m_hat and v_hat",
         (true, false) => ", the running mean m and its bias-corrected m_hat",
@@ -300,6 +301,10 @@ pub(super) fn internals(ui: &mut egui::Ui, session: &Session) {
     }
     ui.label(egui::RichText::new(after).small().monospace());
     ui.label(egui::RichText::new(format!("{}: {}", kind.label(), kind.step_formula())).small().monospace());
+    let next = run.optimizer.config.kind;
+    if next != kind {
+        ui.label(egui::RichText::new(format!("{} takes the next step.", next.label())).small().color(GOLD));
+    }
     // One column per watched weight, one row per quantity the climber keeps.
     let watched = watched_weights(run);
     let states: Vec<_> = watched.iter().map(|(_, i)| run.optimizer.weight_state(*i, run.grad[*i])).collect();

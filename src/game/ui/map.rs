@@ -25,10 +25,10 @@ pub(super) fn show(
         egui::Frame::window(ui.style()).inner_margin(18.0).show(ui, |ui| {
             let width = 1080.0_f32.min(ctx.viewport_rect().width() - 60.0);
             ui.set_width(width);
-            // Six cards share the row; each card's frame adds its margins and stroke.
+            // Six cards share the row (less 2 px for rounding); each card's frame adds its margins and stroke.
             let gap = ui.spacing().item_spacing.x;
             let count = set.levels.len().max(1) as f32;
-            let card_width = ((width - gap * (count - 1.0)) / count - 26.0).max(120.0);
+            let card_width = ((width - gap * (count - 1.0) - 2.0) / count - 26.0).max(120.0);
             ui.horizontal(|ui| {
                 ui.label(egui::RichText::new("The lessons").size(28.0).strong().color(GOLD));
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
