@@ -92,9 +92,10 @@ function watch(page, label) {
       const seen = lines.find((l) => l.includes(needle));
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const w = { needle, resolve };
+        // The timer goes with the wait: a pending one would keep node running after the test.
+        const timer = setTimeout(() => reject(new Error(`[${label}] no "${needle}" after ${ms / 1000}s`)), ms);
+        const w = { needle, resolve: (text) => { clearTimeout(timer); resolve(text); } };
         waiters.push(w);
-        setTimeout(() => reject(new Error(`[${label}] no "${needle}" after ${ms / 1000}s`)), ms);
       });
     },
     panics() {
@@ -273,4 +274,5 @@ if (failures.length) {
   console.log(`browser test: ${failures.length} failure(s)`);
   process.exit(1);
 }
-console.log('browser test: all passed');
+console.log(`browser test: all passed (${elapsed().trim()})`);
+process.exit(0);

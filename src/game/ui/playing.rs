@@ -367,19 +367,19 @@ fn loss_chart(ui: &mut egui::Ui, session: &Session) {
                 }
             }
             plot.line(Line::new(format!("mean of last {window}"), curve(&run.losses)).color(GOLD).width(2.5));
-            // The two marks are named on the chart, at their right end, where no curve is:
-            // the goal under its line (the student comes down to it), ln V over its own.
+            // The two marks are named on the chart where no curve runs: the goal under its
+            // line at the start (the curves begin high), ln V over its own at the end.
             let end = session.level.file.steps as f64;
             if let Some(target) = target {
                 plot.hline(HLine::new("", target as f64).color(GOOD).style(LineStyle::dashed_loose()));
                 plot.text(
                     Text::new(
                         "",
-                        PlotPoint::new(end, target as f64),
+                        PlotPoint::new(0.0, target as f64),
                         egui::RichText::new(format!("goal {target:.2}")).small(),
                     )
                     .color(GOOD)
-                    .anchor(egui::Align2::RIGHT_TOP),
+                    .anchor(egui::Align2::LEFT_TOP),
                 );
             }
             if uniform > 0.0 {
