@@ -7,6 +7,10 @@ use bevy::prelude::*;
 
 pub use crate::lesson::play::{Command, Guess, MAX_DRAW, Retrain, Setting};
 
+/// Whether the game offers to quit: a web page cannot close itself, and a stopped
+/// game would leave a frozen picture in the tab.
+pub const CAN_QUIT: bool = !cfg!(target_arch = "wasm32");
+
 /// A player's action.
 #[derive(Message, Clone, Debug, PartialEq)]
 pub enum Action {
@@ -16,6 +20,7 @@ pub enum Action {
     Play(String),
     /// Play the level after the current one.
     PlayNext,
+    /// Close the game (not offered in the browser, where the tab is closed instead).
     Quit,
     TogglePause,
     Restart,

@@ -3,7 +3,7 @@
 use bevy::prelude::*;
 
 use super::Start;
-use super::actions::{Action, Guess, ReplayControl, Setting};
+use super::actions::{Action, CAN_QUIT, Guess, ReplayControl, Setting};
 use super::levels::{CurrentLevel, Levels, Notices, ProgressRes};
 use super::session::{PendingLink, PendingReplay, Playback, Session};
 use crate::lesson::{Activity, bigram_votes};
@@ -101,7 +101,7 @@ fn keyboard(
         Screen::Title => {
             if pressed(KeyCode::Enter) || pressed(KeyCode::Space) {
                 actions.write(Action::OpenMap);
-            } else if pressed(KeyCode::Escape) || pressed(KeyCode::KeyQ) {
+            } else if CAN_QUIT && (pressed(KeyCode::Escape) || pressed(KeyCode::KeyQ)) {
                 actions.write(Action::Quit);
             }
         }
@@ -165,7 +165,7 @@ fn keyboard(
                     actions.write(Action::Restart);
                 } else if pressed(KeyCode::KeyM) || pressed(KeyCode::Backspace) {
                     actions.write(Action::OpenMap);
-                } else if pressed(KeyCode::KeyQ) {
+                } else if CAN_QUIT && pressed(KeyCode::KeyQ) {
                     actions.write(Action::Quit);
                 }
             } else if let Some(session) = &session {

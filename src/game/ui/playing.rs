@@ -480,7 +480,7 @@ fn pause_window(ctx: &egui::Context, actions: &mut Vec<Action>) {
                 if key_button(ui, "Level map", "M") {
                     actions.push(Action::OpenMap);
                 }
-                if key_button(ui, "Quit", "Q") {
+                if crate::game::actions::CAN_QUIT && key_button(ui, "Quit", "Q") {
                     actions.push(Action::Quit);
                 }
             });

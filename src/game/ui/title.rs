@@ -33,7 +33,7 @@ pub(super) fn show(
                         actions.push(Action::OpenMap);
                     }
                     ui.add_space(4.0);
-                    if key_button(ui, "Quit", "Esc") {
+                    if crate::game::actions::CAN_QUIT && key_button(ui, "Quit", "Esc") {
                         actions.push(Action::Quit);
                     }
                 });
