@@ -67,17 +67,14 @@ fn place_ghosts(
             continue;
         };
         let slot = race.ghosts.iter().position(|g| g.kind == ghost.0);
-        let (Some(slot), Some(mark)) = (slot, slot.and_then(|i| terrain.ghosts.get(i))) else {
+        let mark = terrain.ghosts.iter().find(|m| m.kind == ghost.0);
+        let (Some(slot), Some(mark)) = (slot, mark) else {
             // Out of the race: when it races again it appears where it stands then.
             *visibility = Visibility::Hidden;
             transform.translation = Vec3::ZERO;
             continue;
         };
         let g = &race.ghosts[slot];
-        if mark.kind != g.kind {
-            *visibility = Visibility::Hidden;
-            continue;
-        }
         *visibility = Visibility::Inherited;
         let (a, b) = plane.project(&g.run.params.data);
         let xz = world_xz(plane, a, b);

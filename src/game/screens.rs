@@ -101,7 +101,7 @@ fn keyboard(
         Screen::Title => {
             if pressed(KeyCode::Enter) || pressed(KeyCode::Space) {
                 actions.write(Action::OpenMap);
-            } else if CAN_QUIT && (pressed(KeyCode::Escape) || pressed(KeyCode::KeyQ)) {
+            } else if pressed(KeyCode::Escape) || pressed(KeyCode::KeyQ) {
                 actions.write(Action::Quit);
             }
         }
@@ -165,7 +165,7 @@ fn keyboard(
                     actions.write(Action::Restart);
                 } else if pressed(KeyCode::KeyM) || pressed(KeyCode::Backspace) {
                     actions.write(Action::OpenMap);
-                } else if CAN_QUIT && pressed(KeyCode::KeyQ) {
+                } else if pressed(KeyCode::KeyQ) {
                     actions.write(Action::Quit);
                 }
             } else if let Some(session) = &session {
@@ -364,9 +364,11 @@ pub fn navigate(
         match action {
             Action::OpenTitle => next_screen.set(Screen::Title),
             Action::OpenMap => next_screen.set(Screen::LevelMap),
-            Action::Quit => {
+            // A web page cannot close its tab: there, quitting would only freeze the picture.
+            Action::Quit if CAN_QUIT => {
                 exit.write(AppExit::Success);
             }
+            Action::Quit => {}
             Action::Play(id) => {
                 // A level opens once unlocked; `--start play:<id>` opens any.
                 let allowed =

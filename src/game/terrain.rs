@@ -136,23 +136,19 @@ fn cut_slices(
         terrain.trail.offer(step, &run.params.data, || loss);
     }
     if let Activity::Climbing(race) = &session.activity {
-        // One mark per racing ghost, in the race's order, each kept with its climber.
-        if !race.ghosts.iter().map(|g| g.kind).eq(terrain.ghosts.iter().map(|m| m.kind)) {
-            let mut old = std::mem::take(&mut terrain.ghosts);
-            for ghost in &race.ghosts {
-                let mark = match old.iter().position(|m| m.kind == ghost.kind) {
-                    Some(i) => old.swap_remove(i),
-                    None => GhostMark {
-                        kind: ghost.kind,
-                        step: usize::MAX,
-                        loss: 0.0,
-                        trail: Trail::new(TRAIL_POINTS, 1),
-                    },
-                };
-                terrain.ghosts.push(mark);
-            }
-        }
-        for (ghost, mark) in race.ghosts.iter().zip(&mut terrain.ghosts) {
+        // A mark per racing ghost, found by its climber: a ghost that leaves the race
+        // takes its path with it, one that joins starts a new one.
+        terrain.ghosts.retain(|m| race.ghosts.iter().any(|g| g.kind == m.kind));
+        for ghost in &race.ghosts {
+            let at = match terrain.ghosts.iter().position(|m| m.kind == ghost.kind) {
+                Some(at) => at,
+                None => {
+                    let trail = Trail::new(TRAIL_POINTS, 1);
+                    terrain.ghosts.push(GhostMark { kind: ghost.kind, step: usize::MAX, loss: 0.0, trail });
+                    terrain.ghosts.len() - 1
+                }
+            };
+            let mark = &mut terrain.ghosts[at];
             let step = ghost.run.step_count();
             if mark.step != step {
                 mark.step = step;

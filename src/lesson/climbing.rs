@@ -33,47 +33,34 @@ pub fn rivals(kind: OptimizerKind) -> Vec<OptimizerKind> {
 }
 
 impl Race {
-    /// One ghost per kind, each the student's run with only the optimizer changed.
-    pub fn new(config: RunConfig, corpus: &Corpus, kinds: &[OptimizerKind]) -> Result<Self, BrainError> {
-        let ghosts = kinds
-            .iter()
-            .map(|&kind| {
-                let mut c = config;
-                c.optimizer.kind = kind;
-                Ok(Ghost { kind, run: Run::new(c, corpus)?, fell_at: None })
-            })
-            .collect::<Result<_, BrainError>>()?;
-        Ok(Self { ghosts })
-    }
-
-    /// The student now climbs with `now`: the race becomes [`rivals`]`(now)`. Ghosts
-    /// of a method still wanted keep their run; a method that joins starts from the
-    /// same start (`config`, the student's first settings) with the settings the
-    /// student has now, and catches up at once to `steps` (one burst of training, at
-    /// the change of climber only).
-    pub fn follow_student(
+    /// The race for a student climbing with `settings`: the ghosts of [`rivals`], each
+    /// with the student's settings and its own method. Ghosts already racing keep
+    /// their runs; a method that joins starts from `start` (the level's first
+    /// weights and document order). Every ghost is then brought to `steps`: a ghost
+    /// that joins mid-run trains its way there at once, a burst that happens only
+    /// when the student changes climber. On an error the race is left as it was.
+    pub fn follow(
         &mut self,
-        now: OptimizerKind,
-        config: RunConfig,
         settings: &OptimizerConfig,
+        start: RunConfig,
         corpus: &Corpus,
         steps: usize,
     ) -> Result<(), BrainError> {
-        let wanted = rivals(now);
-        if self.ghosts.iter().map(|g| g.kind).eq(wanted.iter().copied()) {
-            return Ok(());
+        let wanted = rivals(settings.kind);
+        let climber = |kind| OptimizerConfig { kind, ..*settings };
+        let mut joining = Vec::new();
+        for &kind in wanted.iter().filter(|&&k| !self.ghosts.iter().any(|g| g.kind == k)) {
+            let run = Run::new(RunConfig { optimizer: climber(kind), ..start }, corpus)?;
+            joining.push(Ghost { kind, run, fell_at: None });
         }
-        let mut old = std::mem::take(&mut self.ghosts);
+        let mut pool = std::mem::take(&mut self.ghosts);
+        pool.extend(joining);
         for kind in wanted {
-            let ghost = match old.iter().position(|g| g.kind == kind) {
-                Some(i) => old.swap_remove(i),
-                None => {
-                    let mut c = config;
-                    c.optimizer = OptimizerConfig { kind, ..*settings };
-                    Ghost { kind, run: Run::new(c, corpus)?, fell_at: None }
-                }
-            };
-            self.ghosts.push(ghost);
+            if let Some(i) = pool.iter().position(|g| g.kind == kind) {
+                let mut ghost = pool.swap_remove(i);
+                ghost.run.optimizer.config = climber(kind);
+                self.ghosts.push(ghost);
+            }
         }
         self.catch_up(steps);
         Ok(())
@@ -87,14 +74,6 @@ impl Race {
                     ghost.fell_at = Some(step);
                 }
             }
-        }
-    }
-
-    /// Gives the ghosts the student's settings (learning rate, β1, β2, ε,
-    /// weight decay, schedule), each keeping its own method.
-    pub fn share_settings(&mut self, settings: &OptimizerConfig) {
-        for ghost in &mut self.ghosts {
-            ghost.run.optimizer.config = OptimizerConfig { kind: ghost.kind, ..*settings };
         }
     }
 }

@@ -67,10 +67,8 @@ impl Activity {
                 Activity::Scoring(scoring::Marking::new(tokens))
             }
             (Lesson::Climbing, _) => {
-                let config = level.run_config();
-                let rivals = climbing::rivals(config.optimizer.kind);
-                let mut race = climbing::Race::new(config, &level.corpus, &rivals)?;
-                race.catch_up(run.step_count());
+                let (start, mut race) = (level.run_config(), climbing::Race::default());
+                race.follow(&start.optimizer, start, &level.corpus, run.step_count())?;
                 Activity::Climbing(race)
             }
             (Lesson::Performing, _) => Activity::Performing,

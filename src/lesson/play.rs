@@ -297,12 +297,10 @@ impl Play {
             _ => {}
         }
         if let Activity::Climbing(race) = &mut self.activity {
-            let settings = self.run.optimizer.config;
-            let (config, steps) = (self.level.run_config(), self.run.step_count());
-            if let Err(e) = race.follow_student(settings.kind, config, &settings, &self.level.corpus, steps) {
+            let (start, steps) = (self.level.run_config(), self.run.step_count());
+            if let Err(e) = race.follow(&self.run.optimizer.config, start, &self.level.corpus, steps) {
                 self.notice = Some(format!("A ghost cannot join the race: {e}"));
             }
-            race.share_settings(&settings);
         }
     }
 }

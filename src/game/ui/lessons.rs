@@ -280,11 +280,18 @@ pub(super) fn internals(ui: &mut egui::Ui, session: &Session) {
     let run = &session.run;
     // The numbers are the latest update's: name the climber that made it.
     let kind = run.optimizer.last_kind.unwrap_or(run.optimizer.config.kind);
-    let memory = match (kind.uses_m(), kind.uses_v()) {
-        (true, true) => ", the running means m and v, their bias-corrected m_hat and v_hat",
-        (true, false) => ", the running mean m and its bias-corrected m_hat",
-        (false, true) => ", the running mean of squares v and its bias-corrected v_hat",
-        (false, false) => "",
+    // What the climber keeps, and what it does without.
+    let (memory, without) = match (kind.uses_m(), kind.uses_v()) {
+        (true, true) => (", the running means m and v, their bias-corrected m_hat and v_hat", None),
+        (true, false) => (
+            ", the running mean m and its bias-corrected m_hat",
+            Some("no v: steps grow and shrink with the slope"),
+        ),
+        (false, true) => (
+            ", the running mean of squares v and its bias-corrected v_hat",
+            Some("no m: no momentum carries it through bumps"),
+        ),
+        (false, false) => ("", Some("no running means: each step follows this step's slope alone")),
     };
     heading(
         ui,
@@ -335,13 +342,8 @@ pub(super) fn internals(ui: &mut egui::Ui, session: &Session) {
             }
         },
     );
-    if !(kind.uses_m() && kind.uses_v()) {
-        let missing = match (kind.uses_m(), kind.uses_v()) {
-            (false, false) => "no running means: each step follows this step's slope alone",
-            (true, false) => "no v: steps grow and shrink with the slope",
-            _ => "no m: no momentum carries it through bumps",
-        };
-        ui.label(egui::RichText::new(format!("{} keeps {missing}.", kind.label())).small().color(MUTED));
+    if let Some(without) = without {
+        ui.label(egui::RichText::new(format!("{} keeps {without}.", kind.label())).small().color(MUTED));
     }
     if let Activity::Climbing(race) = &session.activity {
         ui.add_space(6.0);

@@ -89,16 +89,14 @@ pub(super) fn show(
                             .strong(),
                     );
                     let step = trains.then(|| format!("step {} / {}", run.step_count(), level.steps));
-                    let progress_galley =
-                        progress.clone().into_galley(ui, None, f32::INFINITY, egui::TextStyle::Body);
-                    let step_width = if step.is_some() { 140.0 } else { 0.0 };
-                    let room = ui.available_width() - progress_galley.size().x - step_width - 30.0;
                     let tagline = egui::RichText::new(&level.tagline).italics().color(MUTED);
-                    let tagline_width = egui::WidgetText::from(tagline.clone())
-                        .into_galley(ui, None, f32::INFINITY, egui::TextStyle::Body)
-                        .size()
-                        .x;
-                    if tagline_width <= room {
+                    let width = |text: egui::WidgetText| {
+                        text.into_galley(ui, None, f32::INFINITY, egui::TextStyle::Body).size().x
+                    };
+                    // What the step, the goal and the separators (about 30 px) take.
+                    let taken =
+                        width(progress.clone()) + step.clone().map_or(0.0, |s| width(s.into())) + 30.0;
+                    if width(tagline.clone().into()) <= ui.available_width() - taken {
                         ui.label(tagline);
                     }
                     ui.separator();
@@ -394,7 +392,7 @@ fn loss_chart(ui: &mut egui::Ui, session: &Session) {
                     .anchor(egui::Align2::RIGHT_BOTTOM),
                 );
             }
-            plot.vline(VLine::new("", session.level.file.steps as f64).color(MUTED));
+            plot.vline(VLine::new("", end).color(MUTED));
         });
 }
 
