@@ -9,7 +9,7 @@
 use raw_weights::lesson::play::{Command, Guess, Play, Retrain, Setting};
 use raw_weights::lesson::{Activity, bigram_votes};
 use raw_weights::level::LevelSet;
-use raw_weights::level::replay::Recorder;
+use raw_weights::lesson::replay::Recorder;
 
 struct Session {
     play: Play,

@@ -116,7 +116,7 @@ pub mod game_frames {
     use bevy::state::app::StatesPlugin;
     use bevy::time::TimeUpdateStrategy;
 
-    use raw_weights::game::actions::{Action, Setting};
+    use raw_weights::game::intent::{Command, Do, Setting};
     use raw_weights::game::levels::{Levels, ProgressRes};
     use raw_weights::game::session::Session;
     use raw_weights::game::terrain::Terrain;
@@ -161,7 +161,7 @@ pub mod game_frames {
             app.add_plugins(game::logic);
             if let Some(speed) = speed {
                 app.update();
-                app.world_mut().write_message(Action::Set(Setting::Speed(speed)));
+                app.world_mut().trigger(Do(Command::Set(Setting::Speed(speed))));
             }
             let mut costs = Vec::with_capacity(frames);
             for _ in 0..frames + 3 {
@@ -183,8 +183,8 @@ pub mod game_frames {
             let p95 = both[(both.len() * 95 / 100).min(both.len() - 1)];
             let session = app.world().resource::<Session>();
             let label = match speed {
-                Some(_) => format!("{} (max)", session.level.id()),
-                None => session.level.id().to_string(),
+                Some(_) => format!("{} (max)", session.play.level.id()),
+                None => session.play.level.id().to_string(),
             };
             println!(
                 "{:<16} {:>7.0} {:>9.3} ms {:>9.3} ms {:>9.3} ms {:>8.3} ms {:>8.3} ms {:>8.1}",
@@ -204,7 +204,8 @@ pub mod game_frames {
 /// Times scrubbing a replay: to its end from the start, back to its middle
 /// (from the nearest kept snapshot), and a full verification.
 fn scrub(path: &std::path::Path) {
-    use raw_weights::level::replay::{ReplayFile, Replayer};
+    use raw_weights::lesson::replay::Replayer;
+    use raw_weights::level::replay::ReplayFile;
     let name = path.display().to_string();
     let (file, level) = match ReplayFile::load(path) {
         Ok(loaded) => loaded,

@@ -241,7 +241,8 @@ pub fn run(command: Command) -> ExitCode {
 }
 
 fn replay(args: ReplayArgs) -> ExitCode {
-    use raw_weights::level::replay::{ReplayFile, verify};
+    use raw_weights::lesson::replay::verify;
+    use raw_weights::level::replay::ReplayFile;
     let name = args.file.display().to_string();
     let (file, level) = match ReplayFile::load(&args.file) {
         Ok(loaded) => loaded,

@@ -44,6 +44,8 @@ pub enum Pick {
     Replay,
     /// A training text for the sandbox.
     Text,
+    /// A file dropped onto the page (a replay or a text, by its name).
+    Dropped,
 }
 
 impl Pick {
@@ -51,6 +53,7 @@ impl Pick {
         match self {
             Pick::Replay => "replay",
             Pick::Text => "text",
+            Pick::Dropped => "dropped",
         }
     }
 }
@@ -117,7 +120,8 @@ pub fn reference_checksums() -> String {
 /// does natively, and prints the same line (or `error: <why>`).
 #[wasm_bindgen]
 pub fn verify_replay(name: &str, text: &str) -> String {
-    use crate::level::replay::{ReplayFile, verify};
+    use crate::lesson::replay::verify;
+    use crate::level::replay::ReplayFile;
     match ReplayFile::parse(name, text).and_then(|(file, level)| verify(file, &level, name)) {
         Ok(verified) => verified.summary(name),
         Err(e) => format!("error: {e}"),

@@ -23,6 +23,17 @@ document.getElementById('pick-file').addEventListener('change', async (event) =>
   input.value = '';
 });
 
+// Files dropped onto the page are queued as "dropped": the game opens a
+// replay (.replay.ron) or trains the sandbox on a text (.txt) by its name.
+window.addEventListener('dragover', (event) => event.preventDefault());
+window.addEventListener('drop', async (event) => {
+  event.preventDefault();
+  const queues = (window.__rwOpened = window.__rwOpened || {});
+  for (const file of event.dataTransfer ? event.dataTransfer.files : []) {
+    (queues.dropped = queues.dropped || []).push({ name: file.name, text: await file.text() });
+  }
+});
+
 async function fetchWithProgress(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`);

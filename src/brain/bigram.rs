@@ -1,7 +1,11 @@
 //! The future-blind reader: a `V × V` table of votes. The votes for the next
 //! letter depend only on the current one: `votes = table[current]`.
 
-use super::math::{score_gradient, softmax_and_score};
+use super::formula::Formula;
+use super::math::{cross_entropy, score_gradient, softmax_and_score};
+
+/// What the bigram reads, as the panels write it.
+pub const BIGRAM_VOTES: Formula = Formula { name: "bigram_votes", text: "votes = table[current letter]" };
 
 /// The bigram table's architecture; the weights live in a [`super::Params`]
 /// with one tensor, `votes [V, V]` (row: current letter, column: next letter).
@@ -73,4 +77,21 @@ impl Bigram {
         }
         total * weight
     }
+}
+
+/// The lowest mean score any bigram votes can give a word (`BOS + letters +
+/// BOS`): after each letter, the best votes give every next letter the share
+/// it has in the word itself, so the votes are the logarithms of those counts.
+pub fn lowest_score(tokens: &[usize], vocab_size: usize) -> f32 {
+    let mut counts = vec![0.0f32; vocab_size * vocab_size];
+    for pair in tokens.windows(2) {
+        counts[pair[0] * vocab_size + pair[1]] += 1.0;
+    }
+    let votes: Vec<f32> =
+        counts.iter().map(|&c| if c > 0.0 { libm::logf(c) } else { f32::NEG_INFINITY }).collect();
+    let total: f32 = tokens
+        .windows(2)
+        .map(|pair| cross_entropy(&votes[pair[0] * vocab_size..][..vocab_size], pair[1]))
+        .sum();
+    total / (tokens.len() - 1) as f32
 }

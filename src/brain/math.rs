@@ -126,6 +126,23 @@ fn shifted_exps(votes: &[f32], temperature: f32, mut each: impl FnMut(usize, f32
     (max, total)
 }
 
+use super::formula::Formula;
+
+/// How the panels write [`softmax`]: votes (logits) become shares (probabilities).
+pub const SHARES: Formula = Formula { name: "shares", text: "shares = softmax(votes)" };
+/// How the panels write [`softmax_with_temperature`].
+pub const SHARES_AT_T: Formula = Formula { name: "shares_at_t", text: "shares = softmax(votes / T)" };
+/// How the panels write [`cross_entropy`].
+pub const SCORE: Formula = Formula { name: "score", text: "score = −ln p(true letter)" };
+/// The mean of [`cross_entropy`] over a text: the loss training lowers.
+pub const MEAN_SCORE: Formula =
+    Formula { name: "mean_score", text: "mean score = (1/n) · Σ −ln p(true letter)" };
+/// How the panels write [`score_gradient`].
+pub const SCORE_GRADIENT: Formula =
+    Formula { name: "score_gradient", text: "∂score/∂votes = p − onehot(true letter)" };
+/// How the panels write [`uniform_score`].
+pub const KNOWING_NOTHING: Formula = Formula { name: "knowing_nothing", text: "knowing nothing: ln V" };
+
 /// The voting box's shares: `softmax(z)_i = exp(z_i − max z) / Σ_j exp(z_j − max z)`.
 ///
 /// Subtracting the largest vote first keeps every `exp` at most 1, so the

@@ -9,6 +9,7 @@
 pub mod bigram;
 mod error;
 pub mod export;
+pub mod formula;
 pub mod gpt;
 pub mod math;
 pub mod model;

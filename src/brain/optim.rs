@@ -22,6 +22,24 @@
 use serde::{Deserialize, Serialize};
 
 use super::BrainError;
+use super::formula::Formula;
+
+/// The running mean of gradients, as the panels write it (see [`Optimizer::update`]).
+pub const M: Formula = Formula { name: "m", text: "m = β1·m + (1 − β1)·g" };
+/// The running mean of squared gradients.
+pub const V: Formula = Formula { name: "v", text: "v = β2·v + (1 − β2)·g²" };
+/// Bias correction: m and v start at zero.
+pub const M_HAT: Formula = Formula { name: "m_hat", text: "m_hat = m / (1 − β1^t)" };
+pub const V_HAT: Formula = Formula { name: "v_hat", text: "v_hat = v / (1 − β2^t)" };
+/// Each climber's step, subtracted from the weight.
+pub const STEP_SGD: Formula = Formula { name: "step_sgd", text: "step = lr·g" };
+pub const STEP_MOMENTUM: Formula = Formula { name: "step_momentum", text: "step = lr·m_hat" };
+pub const STEP_RMSPROP: Formula = Formula { name: "step_rmsprop", text: "step = lr·g / (√v_hat + ε)" };
+pub const STEP_ADAM: Formula = Formula { name: "step_adam", text: "step = lr·m_hat / (√v_hat + ε)" };
+pub const STEP_ADAMW: Formula =
+    Formula { name: "step_adamw", text: "step = lr·(m_hat / (√v_hat + ε) + weight_decay·w)" };
+/// The learning rate at step k of N under [`Schedule::Linear`].
+pub const LINEAR_DECAY: Formula = Formula { name: "linear_decay", text: "lr_k = lr·(1 − k/N)" };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -84,11 +102,11 @@ impl OptimizerKind {
     /// (the formula `Optimizer::update` computes).
     pub fn step_formula(self) -> &'static str {
         match self {
-            OptimizerKind::Sgd => "step = lr·g",
-            OptimizerKind::Momentum => "step = lr·m_hat",
-            OptimizerKind::RmsProp => "step = lr·g / (√v_hat + ε)",
-            OptimizerKind::Adam => "step = lr·m_hat / (√v_hat + ε)",
-            OptimizerKind::AdamW => "step = lr·(m_hat / (√v_hat + ε) + weight_decay·w)",
+            OptimizerKind::Sgd => STEP_SGD.text,
+            OptimizerKind::Momentum => STEP_MOMENTUM.text,
+            OptimizerKind::RmsProp => STEP_RMSPROP.text,
+            OptimizerKind::Adam => STEP_ADAM.text,
+            OptimizerKind::AdamW => STEP_ADAMW.text,
         }
     }
 }

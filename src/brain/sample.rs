@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::BrainError;
+use super::formula::Formula;
 use super::math::{softmax_with_temperature, top_k_mask};
 use super::model::{Brain, Workspace};
 use super::rng::Rand;
@@ -44,6 +45,12 @@ impl SampleSettings {
         softmax_with_temperature(shares, votes, self.temperature);
     }
 }
+
+/// How the panels write [`SampleSettings::shares`]' top-k cut.
+pub const TOP_K: Formula =
+    Formula { name: "top_k", text: "only the k letters with the most votes keep a share (k = 0: all)" };
+/// How the panels write [`draw`].
+pub const DRAW: Formula = Formula { name: "draw", text: "a letter is drawn with probability = its share" };
 
 /// Draws a letter: the first id whose running total of shares passes `u ∈ [0, 1)`.
 /// If rounding leaves `u` beyond the total, the last letter with a share wins.

@@ -1,21 +1,26 @@
-//! The orbit camera: drag to orbit, scroll to zoom, arrow keys and
-//! PageUp/PageDown too; it eases to follow the student.
+//! The camera: it renders into the scene's rectangle of the layout (so no
+//! panel ever hides the world), frames each lesson's shot (the robot with the
+//! lesson's object), and orbits: drag, scroll, the arrow keys where the
+//! lesson does not use them, PageUp/PageDown; Home goes back to the shot.
 
+use bevy::camera::visibility::RenderLayers;
+use bevy::camera::{CameraOutputMode, ClearColorConfig, Viewport};
+use bevy::render::render_resource::BlendState;
+use bevy_egui::PrimaryEguiContext;
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::input::EguiWantsInput;
 
-use super::ballot::{BALLOT_CENTRE, BallotDrag};
-use super::blackboard::BOARD_CENTRE;
-use super::screens::Screen;
+use super::props::ballot::BallotDrag;
 use super::session::Session;
+use super::state::Screen;
 use super::student::Student;
 use super::terrain::Ground;
-use super::ui::SceneRect;
+use super::view::{Screenful, Seen};
 
-#[derive(Component, Debug, Clone, Copy)]
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
 pub struct OrbitCamera {
     pub yaw: f32,
     pub pitch: f32,
@@ -29,46 +34,33 @@ impl Default for OrbitCamera {
     }
 }
 
-const PITCH_RANGE: (f32, f32) = (0.05, 1.45);
-const DISTANCE_RANGE: (f32, f32) = (2.5, 40.0);
-/// How quickly the focus closes in on the student (per second).
+/// The part of the scene a screen's card leaves free (egui points), on the
+/// title, map and completion screens: the camera centres its focus there.
+#[derive(Resource, Clone, Copy, Debug, Default)]
+pub struct FreeArea(pub Option<bevy_egui::egui::Rect>);
+
+/// What the camera frames: the student wherever it walks on the ground, or a
+/// lesson's fixed view of the robot with its object.
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
+pub enum Shot {
+    #[default]
+    Follow,
+    Frame(OrbitCamera),
+}
+
+const PITCH_RANGE: (f32, f32) = (0.02, 1.45);
+const DISTANCE_RANGE: (f32, f32) = (2.5, 45.0);
+/// How quickly the focus closes in on the student, and the view on a new shot (per second).
 const FOLLOW_RATE: f32 = 3.0;
+/// Presenter mode brings the world closer.
+const PRESENTER_CLOSER: f32 = 0.88;
 
 pub fn plugin(app: &mut App) {
+    app.init_resource::<Shot>();
+    app.init_resource::<FreeArea>();
     app.add_systems(Startup, spawn_camera_and_light);
-    app.add_systems(OnEnter(Screen::Playing), frame_the_lesson.after(super::session::start_level));
-    app.add_systems(Update, (steer, follow).chain());
-}
-
-/// What the camera looks at: the blackboard while reading, the voting box
-/// while setting votes, else the student.
-fn aim(session: Option<&Session>, screen: Screen) -> Option<Vec3> {
-    if screen != Screen::Playing {
-        return None;
-    }
-    let lesson = session?.level.file.lesson;
-    if lesson.types_letters() {
-        Some(BOARD_CENTRE + Vec3::new(0.0, -1.5, 0.0))
-    } else if lesson.edits_votes() {
-        Some(BALLOT_CENTRE + Vec3::new(0.0, 0.5, 0.0))
-    } else {
-        None
-    }
-}
-
-/// A view that fits the lesson: square on to the board or the ballot, or the default.
-fn frame_the_lesson(session: Option<Res<Session>>, mut cameras: Query<&mut OrbitCamera>) {
-    let Ok(mut orbit) = cameras.single_mut() else { return };
-    let focus = orbit.focus;
-    *orbit = match session.map(|s| s.level.file.lesson) {
-        Some(lesson) if lesson.at_a_board() => OrbitCamera { yaw: 0.0, pitch: 0.15, distance: 19.0, focus },
-        _ => OrbitCamera { focus, ..default() },
-    };
-}
-
-/// True when the lesson uses the arrow keys itself.
-fn lesson_uses_arrows(session: Option<&Session>) -> bool {
-    session.is_some_and(|s| s.level.file.lesson.uses_arrows())
+    app.add_systems(OnExit(Screen::Playing), |mut shot: ResMut<Shot>| *shot = Shot::Follow);
+    app.add_systems(Update, (aim_at_new_shot, steer, follow, fit_viewport, haze).chain());
 }
 
 fn spawn_camera_and_light(mut commands: Commands) {
@@ -76,12 +68,29 @@ fn spawn_camera_and_light(mut commands: Commands) {
     // A display transform that needs no lookup table (none is built in).
     let tonemapping = Tonemapping::SomewhatBoringDisplayTransform;
     commands.spawn((Name::new("Camera"), Camera3d::default(), tonemapping, Msaa::Off, placed(&orbit), orbit));
+    // The panels are drawn by a camera of their own over the whole window: the
+    // world's camera renders only into the scene's rectangle.
+    commands.spawn((
+        Name::new("Panels camera"),
+        PrimaryEguiContext,
+        Camera2d,
+        RenderLayers::none(),
+        Camera {
+            order: 1,
+            output_mode: CameraOutputMode::Write {
+                blend_state: Some(BlendState::ALPHA_BLENDING),
+                clear_color: ClearColorConfig::None,
+            },
+            clear_color: ClearColorConfig::Custom(Color::NONE),
+            ..default()
+        },
+    ));
     commands.spawn((
         Name::new("Sun"),
         DirectionalLight { illuminance: 9_000.0, shadow_maps_enabled: false, ..default() },
-        Transform::from_xyz(-6.0, 14.0, 8.0).looking_at(Vec3::ZERO, Vec3::Y),
+        Transform::from_xyz(-6.0, 14.0, 12.0).looking_at(Vec3::ZERO, Vec3::Y),
     ));
-    commands.insert_resource(GlobalAmbientLight { brightness: 300.0, ..default() });
+    commands.insert_resource(GlobalAmbientLight { brightness: 320.0, ..default() });
 }
 
 fn placed(orbit: &OrbitCamera) -> Transform {
@@ -90,8 +99,33 @@ fn placed(orbit: &OrbitCamera) -> Transform {
     Transform::from_translation(eye).looking_at(orbit.focus, Vec3::Y)
 }
 
+/// Where the camera is easing to after the shot changed (the player's own
+/// orbit takes over once it arrives, or as soon as they move it).
+#[derive(Component, Clone, Copy, Debug)]
+struct Easing(OrbitCamera);
+
+fn aim_at_new_shot(
+    mut commands: Commands,
+    shot: Res<Shot>,
+    cameras: Query<(Entity, &OrbitCamera)>,
+    keys: Res<ButtonInput<KeyCode>>,
+) {
+    let Ok((camera, orbit)) = cameras.single() else { return };
+    let home = keys.just_pressed(KeyCode::Home);
+    if !shot.is_changed() && !home {
+        return;
+    }
+    let target = match *shot {
+        Shot::Frame(frame) => frame,
+        Shot::Follow => OrbitCamera { focus: orbit.focus, ..default() },
+    };
+    commands.entity(camera).insert(Easing(target));
+}
+
+#[allow(clippy::too_many_arguments)]
 fn steer(
-    mut cameras: Query<&mut OrbitCamera>,
+    mut commands: Commands,
+    mut cameras: Query<(Entity, &mut OrbitCamera, Option<&Easing>)>,
     keys: Res<ButtonInput<KeyCode>>,
     buttons: Res<ButtonInput<MouseButton>>,
     motion: Res<AccumulatedMouseMotion>,
@@ -102,18 +136,14 @@ fn steer(
     session: Option<Res<Session>>,
     drag: Res<BallotDrag>,
 ) {
-    let Ok(mut orbit) = cameras.single_mut() else {
-        return;
-    };
-    let arrows_free = !(*screen.get() == Screen::Playing && lesson_uses_arrows(session.as_deref()));
+    let Ok((entity, mut orbit, easing)) = cameras.single_mut() else { return };
     let dt = time.delta_secs();
+    let arrows_free =
+        !(*screen.get() == Screen::Playing && session.as_deref().is_some_and(|s| s.play.level.file.lesson.uses_arrows()));
     let pointer_free = egui.as_ref().is_none_or(|e| !e.wants_any_pointer_input());
     let keys_free = egui.as_ref().is_none_or(|e| !e.wants_keyboard_input());
-    let dragging_a_vote = drag.0.is_some();
-    if pointer_free
-        && !dragging_a_vote
-        && (buttons.pressed(MouseButton::Left) || buttons.pressed(MouseButton::Right))
-    {
+    let before = *orbit;
+    if pointer_free && drag.0.is_none() && (buttons.pressed(MouseButton::Left) || buttons.pressed(MouseButton::Right)) {
         orbit.yaw -= motion.delta.x * 0.006;
         orbit.pitch += motion.delta.y * 0.004;
     }
@@ -146,9 +176,23 @@ fn steer(
         if keys.pressed(KeyCode::PageDown) {
             orbit.distance *= 1.0 + 1.2 * dt;
         }
-        if keys.just_pressed(KeyCode::Home) {
-            let focus = orbit.focus;
-            *orbit = OrbitCamera { focus, ..default() };
+    }
+    let moved_by_player = *orbit != before;
+    if let Some(Easing(target)) = easing {
+        if moved_by_player {
+            commands.entity(entity).remove::<Easing>();
+        } else {
+            let k = 1.0 - (-FOLLOW_RATE * 1.5 * dt).exp();
+            orbit.yaw += (target.yaw - orbit.yaw) * k;
+            orbit.pitch += (target.pitch - orbit.pitch) * k;
+            orbit.distance += (target.distance - orbit.distance) * k;
+            orbit.focus = orbit.focus.lerp(target.focus, k);
+            let close = (target.yaw - orbit.yaw).abs() < 1e-3
+                && (target.distance - orbit.distance).abs() < 1e-2
+                && orbit.focus.distance(target.focus) < 1e-2;
+            if close {
+                commands.entity(entity).remove::<Easing>();
+            }
         }
     }
     // Behind the title and the map, the view drifts slowly around the student.
@@ -159,44 +203,92 @@ fn steer(
     orbit.distance = orbit.distance.clamp(DISTANCE_RANGE.0, DISTANCE_RANGE.1);
 }
 
-/// Eases the focus to the student, and aims so the student appears in the
-/// middle of the part of the window the panels leave free.
+/// Eases the focus to the student when following it, keeps the eye above the
+/// ridges, and places the camera (aimed so the focus sits in the middle of
+/// the area a screen's card leaves free).
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 fn follow(
     time: Res<Time>,
-    scene: Res<SceneRect>,
-    windows: Query<&Window, With<PrimaryWindow>>,
-    students: Query<&Transform, (With<Student>, Without<OrbitCamera>)>,
-    mut cameras: Query<(&mut OrbitCamera, &mut Transform, &Projection)>,
-    session: Option<Res<Session>>,
+    shot: Res<Shot>,
+    seen: Res<Seen>,
+    free: Res<FreeArea>,
     screen: Res<State<Screen>>,
+    screenful: Res<Screenful>,
+    students: Query<&Transform, (With<Student>, Without<OrbitCamera>)>,
+    mut cameras: Query<(&mut OrbitCamera, &mut Transform, Option<&Easing>)>,
     ground: Res<Ground>,
 ) {
-    let Ok((mut orbit, mut transform, projection)) = cameras.single_mut() else {
-        return;
-    };
-    let aimed = aim(session.as_deref(), *screen.get());
-    let following_the_student = aimed.is_none();
-    if let Some(target) = aimed.or_else(|| students.single().ok().map(|s| s.translation + Vec3::Y * 0.7)) {
+    let Ok((mut orbit, mut transform, easing)) = cameras.single_mut() else { return };
+    let following = *shot == Shot::Follow;
+    if following
+        && easing.is_none()
+        && let Ok(student) = students.single()
+    {
         let k = 1.0 - (-FOLLOW_RATE * time.delta_secs()).exp();
-        orbit.focus = orbit.focus.lerp(target, k);
+        orbit.focus = orbit.focus.lerp(student.translation + Vec3::Y * 0.8, k);
+    }
+    let mut view = *orbit;
+    if seen.presenter {
+        view.distance *= PRESENTER_CLOSER;
     }
     // Looking at the student in a deep valley, keep the eye above the
     // highest ground, so a ridge never hides it.
-    let mut view = *orbit;
-    if following_the_student && let Some(top) = ground.heights.iter().copied().reduce(f32::max) {
+    if following && let Some(top) = ground.heights.iter().copied().reduce(f32::max) {
         let lift = ((top + 1.5 - view.focus.y) / view.distance).clamp(-1.0, 1.0).asin();
         view.pitch = view.pitch.max(lift).min(PITCH_RANGE.1);
     }
     *transform = placed(&view);
-    // Shift the aim by the free area's offset from the window's centre,
+    // Shift the aim by the free area's offset from the scene's centre,
     // converted to world units at the focus distance.
-    let (Ok(window), Some(rect), Projection::Perspective(p)) = (windows.single(), scene.0, projection) else {
-        return;
-    };
-    let size = Vec2::new(window.width(), window.height());
-    let offset = Vec2::new(rect.center().x, rect.center().y) - size / 2.0;
-    let world_per_pixel = 2.0 * orbit.distance * (p.fov / 2.0).tan() / size.y;
-    let shift =
-        transform.right() * (-offset.x * world_per_pixel) + transform.up() * (offset.y * world_per_pixel);
+    let Some(area) = free.0.filter(|_| *screen.get() != Screen::Playing) else { return };
+    let zoom = screenful.0.zoom;
+    let scene = screenful.0.scene;
+    let centre = Vec2::new(area.center().x, area.center().y) * zoom;
+    let offset = centre - Vec2::new(scene.x + scene.width / 2.0, scene.y + scene.height / 2.0);
+    let world_per_pixel = 2.0 * view.distance * (std::f32::consts::FRAC_PI_8).tan() / scene.height.max(1.0);
+    let shift = transform.right() * (-offset.x * world_per_pixel) + transform.up() * (offset.y * world_per_pixel);
     transform.translation += shift;
+}
+
+/// The sky's colour: the clear colour, and the haze that softens the far landscape.
+pub const SKY: Color = Color::srgb(0.62, 0.76, 0.90);
+
+/// At a lesson's object, the landscape behind is a backdrop: a haze softens it,
+/// so the object and the robot stand out. On the landscape, no haze.
+fn haze(mut commands: Commands, shot: Res<Shot>, cameras: Query<(Entity, Has<DistanceFog>), With<OrbitCamera>>) {
+    let Ok((camera, hazy)) = cameras.single() else { return };
+    match (*shot, hazy) {
+        (Shot::Frame(_), false) => {
+            commands.entity(camera).insert(DistanceFog {
+                color: SKY,
+                falloff: FogFalloff::Linear { start: 19.0, end: 42.0 },
+                ..default()
+            });
+        }
+        (Shot::Follow, true) => {
+            commands.entity(camera).remove::<DistanceFog>();
+        }
+        _ => {}
+    }
+}
+
+/// The camera renders into the scene's rectangle: the window less the HUD and the panel.
+fn fit_viewport(
+    screenful: Res<Screenful>,
+    windows: Query<&Window, With<PrimaryWindow>>,
+    mut cameras: Query<&mut Camera, With<OrbitCamera>>,
+) {
+    let (Ok(window), Ok(mut camera)) = (windows.single(), cameras.single_mut()) else { return };
+    let scale = window.scale_factor();
+    let scene = screenful.0.scene;
+    let (w, h) = (window.physical_width(), window.physical_height());
+    let x = ((scene.x * scale).round() as u32).min(w.saturating_sub(1));
+    let y = ((scene.y * scale).round() as u32).min(h.saturating_sub(1));
+    let width = ((scene.width * scale).round() as u32).clamp(1, w - x);
+    let height = ((scene.height * scale).round() as u32).clamp(1, h - y);
+    let (position, size) = (UVec2::new(x, y), UVec2::new(width, height));
+    let same = camera.viewport.as_ref().is_some_and(|v| v.physical_position == position && v.physical_size == size);
+    if !same {
+        camera.viewport = Some(Viewport { physical_position: position, physical_size: size, ..default() });
+    }
 }

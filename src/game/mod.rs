@@ -1,43 +1,37 @@
-//! The Bevy game: one plugin per concern.
+//! The Bevy game: one plugin per concern (see `docs/architecture.md`).
 //!
 //! [`logic`] holds everything that decides what happens (screens, levels and
-//! progress, training, the landscape); it runs headless in tests with
-//! `MinimalPlugins`. [`view`] adds what the player sees and touches: the
-//! terrain mesh, the robot, the camera, the panels.
+//! progress, the lesson in play, the landscape); it runs headless in tests
+//! with `MinimalPlugins`. [`view`] adds what the player sees and touches: the
+//! world and its props, the robot, the camera, the HUD and panels. Each lesson
+//! is a plugin-and-panel file in [`lessons`], its views spawned when it starts
+//! playing and despawned when it stops (`state::InLesson`).
 
 use bevy::prelude::*;
 
 use crate::lesson::share::{self, Shared, SharedStart};
 
-pub mod actions;
-pub mod ballot;
-pub mod blackboard;
 pub mod camera;
+pub mod charts;
+pub mod consts;
 pub mod demo;
-pub mod ghosts;
+pub mod drop;
+pub mod hud;
+pub mod intent;
+pub mod keys;
+pub mod labels;
+pub mod lessons;
 pub mod levels;
 #[cfg(target_arch = "wasm32")]
 pub mod page;
+pub mod props;
 pub mod screens;
 pub mod session;
+pub mod start;
+pub mod state;
 pub mod student;
 pub mod terrain;
-pub mod ui;
-
-/// A ghost climber's colour (sRGB bytes), the same in the world, the race and the chart.
-pub fn ghost_rgb(kind: crate::brain::OptimizerKind) -> [u8; 3] {
-    use crate::brain::OptimizerKind::*;
-    match kind {
-        Sgd => [235, 120, 110],
-        Momentum => [120, 200, 255],
-        RmsProp => [190, 150, 255],
-        Adam => [255, 125, 210],
-        AdamW => [200, 200, 215],
-    }
-}
-
-/// Fixed-update rate: training steps are scheduled per tick of this clock.
-pub const TICK_HZ: u32 = 60;
+pub mod view;
 
 /// Time the brain's systems took in the latest frame: training (all fixed
 /// ticks of the frame) and the landscape. Reported by `raw-weights bench --game`.
@@ -57,8 +51,17 @@ fn reset_frame_cost(mut cost: ResMut<FrameCost>) {
 pub fn logic(app: &mut App) {
     app.init_resource::<FrameCost>();
     app.add_systems(First, reset_frame_cost);
-    app.insert_resource(Time::<Fixed>::from_hz(TICK_HZ as f64));
-    app.add_plugins((screens::plugin, levels::plugin, actions::plugin, session::plugin, terrain::plugin));
+    app.insert_resource(Time::<Fixed>::from_hz(consts::TICK_HZ as f64));
+    app.add_plugins((
+        state::plugin,
+        levels::plugin,
+        screens::plugin,
+        session::plugin,
+        terrain::plugin,
+        keys::plugin,
+        view::plugin,
+        lessons::plugin,
+    ));
 }
 
 /// What the player sees: needs a renderer and a window.
@@ -67,48 +70,15 @@ pub fn view(app: &mut App) {
         terrain::view_plugin,
         student::plugin,
         camera::plugin,
-        ui::plugin,
-        blackboard::plugin,
-        ballot::plugin,
-        ghosts::plugin,
+        props::plugin,
+        labels::plugin,
+        hud::plugin,
+        lessons::view_plugin,
+        screens::view_plugin,
         demo::plugin,
+        drop::plugin,
     ));
-    app.add_systems(Update, announce_ready);
-}
-
-/// Frames a screen must have been drawn, its ground in place, before it is "ready".
-const SETTLE_FRAMES: u32 = 20;
-/// Steps a level must have trained before the playing screen is "ready".
-const READY_STEPS: usize = 120;
-
-/// Logs `ready: <screen>` once a screen has settled (the ground on show, and
-/// while playing, some training behind it), so scripts know when to take a
-/// screenshot.
-fn announce_ready(
-    screen: Res<State<screens::Screen>>,
-    ground: Res<terrain::Ground>,
-    session: Option<Res<session::Session>>,
-    mut settled: Local<(Option<screens::Screen>, u32, bool)>,
-) {
-    let (shown, frames, announced) = &mut *settled;
-    if *shown != Some(*screen.get()) {
-        *shown = Some(*screen.get());
-        *frames = 0;
-        *announced = false;
-    }
-    let trained = session.as_ref().map_or(0, |s| s.run.step_count());
-    let sliced_at = ground.plane.as_ref().map(|p| p.step);
-    let ground_ready = match screen.get() {
-        screens::Screen::Playing => sliced_at.is_some_and(|s| s >= READY_STEPS) && trained >= READY_STEPS,
-        _ => sliced_at.is_some(),
-    };
-    if ground_ready {
-        *frames += 1;
-    }
-    if !*announced && *frames >= SETTLE_FRAMES {
-        *announced = true;
-        info!("ready: {:?}", screen.get());
-    }
+    app.add_systems(Update, view::announce_ready);
 }
 
 /// How the game starts.
@@ -117,7 +87,7 @@ pub enum Start {
     #[default]
     Title,
     LevelMap,
-    /// Straight into a level (a teacher's shortcut; also used for screenshots).
+    /// Straight into a level, past its story card (a teacher's shortcut; also used for screenshots).
     Play(String),
     /// A level with settings changed, from a link a teacher sent.
     Link(SharedStart),
@@ -146,8 +116,14 @@ impl Start {
     }
 }
 
-/// Opens the window and plays (`demo`: the lessons play themselves).
+/// Opens the window and plays (`demo`: the lessons play themselves). Without
+/// a display or a graphics driver it says what it needs, and exits non-zero.
 pub fn run(start: Start, demo: bool) -> AppExit {
+    if let Err(why) = start::can_open_a_window() {
+        eprintln!("{why}");
+        return AppExit::from_code(2);
+    }
+    start::explain_startup_failures();
     run_with(start, demo, |_| {})
 }
 
@@ -172,10 +148,13 @@ fn run_with(start: Start, demo: bool, extra: impl FnOnce(&mut App)) -> AppExit {
             }),
     );
     app.add_plugins(bevy_egui::EguiPlugin::default());
-    app.insert_resource(ClearColor(Color::srgb(0.62, 0.76, 0.90)));
+    // The panels get a camera of their own (`camera.rs`).
+    app.insert_resource(bevy_egui::EguiGlobalSettings { auto_create_primary_context: false, ..default() });
+    app.insert_resource(ClearColor(camera::SKY));
     app.insert_resource(start);
     if demo {
         app.insert_resource(demo::Demo);
+        app.insert_resource(session::Cards { never: true, skip_next: false });
     }
     app.add_plugins((logic, view));
     extra(&mut app);

@@ -6,9 +6,9 @@
 use bevy::prelude::*;
 
 use super::Start;
-use super::actions::Action;
+use super::intent::OpenReplayText;
 use super::levels::Notices;
-use super::screens::Screen;
+use super::state::Screen;
 use crate::web;
 
 /// Plays the game in the page, starting where the address's link says.
@@ -45,8 +45,8 @@ fn tell_page(screen: Res<State<Screen>>, mut told: Local<Option<Screen>>) {
 }
 
 /// Opens the replay files the player picked in the page's file dialog.
-fn open_picked(mut actions: MessageWriter<Action>) {
+fn open_picked(mut commands: Commands) {
     for (name, text) in web::take_opened(web::Pick::Replay) {
-        actions.write(Action::OpenReplayText { name, text });
+        commands.trigger(OpenReplayText { name, text });
     }
 }

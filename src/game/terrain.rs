@@ -86,7 +86,7 @@ pub fn plugin(app: &mut App) {
 
 impl Terrain {
     fn new(session: &Session) -> Self {
-        let run = &session.run;
+        let run = &session.play.run;
         let mut landscape = Landscape::new(
             &run.brain,
             run.params.len(),
@@ -100,7 +100,7 @@ impl Terrain {
         Self {
             landscape,
             trail,
-            run_id: session.run_id,
+            run_id: session.play.run_id,
             student_loss,
             student_step: run.step_count(),
             uniform: uniform_score(run.vocab.size()),
@@ -122,11 +122,11 @@ fn cut_slices(
     let started = Instant::now();
     let budget =
         budget.0.map(|base| base.max(real.delta() / 5).min(Duration::from_millis(MAX_SLICE_MS).max(base)));
-    let Some(mut terrain) = terrain.filter(|t| t.run_id == session.run_id) else {
+    let Some(mut terrain) = terrain.filter(|t| t.run_id == session.play.run_id) else {
         commands.insert_resource(Terrain::new(&session));
         return;
     };
-    let run = &session.run;
+    let run = &session.play.run;
     let step = run.step_count();
     let terrain = &mut *terrain;
     if terrain.student_step != step {
@@ -135,7 +135,7 @@ fn cut_slices(
         let loss = terrain.student_loss;
         terrain.trail.offer(step, &run.params.data, || loss);
     }
-    if let Activity::Climbing(race) = &session.activity {
+    if let Activity::Climbing(race) = &session.play.activity {
         // A mark per racing ghost, found by its climber: a ghost that leaves the race
         // takes its path with it, one that joins starts a new one.
         terrain.ghosts.retain(|m| race.ghosts.iter().any(|g| g.kind == m.kind));
@@ -409,7 +409,7 @@ fn draw_trail(terrain: Res<Terrain>, ground: Res<Ground>, session: Res<Session>,
         Vec3::new(xz.x, ground.height_at(xz), xz.y) + lift
     };
     let mut points: Vec<Vec3> = terrain.trail.points.iter().map(|p| on_ground(&p.weights)).collect();
-    points.push(on_ground(&session.run.params.data));
+    points.push(on_ground(&session.play.run.params.data));
     gizmos.linestrip(points, Color::srgb(1.0, 0.95, 0.55));
 
     let start = world_xz(plane, 0.0, 0.0);

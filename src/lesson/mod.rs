@@ -1,13 +1,19 @@
 //! What the player does in each lesson, as plain state and rules (no Bevy):
 //! reading with the future covered, editing votes, marking a word, racing
-//! climbers, and performing. Every number comes from the brain's functions.
+//! climbers, and performing; the play that a session is, its recording and
+//! playback; and what the panels show (`view`), where they sit (`layout`) and
+//! the keys (`keys`). Every number comes from the brain's functions.
 
 pub mod climbing;
+pub mod keys;
+pub mod layout;
 pub mod performing;
 pub mod play;
 pub mod prediction;
+pub mod replay;
 pub mod scoring;
 pub mod share;
+pub mod view;
 pub mod voting;
 
 use crate::brain::Run;
@@ -77,95 +83,104 @@ impl Activity {
     }
 }
 
-/// What the voting box shows: the votes after a letter, their shares (at the
-/// voting lesson's temperature; the teacher's plain softmax when marking a
-/// word) and, when marking, the gradient of the marked letter's score.
+/// Where a level's goal stands.
 #[derive(Clone, Debug, PartialEq)]
-pub struct BallotView {
-    pub context: usize,
-    pub votes: Vec<f32>,
-    pub shares: Vec<f32>,
-    pub temperature: f32,
-    pub gradient: Option<Vec<f32>>,
+pub enum GoalState {
+    /// Not met yet: play on.
+    Open,
+    /// Met, with the level's score.
+    Reached(f32),
+    /// This try can no longer meet it: why, in the player's terms.
+    Missed(String),
 }
 
-/// The voting box of a voting or scoring lesson, `None` in the others.
-pub fn ballot_view(activity: &Activity, run: &Run, temperature: f32) -> Option<BallotView> {
-    match activity {
-        Activity::Voting(ballot) => Some(BallotView {
-            context: ballot.context,
-            votes: ballot.votes(run).to_vec(),
-            shares: ballot.shares(run, temperature),
-            temperature,
-            gradient: None,
-        }),
-        Activity::Scoring(marking) => {
-            let mark = marking.mark(run, marking.position);
-            Some(BallotView {
-                context: mark.context,
-                votes: bigram_votes(run, mark.context).to_vec(),
-                shares: mark.shares,
-                temperature: 1.0,
-                gradient: Some(mark.gradient),
-            })
-        }
-        _ => None,
-    }
-}
-
-/// The level's score if its goal is met now.
-pub fn goal_reached(
-    goal: &Goal,
-    run: &Run,
-    activity: &Activity,
-    recital: &performing::Recital,
-) -> Option<f32> {
+/// Where the goal stands now: met, missed for this try, or open.
+pub fn goal_state(goal: &Goal, run: &Run, activity: &Activity, recital: &performing::Recital) -> GoalState {
     match (goal, activity) {
         (Goal::LossBelow { loss, window }, _) => {
-            if run.step_count() < *window {
-                return None;
+            let mean = run.recent_loss(*window);
+            match mean {
+                Some(mean) if run.step_count() >= *window && mean < *loss => GoalState::Reached(mean),
+                _ if run.is_finished() => GoalState::Missed(format!(
+                    "Out of steps: the mean score of the last {window} steps is {}, the goal {loss:.2}. \
+                     Another climber or learning rate may get there.",
+                    mean.map_or("—".to_string(), |m| format!("{m:.3}"))
+                )),
+                _ => GoalState::Open,
             }
-            run.recent_loss(*window).filter(|mean| mean < loss)
         }
-        (Goal::ReadLetters { count }, Activity::Reading(r)) => {
-            (r.read >= *count).then(|| prediction::percent(r.player_hits, r.player_guesses))
+        (Goal::ReadLetters { count }, Activity::Reading(r)) if r.read >= *count => {
+            GoalState::Reached(prediction::percent(r.player_hits, r.player_guesses))
+        }
+        (Goal::BeatTheStudent { guesses }, Activity::Reading(r)) if r.player_guesses >= *guesses => {
+            let (you, it) = (r.player_hits, r.student_hits_on_guesses);
+            if you > it {
+                GoalState::Reached(prediction::percent(you, r.player_guesses))
+            } else {
+                GoalState::Missed(format!(
+                    "On your {} guesses you got {you} right and the student {it}: {}. \
+                     It sees only the letter before the cover; you can use the whole name so far.",
+                    r.player_guesses,
+                    if you == it { "a draw is not a win" } else { "the student wins this round" }
+                ))
+            }
         }
         (Goal::ShareAtLeast { letter, share, draws, .. }, Activity::Voting(b)) => {
-            let reached = b.shares(run, 1.0)[run.vocab.id(*letter)?];
-            (reached >= *share && b.draws() >= *draws).then_some(reached)
+            match run.vocab.id(*letter).map(|l| b.shares(run, 1.0)[l]) {
+                Some(reached) if reached >= *share && b.draws() >= *draws => GoalState::Reached(reached),
+                _ => GoalState::Open,
+            }
         }
         (Goal::WordScoreBelow { score, .. }, Activity::Scoring(m)) => {
             let mean = m.mean_score(run);
-            (mean < *score).then_some(mean)
+            if mean < *score { GoalState::Reached(mean) } else { GoalState::Open }
         }
-        (Goal::Perform { count }, _) => (recital.performed() >= *count).then(|| recital.new_texts() as f32),
-        _ => None,
+        (Goal::Perform { count }, _) if recital.performed() >= *count => {
+            GoalState::Reached(recital.new_texts() as f32)
+        }
+        (Goal::MemorisedAndNew { memorised, new }, _)
+            if recital.distinct(true) >= *memorised && recital.distinct(false) >= *new =>
+        {
+            GoalState::Reached(recital.performed() as f32)
+        }
+        _ => GoalState::Open,
     }
 }
 
-/// Where the player stands against the goal, in a few words.
+/// Where the player stands against the goal, in a few words (the HUD line).
 pub fn goal_progress(goal: &Goal, run: &Run, activity: &Activity, recital: &performing::Recital) -> String {
     match (goal, activity) {
         (Goal::LossBelow { loss, window }, _) => match run.recent_loss(*window) {
-            Some(mean) => format!("mean score {mean:.3}  ·  goal < {loss:.2}"),
-            None => format!("mean score —  ·  goal < {loss:.2}"),
+            Some(mean) => format!("mean score {mean:.3} → goal below {loss:.2}"),
+            None => format!("mean score — → goal below {loss:.2}"),
         },
         (Goal::ReadLetters { count }, Activity::Reading(r)) => {
             format!("letters read {} / {count}", r.read.min(*count))
         }
+        (Goal::BeatTheStudent { guesses }, Activity::Reading(r)) => format!(
+            "right: you {} · student {}  ·  guesses {} / {guesses}",
+            r.player_hits,
+            r.student_hits_on_guesses,
+            r.player_guesses.min(*guesses)
+        ),
         (Goal::ShareAtLeast { after, letter, share, draws }, Activity::Voting(b)) => {
             let now = run.vocab.id(*letter).map_or(0.0, |l| b.shares(run, 1.0)[l]);
             format!(
-                "share of '{letter}' after '{after}': {:.1}% (goal {:.0}%)  ·  drawn {} / {draws}",
+                "share of '{letter}' after '{after}' {:.1}% → {:.0}%  ·  drawn {} / {draws}",
                 now * 100.0,
                 share * 100.0,
-                b.draws()
+                b.draws().min(*draws)
             )
         }
         (Goal::WordScoreBelow { word, score }, Activity::Scoring(m)) => {
-            format!("score of \"{word}\" {:.3}  ·  goal < {score:.2}", m.mean_score(run))
+            format!("score of \"{word}\" {:.3} → below {score:.2}", m.mean_score(run))
         }
         (Goal::Perform { count }, _) => format!("performed {} / {count}", recital.performed().min(*count)),
+        (Goal::MemorisedAndNew { memorised, new }, _) => format!(
+            "memorised {} / {memorised}  ·  new {} / {new}",
+            recital.distinct(true).min(*memorised),
+            recital.distinct(false).min(*new)
+        ),
         _ => "free play".to_string(),
     }
 }

@@ -77,4 +77,15 @@ impl Recital {
     pub fn new_texts(&self) -> usize {
         self.written.iter().filter(|w| !w.memorised).count()
     }
+
+    /// Different texts written that are (`memorised`) or are not in the training text.
+    pub fn distinct(&self, memorised: bool) -> usize {
+        let mut seen: Vec<&str> = Vec::new();
+        for w in self.written.iter().filter(|w| w.memorised == memorised) {
+            if !seen.contains(&w.text.as_str()) {
+                seen.push(&w.text);
+            }
+        }
+        seen.len()
+    }
 }

@@ -3,107 +3,13 @@
 //! records is a [`Command`]; executing the same commands at the same training
 //! steps gives the same run, bit for bit.
 
-use serde::{Deserialize, Serialize};
-
 use super::performing::Recital;
 use super::voting::set_vote;
-use super::{Activity, goal_reached};
-use crate::brain::{
-    BrainError, Corpus, GptConfig, ModelKind, OptimizerKind, Rand, Run, SampleSettings, Schedule, Stream,
-};
+use super::{Activity, GoalState, goal_state};
+use crate::brain::{BrainError, Corpus, Rand, Run, SampleSettings, Stream};
+pub use crate::level::command::{Command, Guess, MAX_DRAW, Retrain, Setting};
 use crate::level::format::MAX_SPEED;
 use crate::level::{Control, CorpusSource, Lesson, Level};
-
-/// A setting the playing screen can change.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Setting {
-    /// Training steps per second.
-    Speed(u32),
-    LearningRate(f32),
-    Optimizer(OptimizerKind),
-    Beta1(f32),
-    Beta2(f32),
-    Eps(f32),
-    WeightDecay(f32),
-    Schedule(Schedule),
-    Temperature(f32),
-    TopK(usize),
-    Prefix(String),
-    /// The vote (logit) for `letter` after the letter `after` (token ids).
-    Vote {
-        after: usize,
-        letter: usize,
-        value: f32,
-    },
-}
-
-impl Setting {
-    /// The control that changes this setting.
-    pub fn control(&self) -> Control {
-        match self {
-            Setting::Speed(_) => Control::Speed,
-            Setting::LearningRate(_) => Control::LearningRate,
-            Setting::Optimizer(_) => Control::Optimizer,
-            Setting::Beta1(_) => Control::Beta1,
-            Setting::Beta2(_) => Control::Beta2,
-            Setting::Eps(_) => Control::Eps,
-            Setting::WeightDecay(_) => Control::WeightDecay,
-            Setting::Schedule(_) => Control::Schedule,
-            Setting::Temperature(_) => Control::Temperature,
-            Setting::TopK(_) => Control::TopK,
-            Setting::Prefix(_) => Control::Prefix,
-            Setting::Vote { .. } => Control::Votes,
-        }
-    }
-}
-
-/// A guess at the covered letter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Guess {
-    Letter(char),
-    /// The document ends here (the end mark ¶).
-    End,
-    /// No guess: just uncover it.
-    Look,
-}
-
-/// A new training text and model for the sandbox.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Retrain {
-    /// One document per line.
-    pub text: String,
-    pub model: ModelKind,
-    pub gpt: GptConfig,
-}
-
-/// Most letters one draw may draw.
-pub const MAX_DRAW: u32 = 1000;
-
-/// Something the player does that changes the run or the lesson.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Command {
-    /// Change a training or writing setting.
-    Set(Setting),
-    /// Uncover the next letter on the board, with the player's guess.
-    Guess(Guess),
-    /// Draw letters from the ballot's shares.
-    Draw(u32),
-    /// Pick a letter column on the ballot.
-    Select(usize),
-    /// Pick a letter of the marked word.
-    SelectPosition(usize),
-    /// The student starts a performance.
-    Write,
-    /// The performance on stage draws all its remaining letters.
-    FinishWriting,
-    /// A fresh run of the level (asked for, or after a fall).
-    Restart,
-    /// The sandbox trains on a new text and model.
-    Retrain(Retrain),
-}
 
 /// A level in play.
 #[derive(Clone, Debug)]
@@ -159,9 +65,17 @@ impl Play {
         })
     }
 
+    /// Where the level's goal stands now.
+    pub fn goal(&self) -> GoalState {
+        goal_state(&self.level.file.goal, &self.run, &self.activity, &self.recital)
+    }
+
     /// The level's score if its goal is met now.
     pub fn goal_reached(&self) -> Option<f32> {
-        goal_reached(&self.level.file.goal, &self.run, &self.activity, &self.recital)
+        match self.goal() {
+            GoalState::Reached(score) => Some(score),
+            _ => None,
+        }
     }
 
     /// True if the level trains while played and has steps left.
@@ -267,17 +181,21 @@ impl Play {
         if !self.level.file.controls.allows(setting.control()) {
             return;
         }
+        // Speed is held to its range; any other value out of range is left out.
+        if !setting.in_range() && !matches!(setting, Setting::Speed(_)) {
+            return;
+        }
         let opt = &mut self.run.optimizer.config;
         match setting {
             Setting::Speed(s) => self.speed = (*s).clamp(1, MAX_SPEED),
-            Setting::LearningRate(lr) if lr.is_finite() && *lr >= 0.0 => opt.lr = *lr,
+            Setting::LearningRate(lr) => opt.lr = *lr,
             Setting::Optimizer(kind) => opt.kind = *kind,
-            Setting::Beta1(b) if (0.0..1.0).contains(b) => opt.beta1 = *b,
-            Setting::Beta2(b) if (0.0..1.0).contains(b) => opt.beta2 = *b,
-            Setting::Eps(e) if e.is_finite() && *e > 0.0 => opt.eps = *e,
-            Setting::WeightDecay(w) if w.is_finite() && *w >= 0.0 => opt.weight_decay = *w,
+            Setting::Beta1(b) => opt.beta1 = *b,
+            Setting::Beta2(b) => opt.beta2 = *b,
+            Setting::Eps(e) => opt.eps = *e,
+            Setting::WeightDecay(w) => opt.weight_decay = *w,
             Setting::Schedule(s) => opt.schedule = *s,
-            Setting::Temperature(t) if t.is_finite() && *t >= 0.0 => {
+            Setting::Temperature(t) => {
                 self.sampling.temperature = *t;
                 if let Activity::Voting(ballot) = &mut self.activity {
                     // The old draws came from other shares.
@@ -294,7 +212,6 @@ impl Play {
                     ballot.clear_tally();
                 }
             }
-            _ => {}
         }
         if let Activity::Climbing(race) = &mut self.activity {
             let (start, steps) = (self.level.run_config(), self.run.step_count());

@@ -34,6 +34,9 @@ pub struct Reading {
     pub player_hits: usize,
     /// Uncovered letters the student's top share got right.
     pub student_hits: usize,
+    /// Of the letters the player guessed, those the student got right: the
+    /// fair comparison, the same letters for both.
+    pub student_hits_on_guesses: usize,
     /// Sum of the student's scores, for their mean.
     pub score_total: f32,
     /// The latest reveals, newest last.
@@ -100,6 +103,7 @@ impl Reading {
         if let Some(guess) = player {
             self.player_guesses += 1;
             self.player_hits += usize::from(guess == truth);
+            self.student_hits_on_guesses += usize::from(reveal.student == truth);
         }
         self.score_total += reveal.score;
         self.history.push(reveal.clone());

@@ -4,7 +4,7 @@
 
 use super::bigram_votes;
 use crate::brain::Run;
-use crate::brain::math::{cross_entropy, score_gradient, softmax_and_score, uniform_score};
+use crate::brain::math::{score_gradient, softmax_and_score, uniform_score};
 
 /// A word being marked letter by letter.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,21 +68,4 @@ impl Marking {
     pub fn uniform(&self, run: &Run) -> f32 {
         uniform_score(run.vocab.size())
     }
-}
-
-/// The lowest mean score any bigram votes can give a word (`BOS + letters +
-/// BOS`): after each letter, the best votes give every next letter the share
-/// it has in the word itself, so the votes are the logarithms of those counts.
-pub fn lowest_score(tokens: &[usize], vocab_size: usize) -> f32 {
-    let mut counts = vec![0.0f32; vocab_size * vocab_size];
-    for pair in tokens.windows(2) {
-        counts[pair[0] * vocab_size + pair[1]] += 1.0;
-    }
-    let votes: Vec<f32> =
-        counts.iter().map(|&c| if c > 0.0 { libm::logf(c) } else { f32::NEG_INFINITY }).collect();
-    let total: f32 = tokens
-        .windows(2)
-        .map(|pair| cross_entropy(&votes[pair[0] * vocab_size..][..vocab_size], pair[1]))
-        .sum();
-    total / (tokens.len() - 1) as f32
 }

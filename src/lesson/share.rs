@@ -15,6 +15,9 @@ use crate::level::Control;
 pub struct SharedStart {
     pub level: String,
     pub settings: Vec<Setting>,
+    /// Whether the lesson opens on its story card (`card=off` skips it, for
+    /// scripts and screenshots).
+    pub card: bool,
 }
 
 /// What a link opens.
@@ -26,9 +29,10 @@ pub enum Shared {
 }
 
 /// The link's keys, in the order links write them.
-pub const KEYS: [&str; 13] = [
+pub const KEYS: [&str; 14] = [
     "level",
     "replay",
+    "card",
     "speed",
     "optimizer",
     "lr",
@@ -56,6 +60,7 @@ pub fn parse(link: &str) -> Result<Option<Shared>, String> {
     let mut level = None;
     let mut replay = None;
     let mut settings = Vec::new();
+    let mut card = true;
     for pair in hash.split('&').filter(|p| !p.is_empty()) {
         let (key, raw) = pair.split_once('=').ok_or_else(|| format!("link: `{pair}` has no value"))?;
         let value = decode(raw).ok_or_else(|| format!("link: the value of `{key}` is not valid text"))?;
@@ -75,6 +80,14 @@ pub fn parse(link: &str) -> Result<Option<Shared>, String> {
                     return Err(bad("a replay's name"));
                 }
                 replay = Some(value.clone());
+                continue;
+            }
+            "card" => {
+                card = match value.as_str() {
+                    "on" => true,
+                    "off" => false,
+                    _ => return Err(bad("on or off")),
+                };
                 continue;
             }
             "speed" => Setting::Speed(value.parse().map_err(|_| bad("a whole number of steps per second"))?),
@@ -101,7 +114,7 @@ pub fn parse(link: &str) -> Result<Option<Shared>, String> {
         settings.push(setting);
     }
     match (level, replay) {
-        (Some(level), None) => Ok(Some(Shared::Level(SharedStart { level, settings }))),
+        (Some(level), None) => Ok(Some(Shared::Level(SharedStart { level, settings, card }))),
         (None, Some(replay)) if settings.is_empty() => Ok(Some(Shared::Replay(replay))),
         (None, Some(_)) => Err("link: a replay plays as it was recorded; it takes no settings".into()),
         (Some(_), Some(_)) => Err("link: it names both a level and a replay; keep one".into()),
@@ -112,6 +125,30 @@ pub fn parse(link: &str) -> Result<Option<Shared>, String> {
 /// The link (a `#…` hash) that opens this level with the settings as they
 /// are now: those the player changed and the level lets them change.
 pub fn link(play: &Play) -> String {
+    let mut out = format!("#level={}", encode(play.level.id()));
+    for setting in changed_settings(play) {
+        let (key, value) = match setting {
+            Setting::Speed(s) => ("speed", s.to_string()),
+            Setting::Optimizer(k) => ("optimizer", k.name().to_string()),
+            Setting::LearningRate(x) => ("lr", x.to_string()),
+            Setting::Beta1(x) => ("beta1", x.to_string()),
+            Setting::Beta2(x) => ("beta2", x.to_string()),
+            Setting::Eps(x) => ("eps", x.to_string()),
+            Setting::WeightDecay(x) => ("weight_decay", x.to_string()),
+            Setting::Schedule(s) => ("schedule", s.name().to_string()),
+            Setting::Temperature(x) => ("temperature", x.to_string()),
+            Setting::TopK(k) => ("top_k", k.to_string()),
+            Setting::Prefix(p) => ("prefix", p),
+            Setting::Vote { .. } => continue,
+        };
+        out.push_str(&format!("&{key}={}", encode(&value)));
+    }
+    out
+}
+
+/// The settings the player has changed from the level's start, among those the
+/// level lets them change: what a link carries, and what a retry keeps.
+pub fn changed_settings(play: &Play) -> Vec<Setting> {
     let file = &play.level.file;
     let start = file.run_config().optimizer;
     let now = &play.run.optimizer.config;
@@ -147,25 +184,8 @@ pub fn link(play: &Play) -> String {
     if !play.prefix.is_empty() {
         changed.push(Setting::Prefix(play.prefix.clone()));
     }
-    let mut out = format!("#level={}", encode(play.level.id()));
-    for setting in changed.iter().filter(|s| file.controls.allows(s.control())) {
-        let (key, value) = match setting {
-            Setting::Speed(s) => ("speed", s.to_string()),
-            Setting::Optimizer(k) => ("optimizer", k.name().to_string()),
-            Setting::LearningRate(x) => ("lr", x.to_string()),
-            Setting::Beta1(x) => ("beta1", x.to_string()),
-            Setting::Beta2(x) => ("beta2", x.to_string()),
-            Setting::Eps(x) => ("eps", x.to_string()),
-            Setting::WeightDecay(x) => ("weight_decay", x.to_string()),
-            Setting::Schedule(s) => ("schedule", s.name().to_string()),
-            Setting::Temperature(x) => ("temperature", x.to_string()),
-            Setting::TopK(k) => ("top_k", k.to_string()),
-            Setting::Prefix(p) => ("prefix", p.clone()),
-            Setting::Vote { .. } => continue,
-        };
-        out.push_str(&format!("&{key}={}", encode(&value)));
-    }
-    out
+    changed.retain(|s| file.controls.allows(s.control()));
+    changed
 }
 
 impl SharedStart {

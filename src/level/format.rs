@@ -87,40 +87,46 @@ impl Control {
 }
 
 impl Control {
-    /// What the control changes, with the formula it enters.
-    pub fn tooltip(self) -> &'static str {
+    /// What the control changes, with the formula it enters (read from the brain, where
+    /// the formula is computed).
+    pub fn tooltip(self) -> String {
+        use crate::brain::{math, optim, sample};
         match self {
             Control::Speed => {
                 "Training steps per second ([ halves, ] doubles). Speed decides when steps happen, never what they compute."
+                    .into()
             }
-            Control::LearningRate => "lr: the size of each step. Adam's step is lr · m_hat / (√v_hat + ε).",
-            Control::Optimizer => {
-                "How the gradient g becomes a step: SGD lr·g; Momentum lr·m_hat; RMSProp lr·g / (√v_hat + ε); \
-                 Adam lr·m_hat / (√v_hat + ε); AdamW adds lr·λ·w."
+            Control::LearningRate => {
+                format!("lr: the size of each step. Adam's {}.", optim::STEP_ADAM.text)
             }
-            Control::Beta1 => "m = β1·m + (1 − β1)·g: how long the climber remembers the slope's direction.",
-            Control::Beta2 => {
-                "v = β2·v + (1 − β2)·g²: how long the climber remembers how steep the slope was."
-            }
-            Control::Eps => "ε is added to √v_hat so a step stays finite where the ground is flat.",
-            Control::WeightDecay => "AdamW only: each step also pulls every weight towards 0 by lr·λ·w.",
-            Control::Schedule => {
-                "Decay to 0: the rate at step k of N is lr·(1 − k/N). Constant: lr at every step."
-            }
-            Control::Temperature => {
-                "shares = softmax(votes / T). Low T: the top vote almost always wins (T = 0: always). High T: shares even out."
-            }
-            Control::TopK => {
-                "Only the k letters with the most votes can be drawn; the rest get share 0 (all: no limit)."
-            }
-            Control::Prefix => "Letters the student reads before it starts to write; it continues from them.",
+            Control::Optimizer => format!(
+                "How the gradient g becomes a step. SGD: {}; Momentum: {}; RMSProp: {}; Adam: {}; AdamW: {}.",
+                optim::STEP_SGD.text,
+                optim::STEP_MOMENTUM.text,
+                optim::STEP_RMSPROP.text,
+                optim::STEP_ADAM.text,
+                optim::STEP_ADAMW.text
+            ),
+            Control::Beta1 => format!("{}: how long the climber remembers the slope's direction.", optim::M.text),
+            Control::Beta2 => format!("{}: how long the climber remembers how steep the slope was.", optim::V.text),
+            Control::Eps => "ε is added to √v_hat so a step stays finite where the ground is flat.".into(),
+            Control::WeightDecay => "AdamW only: each step also pulls every weight towards 0 by lr·weight_decay·w.".into(),
+            Control::Schedule => format!(
+                "Decay to 0: {} at step k of N. Constant: lr at every step.",
+                optim::LINEAR_DECAY.text
+            ),
+            Control::Temperature => format!(
+                "{}. Low T: the top vote almost always wins (T = 0: always). High T: shares even out.",
+                math::SHARES_AT_T.text
+            ),
+            Control::TopK => format!("Top-k: {}.", sample::TOP_K.text),
+            Control::Prefix => "Letters the student reads before it starts to write; it continues from them.".into(),
             Control::Votes => {
-                "The student's votes (logits) for each next letter; shares = softmax(votes / T)."
+                format!("The student's votes (logits) for each next letter; {}.", math::SHARES_AT_T.text)
             }
-            Control::Model => {
-                "Your own training text (one document per line) and the model: bigram or a tiny GPT with its \
+            Control::Model => "Your own training text (one document per line) and the model: bigram or a tiny GPT with its \
                  layers, heads, width (n_embd) and context (block_size)."
-            }
+                .into(),
         }
     }
 }
@@ -146,7 +152,7 @@ impl Controls {
 }
 
 /// What the player does in a level: which activity and panels it has.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Lesson {
     /// Read documents a letter at a time with the future covered, guessing each next letter.
@@ -226,6 +232,9 @@ pub enum Goal {
     LossBelow { loss: f32, window: usize },
     /// Read `count` letters with the future covered.
     ReadLetters { count: usize },
+    /// Guess `guesses` covered letters (looks do not count) and get more of them
+    /// right than the student's top share does on the same letters.
+    BeatTheStudent { guesses: usize },
     /// Give `letter` at least `share` of the shares after `after` at
     /// temperature 1, and draw at least `draws` letters to see it.
     ShareAtLeast { after: char, letter: char, share: f32, draws: u32 },
@@ -233,6 +242,9 @@ pub enum Goal {
     WordScoreBelow { word: String, score: f32 },
     /// Have the student perform `count` texts.
     Perform { count: usize },
+    /// Have the student write `memorised` different texts of its training text
+    /// word for word, and `new` different texts that are not in it.
+    MemorisedAndNew { memorised: usize, new: usize },
     /// No goal: free play.
     Explore,
 }
@@ -251,6 +263,10 @@ impl Goal {
                     "read {count} letters: guess each one before the cover lifts (type a letter, or → to just look)"
                 )
             }
+            Goal::BeatTheStudent { guesses } => format!(
+                "guess {guesses} covered letters and get more right than the student does on the same letters \
+                 (type a letter; → looks without guessing and does not count)"
+            ),
             Goal::ShareAtLeast { after, letter, share, draws } => format!(
                 "make the student give '{letter}' at least {:.0}% of the shares after '{after}' at temperature 1, \
                  and draw {draws} letters to see it",
@@ -260,6 +276,10 @@ impl Goal {
                 format!("set the votes so the teacher's mean score on \"{word}\" falls below {score:.2}")
             }
             Goal::Perform { count } => format!("have the student perform {count} texts"),
+            Goal::MemorisedAndNew { memorised, new } => format!(
+                "choose the temperature so the student writes {memorised} different names it read (memorised) \
+                 and {new} names of its own (new)"
+            ),
             Goal::Explore => "no goal: train what you like".to_string(),
         }
     }
@@ -267,9 +287,9 @@ impl Goal {
     /// A score as the screen writes it.
     pub fn format_score(&self, score: f32) -> String {
         match self {
-            Goal::ReadLetters { .. } => format!("{score:.0}%"),
+            Goal::ReadLetters { .. } | Goal::BeatTheStudent { .. } => format!("{score:.0}%"),
             Goal::ShareAtLeast { .. } => format!("{:.1}%", score * 100.0),
-            Goal::Perform { .. } => format!("{score:.0}"),
+            Goal::Perform { .. } | Goal::MemorisedAndNew { .. } => format!("{score:.0}"),
             _ => format!("{score:.3}"),
         }
     }
@@ -278,10 +298,11 @@ impl Goal {
     pub fn score_meaning(&self) -> (&'static str, bool) {
         match self {
             Goal::LossBelow { .. } => ("mean score", true),
-            Goal::ReadLetters { .. } => ("your guesses right, %", false),
+            Goal::ReadLetters { .. } | Goal::BeatTheStudent { .. } => ("your guesses right, %", false),
             Goal::ShareAtLeast { .. } => ("share reached", false),
             Goal::WordScoreBelow { .. } => ("the word's score", true),
             Goal::Perform { .. } => ("new texts written", false),
+            Goal::MemorisedAndNew { .. } => ("performances it took", true),
             Goal::Explore => ("", true),
         }
     }
@@ -516,7 +537,7 @@ pub fn parse_level(path: &str, text: &str, base: Option<&Path>) -> Result<Level,
 /// Checks a level read from `text` (a level file, or a replay that carries
 /// one); errors are located at their key in `text`.
 pub fn validate_level(
-    file: LevelFile,
+    mut file: LevelFile,
     path: &str,
     text: &str,
     base: Option<&Path>,
@@ -530,6 +551,17 @@ pub fn validate_level(
     }
     if file.title.trim().is_empty() {
         return Err(at(&["title"], "title is empty".into()));
+    }
+    // `{formula:NAME}` in a text is the brain's own writing of that formula.
+    let fill = |text: &mut String, key: &'static str| -> Result<(), LevelError> {
+        *text = crate::brain::formula::fill(text).map_err(|m| at(&[key], m))?;
+        Ok(())
+    };
+    fill(&mut file.tagline, "tagline")?;
+    fill(&mut file.story, "story")?;
+    fill(&mut file.learned, "learned")?;
+    for hint in &mut file.hints {
+        fill(hint, "hints")?;
     }
     let corpus = load_corpus(&file.corpus, base).map_err(|m| at(&["corpus"], m))?;
     let config = file.run_config();
@@ -640,6 +672,12 @@ fn check_goal(file: &LevelFile, corpus: &Corpus) -> Result<(), (&'static [&'stat
                 return Err((&["goal", "count"], "count must be at least 1".into()));
             }
         }
+        Goal::BeatTheStudent { guesses } => {
+            needs(Lesson::Prediction, "beat_the_student")?;
+            if *guesses == 0 {
+                return Err((&["goal", "guesses"], "guesses must be at least 1".into()));
+            }
+        }
         Goal::ShareAtLeast { after, letter, share, .. } => {
             needs(Lesson::Voting, "share_at_least")?;
             known(*after, &["goal", "after"])?;
@@ -660,7 +698,7 @@ fn check_goal(file: &LevelFile, corpus: &Corpus) -> Result<(), (&'static [&'stat
             vocab
                 .encode_document(word, &mut tokens)
                 .map_err(|c| (&["goal", "word"][..], format!("'{c}' is not a letter of the corpus")))?;
-            let lowest = crate::lesson::scoring::lowest_score(&tokens, vocab.size());
+            let lowest = crate::brain::bigram::lowest_score(&tokens, vocab.size());
             if !(score.is_finite() && *score > lowest) {
                 return Err((
                     &["goal", "score"],
@@ -674,6 +712,12 @@ fn check_goal(file: &LevelFile, corpus: &Corpus) -> Result<(), (&'static [&'stat
             needs(Lesson::Performing, "perform")?;
             if *count == 0 {
                 return Err((&["goal", "count"], "count must be at least 1".into()));
+            }
+        }
+        Goal::MemorisedAndNew { memorised, new } => {
+            needs(Lesson::Performing, "memorised_and_new")?;
+            if *memorised == 0 && *new == 0 {
+                return Err((&["goal"], "ask for at least one memorised or one new text".into()));
             }
         }
         Goal::Explore => needs(Lesson::Sandbox, "explore")?,

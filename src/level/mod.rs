@@ -1,5 +1,7 @@
-//! Level files, their validation, and the player's progress. No Bevy.
+//! Level files, their validation, replay files and the commands they hold,
+//! and the player's progress. No Bevy.
 
+pub mod command;
 pub mod format;
 pub mod progress;
 pub mod replay;

@@ -16,7 +16,8 @@ use raw_weights::game::terrain::LandscapeBudget;
 use raw_weights::lesson::Activity;
 use raw_weights::lesson::climbing::rivals;
 use raw_weights::lesson::play::{Command, Play};
-use raw_weights::level::replay::{Event, Recorder, ReplayError, ReplayFile, Replayer, verify};
+use raw_weights::lesson::replay::{Recorder, Replayer, verify};
+use raw_weights::level::replay::{Event, ReplayError, ReplayFile};
 use raw_weights::level::{LevelSet, Progress, ProgressStore};
 
 use crate::cli::{assert_clear_error, raw_weights};

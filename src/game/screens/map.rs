@@ -2,24 +2,33 @@
 //! level file that failed to load with its path, line and column.
 
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, egui};
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{BAD, GOLD, GOOD, MUTED, SceneRect, below, key_button, send};
-use crate::game::actions::Action;
+use super::below;
+use crate::game::camera::FreeArea;
+use crate::game::consts::{BAD, GOLD, GOOD, MUTED};
+use crate::game::hud::{PATH_FIELD, UiSet, key_button};
+use crate::game::intent::{OpenReplay, OpenReplayText, OpenTitle, PlayLevel};
 use crate::game::levels::{Levels, Notices, ProgressRes};
+use crate::game::state::Screen;
+use crate::lesson::keys;
 use crate::level::replay::{SHIPPED, shipped_name};
 
-pub(super) fn show(
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(EguiPrimaryContextPass, show.in_set(UiSet::Panel).run_if(in_state(Screen::LevelMap)));
+}
+
+#[allow(clippy::too_many_arguments)]
+fn show(
     mut contexts: EguiContexts,
-    mut writer: MessageWriter<Action>,
-    mut scene: ResMut<SceneRect>,
+    mut commands: Commands,
+    mut free: ResMut<FreeArea>,
     levels: Res<Levels>,
     progress: Res<ProgressRes>,
     notices: Res<Notices>,
     mut replay_path: Local<String>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    let mut actions = Vec::new();
     let set = &levels.set;
     let panel = egui::Area::new("map".into()).anchor(egui::Align2::CENTER_TOP, [0.0, 24.0]).show(ctx, |ui| {
         egui::Frame::window(ui.style()).inner_margin(18.0).show(ui, |ui| {
@@ -32,13 +41,13 @@ pub(super) fn show(
             ui.horizontal(|ui| {
                 ui.label(egui::RichText::new("The lessons").size(28.0).strong().color(GOLD));
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if key_button(ui, "Title", "Esc") {
-                        actions.push(Action::OpenTitle);
+                    if key_button(ui, "Title", keys::MAP_BACK) {
+                        commands.trigger(OpenTitle);
                     }
                 });
             });
             ui.label(
-                egui::RichText::new("Each lesson unlocks the next. Press a number or click a card.")
+                egui::RichText::new("Each lesson unlocks the next. Press a number (Enter: the next lesson), or click a card. Drop a .replay.ron on the window to play it back.")
                     .color(MUTED),
             );
             ui.add_space(8.0);
@@ -79,7 +88,7 @@ pub(super) fn show(
                         response.on_hover_text("Complete the lesson before to unlock this one.")
                     };
                     if unlocked && response.clicked() {
-                        actions.push(Action::Play(level.id().to_string()));
+                        commands.trigger(PlayLevel(level.id().to_string()));
                     }
                 }
             });
@@ -94,8 +103,7 @@ pub(super) fn show(
                 for (i, (path, text)) in SHIPPED.iter().enumerate() {
                     let name = shipped_name(path);
                     if ui.button(format!("▶ {name}")).on_hover_text(format!("Play back {path}")).clicked() {
-                        actions
-                            .push(Action::OpenReplayText { name: path.to_string(), text: text.to_string() });
+                        commands.trigger(OpenReplayText { name: path.to_string(), text: text.to_string() });
                     }
                     if i + 1 < SHIPPED.len() {
                         ui.add_space(2.0);
@@ -109,12 +117,12 @@ pub(super) fn show(
                 {
                     ui.add(
                         egui::TextEdit::singleline(&mut *replay_path)
-                            .id(super::PATH_FIELD.into())
+                            .id(PATH_FIELD.into())
                             .hint_text("path/to/session.replay.ron")
                             .desired_width(360.0),
                     );
                     if ui.button("Open").clicked() && !replay_path.trim().is_empty() {
-                        actions.push(Action::OpenReplay(replay_path.trim().to_string()));
+                        commands.trigger(OpenReplay(replay_path.trim().to_string()));
                     }
                 }
                 #[cfg(target_arch = "wasm32")]
@@ -139,7 +147,6 @@ pub(super) fn show(
             }
         });
     });
-    scene.0 = below(ctx, panel.response.rect);
-    send(&mut writer, actions);
+    free.0 = below(ctx, panel.response.rect);
     Ok(())
 }

@@ -1,17 +1,26 @@
 //! Level complete: the score, what was learned, and what next.
 
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, egui};
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{GOLD, GOOD, MUTED, SceneRect, below, key_button, send};
-use crate::game::actions::Action;
+use super::below;
+use crate::game::camera::FreeArea;
+use crate::game::consts::{GOLD, GOOD, MUTED};
+use crate::game::hud::{UiSet, key_button};
+use crate::game::intent::{OpenMap, PlayAgain, PlayNext, SaveReplay};
 use crate::game::levels::{Levels, ProgressRes};
 use crate::game::session::{Phase, Session};
+use crate::game::state::Screen;
+use crate::lesson::keys;
 
-pub(super) fn show(
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(EguiPrimaryContextPass, show.in_set(UiSet::Panel).run_if(in_state(Screen::Complete)));
+}
+
+fn show(
     mut contexts: EguiContexts,
-    mut writer: MessageWriter<Action>,
-    mut scene: ResMut<SceneRect>,
+    mut commands: Commands,
+    mut free: ResMut<FreeArea>,
     session: Option<Res<Session>>,
     levels: Res<Levels>,
     progress: Res<ProgressRes>,
@@ -20,8 +29,7 @@ pub(super) fn show(
     let Some(session) = session else {
         return Ok(());
     };
-    let mut actions = Vec::new();
-    let level = &session.level;
+    let level = &session.play.level;
     let score = match session.phase {
         Phase::Cheering { score, .. } => Some(score),
         _ => None,
@@ -60,7 +68,7 @@ pub(super) fn show(
                 ui.end_row();
                 if level.file.train_while_playing {
                     ui.label("Steps trained");
-                    ui.label(format!("{} of {}", session.run.step_count(), level.file.steps));
+                    ui.label(format!("{} of {}", session.play.run.step_count(), level.file.steps));
                     ui.end_row();
                 }
             });
@@ -77,24 +85,23 @@ pub(super) fn show(
                     Some(n) => format!("▶ Next: {}", n.file.title),
                     None => "▶ All lessons done: the map".to_string(),
                 };
-                if key_button(ui, &next_label, "Enter") {
-                    actions.push(Action::PlayNext);
+                if key_button(ui, &next_label, keys::NEXT_LESSON) {
+                    commands.trigger(PlayNext);
                 }
-                if key_button(ui, "↺ Play again", "R") {
-                    actions.push(Action::Restart);
+                if key_button(ui, "↺ Play again", keys::AGAIN) {
+                    commands.trigger(PlayAgain);
                 }
-                if key_button(ui, "Level map", "M") {
-                    actions.push(Action::OpenMap);
+                if key_button(ui, "Level map", keys::COMPLETE_MAP) {
+                    commands.trigger(OpenMap);
                 }
-                if key_button(ui, "Save replay", "F6") {
-                    actions.push(Action::SaveReplay);
+                if key_button(ui, "Save replay", keys::SAVE_REPLAY) {
+                    commands.trigger(SaveReplay);
                 }
             });
-            if let Some(notice) = &session.notice {
+            if let Some(notice) = &session.play.notice {
                 ui.label(egui::RichText::new(notice).small().color(MUTED));
             }
         });
-    scene.0 = panel.and_then(|p| below(ctx, p.response.rect));
-    send(&mut writer, actions);
+    free.0 = panel.and_then(|p| below(ctx, p.response.rect));
     Ok(())
 }

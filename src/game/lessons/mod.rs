@@ -1,0 +1,38 @@
+//! The lessons, one file each: what the lesson puts in the world when it
+//! starts playing (scoped to `InLesson`, so it leaves with the lesson), its
+//! keys, its camera shot and robot's place, and its panel. Its rules are in
+//! `crate::lesson`, its variants in the level format. Adding a lesson is
+//! adding a file here and one line in each plugin list below.
+
+use bevy::prelude::*;
+
+pub mod climbing;
+pub mod performing;
+pub mod prediction;
+pub mod sandbox;
+pub mod scoring;
+pub mod voting;
+
+/// The lessons' rules that need no window: their scenes' objects and their keys.
+pub fn plugin(app: &mut App) {
+    app.add_plugins((
+        prediction::plugin,
+        voting::plugin,
+        scoring::plugin,
+        climbing::plugin,
+        performing::plugin,
+        sandbox::plugin,
+    ));
+}
+
+/// What the lessons show: the robot's acts, the camera's shots, the panels.
+pub fn view_plugin(app: &mut App) {
+    app.add_plugins((
+        prediction::view_plugin,
+        voting::view_plugin,
+        scoring::view_plugin,
+        climbing::view_plugin,
+        performing::view_plugin,
+        sandbox::view_plugin,
+    ));
+}
