@@ -7,9 +7,9 @@
 //! CI checks every file with `raw-weights replay FILE --verify`.
 
 use raw_weights::lesson::play::{Command, Guess, Play, Retrain, Setting};
+use raw_weights::lesson::replay::Recorder;
 use raw_weights::lesson::{Activity, bigram_votes};
 use raw_weights::level::LevelSet;
-use raw_weights::lesson::replay::Recorder;
 
 struct Session {
     play: Play,

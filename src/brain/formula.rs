@@ -57,8 +57,8 @@ pub fn fill(text: &str) -> Result<String, String> {
         let after = &rest[at + OPEN.len()..];
         let end = after.find('}').ok_or_else(|| format!("`{OPEN}` is not closed with `}}`"))?;
         let name = after[..end].trim();
-        let formula = named(name)
-            .ok_or_else(|| format!("unknown formula `{name}` (known: {})", names().join(", ")))?;
+        let formula =
+            named(name).ok_or_else(|| format!("unknown formula `{name}` (known: {})", names().join(", ")))?;
         out.push_str(formula.text);
         rest = &after[end + 1..];
     }

@@ -5,12 +5,12 @@
 
 use bevy::camera::visibility::RenderLayers;
 use bevy::camera::{CameraOutputMode, ClearColorConfig, Viewport};
-use bevy::render::render_resource::BlendState;
-use bevy_egui::PrimaryEguiContext;
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::prelude::*;
+use bevy::render::render_resource::BlendState;
 use bevy::window::PrimaryWindow;
+use bevy_egui::PrimaryEguiContext;
 use bevy_egui::input::EguiWantsInput;
 
 use super::props::ballot::BallotDrag;
@@ -138,12 +138,15 @@ fn steer(
 ) {
     let Ok((entity, mut orbit, easing)) = cameras.single_mut() else { return };
     let dt = time.delta_secs();
-    let arrows_free =
-        !(*screen.get() == Screen::Playing && session.as_deref().is_some_and(|s| s.play.level.file.lesson.uses_arrows()));
+    let arrows_free = !(*screen.get() == Screen::Playing
+        && session.as_deref().is_some_and(|s| s.play.level.file.lesson.uses_arrows()));
     let pointer_free = egui.as_ref().is_none_or(|e| !e.wants_any_pointer_input());
     let keys_free = egui.as_ref().is_none_or(|e| !e.wants_keyboard_input());
     let before = *orbit;
-    if pointer_free && drag.0.is_none() && (buttons.pressed(MouseButton::Left) || buttons.pressed(MouseButton::Right)) {
+    if pointer_free
+        && drag.0.is_none()
+        && (buttons.pressed(MouseButton::Left) || buttons.pressed(MouseButton::Right))
+    {
         orbit.yaw -= motion.delta.x * 0.006;
         orbit.pitch += motion.delta.y * 0.004;
     }
@@ -246,7 +249,8 @@ fn follow(
     let centre = Vec2::new(area.center().x, area.center().y) * zoom;
     let offset = centre - Vec2::new(scene.x + scene.width / 2.0, scene.y + scene.height / 2.0);
     let world_per_pixel = 2.0 * view.distance * (std::f32::consts::FRAC_PI_8).tan() / scene.height.max(1.0);
-    let shift = transform.right() * (-offset.x * world_per_pixel) + transform.up() * (offset.y * world_per_pixel);
+    let shift =
+        transform.right() * (-offset.x * world_per_pixel) + transform.up() * (offset.y * world_per_pixel);
     transform.translation += shift;
 }
 
@@ -255,7 +259,11 @@ pub const SKY: Color = Color::srgb(0.62, 0.76, 0.90);
 
 /// At a lesson's object, the landscape behind is a backdrop: a haze softens it,
 /// so the object and the robot stand out. On the landscape, no haze.
-fn haze(mut commands: Commands, shot: Res<Shot>, cameras: Query<(Entity, Has<DistanceFog>), With<OrbitCamera>>) {
+fn haze(
+    mut commands: Commands,
+    shot: Res<Shot>,
+    cameras: Query<(Entity, Has<DistanceFog>), With<OrbitCamera>>,
+) {
     let Ok((camera, hazy)) = cameras.single() else { return };
     match (*shot, hazy) {
         (Shot::Frame(_), false) => {
@@ -287,7 +295,8 @@ fn fit_viewport(
     let width = ((scene.width * scale).round() as u32).clamp(1, w - x);
     let height = ((scene.height * scale).round() as u32).clamp(1, h - y);
     let (position, size) = (UVec2::new(x, y), UVec2::new(width, height));
-    let same = camera.viewport.as_ref().is_some_and(|v| v.physical_position == position && v.physical_size == size);
+    let same =
+        camera.viewport.as_ref().is_some_and(|v| v.physical_position == position && v.physical_size == size);
     if !same {
         camera.viewport = Some(Viewport { physical_position: position, physical_size: size, ..default() });
     }

@@ -19,9 +19,11 @@ const CHART_POINTS: usize = 600;
 pub fn loss_chart(ui: &mut egui::Ui, play: &Play) {
     let run = &play.run;
     ui.label(
-        egui::RichText::new("The teacher's score of each training step (grey) and its running mean (gold): lower is better.")
-            .small()
-            .color(MUTED),
+        egui::RichText::new(
+            "The teacher's score of each training step (grey) and its running mean (gold): lower is better.",
+        )
+        .small()
+        .color(MUTED),
     );
     let (window, target) = match play.level.file.goal {
         Goal::LossBelow { window, loss } => (window, Some(loss)),
@@ -56,16 +58,26 @@ pub fn loss_chart(ui: &mut egui::Ui, play: &Play) {
                     plot.line(Line::new(label, curve(&ghost.run.losses)).color(ghost_colour(ghost.kind)));
                 }
             }
-            plot.line(Line::new(format!("you: mean of last {window}"), curve(&run.losses)).color(GOLD).width(2.5));
+            plot.line(
+                Line::new(format!("you: mean of last {window}"), curve(&run.losses)).color(GOLD).width(2.5),
+            );
             if let Some(target) = target {
                 plot.hline(HLine::new("", target as f64).color(GOOD).style(LineStyle::dashed_loose()));
                 let text = egui::RichText::new(format!("goal {target:.2} (the water line)")).small();
-                plot.text(Text::new("", PlotPoint::new(0.0, target as f64), text).color(GOOD).anchor(egui::Align2::LEFT_TOP));
+                plot.text(
+                    Text::new("", PlotPoint::new(0.0, target as f64), text)
+                        .color(GOOD)
+                        .anchor(egui::Align2::LEFT_TOP),
+                );
             }
             if uniform > 0.0 {
                 plot.hline(HLine::new("", uniform).color(BAD).style(LineStyle::dotted_loose()));
                 let text = egui::RichText::new(format!("{} = {uniform:.2}", KNOWING_NOTHING.text)).small();
-                plot.text(Text::new("", PlotPoint::new(end, uniform), text).color(BAD).anchor(egui::Align2::RIGHT_BOTTOM));
+                plot.text(
+                    Text::new("", PlotPoint::new(end, uniform), text)
+                        .color(BAD)
+                        .anchor(egui::Align2::RIGHT_BOTTOM),
+                );
             }
             plot.vline(VLine::new("", end).color(MUTED));
         });
@@ -75,10 +87,17 @@ pub fn loss_chart(ui: &mut egui::Ui, play: &Play) {
 pub fn tally_chart(ui: &mut egui::Ui, view: &BallotView) {
     let Some(tally) = &view.tally else { return };
     let draws = tally.iter().sum::<u32>().max(1) as f64;
-    let expected: Vec<Bar> =
-        view.shares.iter().enumerate().map(|(i, &s)| Bar::new(i as f64 - 0.18, s as f64 * 100.0).width(0.34)).collect();
-    let drawn: Vec<Bar> =
-        tally.iter().enumerate().map(|(i, &n)| Bar::new(i as f64 + 0.18, n as f64 / draws * 100.0).width(0.34)).collect();
+    let expected: Vec<Bar> = view
+        .shares
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| Bar::new(i as f64 - 0.18, s as f64 * 100.0).width(0.34))
+        .collect();
+    let drawn: Vec<Bar> = tally
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| Bar::new(i as f64 + 0.18, n as f64 / draws * 100.0).width(0.34))
+        .collect();
     let letters = view.labels.len();
     let labels = view.labels.clone();
     ui.label(
@@ -95,7 +114,11 @@ pub fn tally_chart(ui: &mut egui::Ui, view: &BallotView) {
         .x_grid_spacer(move |_| (0..letters).map(|i| GridMark { value: i as f64, step_size: 1.0 }).collect())
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
-            if (mark.value - i).abs() < 1e-6 && i >= 0.0 { labels.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
         })
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("share %", expected).color(GOLD));

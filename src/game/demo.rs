@@ -21,7 +21,12 @@ pub fn plugin(app: &mut App) {
     app.add_systems(Update, play.run_if(resource_exists::<Demo>.and_then(in_state(Screen::Playing))));
 }
 
-fn play(session: Option<Res<Session>>, time: Res<Time<Real>>, mut clock: Local<(f32, u32)>, mut commands: Commands) {
+fn play(
+    session: Option<Res<Session>>,
+    time: Res<Time<Real>>,
+    mut clock: Local<(f32, u32)>,
+    mut commands: Commands,
+) {
     let Some(session) = session.filter(|s| s.phase == Phase::Playing) else { return };
     let (since, beats) = &mut *clock;
     *since += time.delta_secs();
@@ -34,7 +39,9 @@ fn play(session: Option<Res<Session>>, time: Res<Time<Real>>, mut clock: Local<(
     let play = &session.play;
     let mut send = |command| commands.trigger(Do(command));
     match (&play.activity, &play.level.file.goal) {
-        (Activity::Reading(reading), Goal::BeatTheStudent { guesses }) if reading.player_guesses + 2 < *guesses => {
+        (Activity::Reading(reading), Goal::BeatTheStudent { guesses })
+            if reading.player_guesses + 2 < *guesses =>
+        {
             send(Command::Guess(if beat % 3 == 0 { Guess::Look } else { Guess::Letter('a') }));
         }
         (Activity::Reading(reading), Goal::ReadLetters { count }) if reading.read + 1 < *count => {
@@ -46,7 +53,11 @@ fn play(session: Option<Res<Session>>, time: Res<Time<Real>>, mut clock: Local<(
             if now < share - 0.05 {
                 let vote = bigram_votes(&play.run, ballot.context)[target];
                 send(Command::Select(target));
-                send(Command::Set(Setting::Vote { after: ballot.context, letter: target, value: vote + 0.3 }));
+                send(Command::Set(Setting::Vote {
+                    after: ballot.context,
+                    letter: target,
+                    value: vote + 0.3,
+                }));
             } else if ballot.draws() + 10 < *draws {
                 send(Command::Draw(5));
             }

@@ -37,7 +37,9 @@ pub fn kind_of(name: &str) -> Dropped {
 
 /// The message for a file the game cannot use.
 pub fn unknown(name: &str) -> String {
-    format!("{name}: drop a replay (.replay.ron) to play it back, or a text (.txt) to train the sandbox on it")
+    format!(
+        "{name}: drop a replay (.replay.ron) to play it back, or a text (.txt) to train the sandbox on it"
+    )
 }
 
 fn dropped(mut drops: MessageReader<FileDragAndDrop>, mut commands: Commands, mut notices: ResMut<Notices>) {

@@ -10,8 +10,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::consts::{BAD, CAN_QUIT, CARD_FILL, GOLD, GOOD, MUTED, PANEL_FILL};
 use super::intent::{
-    Begin, Command, CopyLink, Do, DriveReplay, NextHint, OpenMap, Quit, ReplayControl, Retry, SaveReplay, Setting,
-    ShowCard, ToggleChart, ToggleHelp, TogglePanel, TogglePause, TogglePresenter,
+    Begin, Command, CopyLink, Do, DriveReplay, NextHint, OpenMap, Quit, ReplayControl, Retry, SaveReplay,
+    Setting, ShowCard, ToggleChart, ToggleHelp, TogglePanel, TogglePause, TogglePresenter,
 };
 use super::session::{Phase, Playback, Recording, Session};
 use super::state::{Pause, Screen};
@@ -44,7 +44,9 @@ pub fn plugin(app: &mut App) {
     app.add_systems(EguiPrimaryContextPass, hud_line.in_set(UiSet::Hud).run_if(in_state(Screen::Playing)));
     app.add_systems(
         EguiPrimaryContextPass,
-        (card, banner, replay_bar, pause_menu, help).in_set(UiSet::Overlays).run_if(in_state(Screen::Playing)),
+        (card, banner, replay_bar, pause_menu, help)
+            .in_set(UiSet::Overlays)
+            .run_if(in_state(Screen::Playing)),
     );
     app.add_systems(EguiPrimaryContextPass, release_focus.in_set(UiSet::Focus));
 }
@@ -110,11 +112,20 @@ fn release_focus(mut contexts: EguiContexts) -> Result {
 
 /// A layout rectangle (logical pixels) in egui points.
 pub fn points(rect: Rect, zoom: f32) -> egui::Rect {
-    egui::Rect::from_min_size(egui::pos2(rect.x / zoom, rect.y / zoom), egui::vec2(rect.width / zoom, rect.height / zoom))
+    egui::Rect::from_min_size(
+        egui::pos2(rect.x / zoom, rect.y / zoom),
+        egui::vec2(rect.width / zoom, rect.height / zoom),
+    )
 }
 
 /// A `Ui` filling a fixed rectangle of the window, on an opaque fill.
-pub fn fixed_ui(ctx: &egui::Context, id: &str, rect: egui::Rect, fill: egui::Color32, margin: f32) -> egui::Ui {
+pub fn fixed_ui(
+    ctx: &egui::Context,
+    id: &str,
+    rect: egui::Rect,
+    fill: egui::Color32,
+    margin: f32,
+) -> egui::Ui {
     let layer = egui::LayerId::new(egui::Order::Background, egui::Id::new(id));
     ctx.layer_painter(layer).rect_filled(rect, 0.0, fill);
     egui::Ui::new(
@@ -215,9 +226,14 @@ pub fn controls(ui: &mut egui::Ui, session: &Session, which: &[Control], command
     egui::Grid::new("controls").num_columns(2).spacing([8.0, 5.0]).show(ui, |ui| {
         for control in shown {
             let enabled = controls.allows(control);
-            let name = if enabled { control.label().to_string() } else { format!("🔒 {}", control.label()) };
+            let name =
+                if enabled { control.label().to_string() } else { format!("🔒 {}", control.label()) };
             let key = control_key(control);
-            ui.label(name).on_hover_text(format!("{}\nkey: {}", control.tooltip(), key.map_or("—", |k| k.keys)));
+            ui.label(name).on_hover_text(format!(
+                "{}\nkey: {}",
+                control.tooltip(),
+                key.map_or("—", |k| k.keys)
+            ));
             ui.add_enabled_ui(enabled, |ui| match control {
                 Control::Speed => {
                     let mut v = play.speed;
@@ -248,13 +264,21 @@ pub fn controls(ui: &mut egui::Ui, session: &Session, which: &[Control], command
                 }
                 Control::Beta1 => {
                     let mut v = opt.beta1;
-                    if ui.add(egui::Slider::new(&mut v, range::BETA1)).on_hover_text(keys::BETA1.keys).changed() {
+                    if ui
+                        .add(egui::Slider::new(&mut v, range::BETA1))
+                        .on_hover_text(keys::BETA1.keys)
+                        .changed()
+                    {
                         set(Setting::Beta1(v));
                     }
                 }
                 Control::Beta2 => {
                     let mut v = opt.beta2;
-                    if ui.add(egui::Slider::new(&mut v, range::BETA2)).on_hover_text(keys::BETA2.keys).changed() {
+                    if ui
+                        .add(egui::Slider::new(&mut v, range::BETA2))
+                        .on_hover_text(keys::BETA2.keys)
+                        .changed()
+                    {
                         set(Setting::Beta2(v));
                     }
                 }
@@ -416,7 +440,11 @@ fn hud_line(
                 ui.label(egui::RichText::new(&hud.title).size(19.0).strong().color(GOLD))
                     .on_hover_text(&hud.tagline);
                 ui.label(egui::RichText::new("▸").color(MUTED));
-                let progress = egui::RichText::new(&hud.progress).strong().color(if met { GOOD } else { egui::Color32::WHITE });
+                let progress = egui::RichText::new(&hud.progress).strong().color(if met {
+                    GOOD
+                } else {
+                    egui::Color32::WHITE
+                });
                 let step = hud.step.clone();
                 let room = ui.available_width() - step.as_ref().map_or(0.0, |_| 120.0);
                 ui.allocate_ui_with_layout(
@@ -425,7 +453,8 @@ fn hud_line(
                     |ui| ui.add(egui::Label::new(progress).truncate()).on_hover_text(&hud.goal),
                 );
                 if let Some(step) = step {
-                    ui.label(egui::RichText::new(step).color(MUTED)).on_hover_text("Training steps taken: one document each.");
+                    ui.label(egui::RichText::new(step).color(MUTED))
+                        .on_hover_text("Training steps taken: one document each.");
                 }
             });
         });
@@ -439,7 +468,12 @@ fn scene_points(screenful: &Screenful) -> egui::Rect {
 }
 
 /// The story card: it holds the lesson until the player begins.
-fn card(mut contexts: EguiContexts, mut commands: Commands, screenful: Res<Screenful>, session: Option<Res<Session>>) -> Result {
+fn card(
+    mut contexts: EguiContexts,
+    mut commands: Commands,
+    screenful: Res<Screenful>,
+    session: Option<Res<Session>>,
+) -> Result {
     let ctx = contexts.ctx_mut()?;
     let Some(session) = session.filter(|s| s.phase == Phase::Card) else { return Ok(()) };
     let file = &session.play.level.file;
@@ -452,7 +486,12 @@ fn card(mut contexts: EguiContexts, mut commands: Commands, screenful: Res<Scree
         .fixed_pos(scene.center() - egui::vec2(width / 2.0, scene.height().min(560.0) / 2.0 - 10.0))
         .fixed_size([width, 0.0])
         .show(ctx, |ui| {
-            ui.label(egui::RichText::new(format!("Lesson {} · {}", file.order, file.title)).size(26.0).strong().color(GOLD));
+            ui.label(
+                egui::RichText::new(format!("Lesson {} · {}", file.order, file.title))
+                    .size(26.0)
+                    .strong()
+                    .color(GOLD),
+            );
             ui.label(egui::RichText::new(&file.tagline).italics().size(17.0).color(MUTED));
             ui.add_space(8.0);
             egui::ScrollArea::vertical().max_height(scene.height() - 240.0).show(ui, |ui| {
@@ -520,7 +559,11 @@ fn banner(
                         if key_button(ui, "↻ Try again", keys::RETRY) {
                             commands.trigger(Retry);
                         }
-                        ui.label(egui::RichText::new("your settings stay; change them first if you like").small().color(MUTED));
+                        ui.label(
+                            egui::RichText::new("your settings stay; change them first if you like")
+                                .small()
+                                .color(MUTED),
+                        );
                     });
                 }
             });
@@ -564,7 +607,12 @@ fn pause_menu(
 }
 
 /// Every key, from the one table.
-fn help(mut contexts: EguiContexts, mut commands: Commands, seen: Res<Seen>, screenful: Res<Screenful>) -> Result {
+fn help(
+    mut contexts: EguiContexts,
+    mut commands: Commands,
+    seen: Res<Seen>,
+    screenful: Res<Screenful>,
+) -> Result {
     let ctx = contexts.ctx_mut()?;
     if !seen.help {
         return Ok(());
@@ -578,7 +626,9 @@ fn help(mut contexts: EguiContexts, mut commands: Commands, seen: Res<Seen>, scr
         .fixed_size([scene.width().min(640.0) - 32.0, 0.0])
         .show(ctx, |ui| {
             ui.horizontal(|ui| {
-                ui.label(egui::RichText::new("Every button shows its key; here are all of them.").color(MUTED));
+                ui.label(
+                    egui::RichText::new("Every button shows its key; here are all of them.").color(MUTED),
+                );
                 if key_button(ui, "close", keys::HELP) {
                     commands.trigger(ToggleHelp);
                 }
@@ -621,7 +671,8 @@ fn replay_bar(
             egui::Frame::popup(ui.style()).fill(CARD_FILL).show(ui, |ui| {
                 ui.set_max_width(scene.width() - 30.0);
                 ui.horizontal_wrapped(|ui| {
-                    ui.label(egui::RichText::new("Replay").strong().color(GOLD)).on_hover_text(replayer.path.clone());
+                    ui.label(egui::RichText::new("Replay").strong().color(GOLD))
+                        .on_hover_text(replayer.path.clone());
                     let play = if playback.playing { "⏸ Pause" } else { "▶ Play" };
                     if key_button(ui, play, keys::REPLAY_PLAY) {
                         drive(ReplayControl::PlayPause);
@@ -631,12 +682,20 @@ fn replay_bar(
                     }
                     let mut speed = playback.speed;
                     let slider = egui::Slider::new(&mut speed, 0.25..=8.0).logarithmic(true).prefix("×");
-                    if ui.add(slider).on_hover_text(format!("playback speed ({})", keys::REPLAY_SPEED.keys)).changed() {
+                    if ui
+                        .add(slider)
+                        .on_hover_text(format!("playback speed ({})", keys::REPLAY_SPEED.keys))
+                        .changed()
+                    {
                         drive(ReplayControl::Speed(speed));
                     }
                     let mut at = replayer.position;
                     let scrub = egui::Slider::new(&mut at, 0..=total).text("steps");
-                    if ui.add(scrub).on_hover_text("drag to any point: the run is recomputed from the nearest kept one").changed() {
+                    if ui
+                        .add(scrub)
+                        .on_hover_text("drag to any point: the run is recomputed from the nearest kept one")
+                        .changed()
+                    {
                         drive(ReplayControl::Seek(at));
                     }
                     if key_button(ui, "Take over", keys::TAKE_OVER) {
@@ -650,8 +709,13 @@ fn replay_bar(
                             ui.label(egui::RichText::new(format!("⚠ {error}")).color(BAD));
                         }
                         (None, None) => {
-                            ui.label(egui::RichText::new(format!("{} checksums match", replayer.checked)).color(GOOD))
-                                .on_hover_text("each recorded checksum of the weights equals the one computed now");
+                            ui.label(
+                                egui::RichText::new(format!("{} checksums match", replayer.checked))
+                                    .color(GOOD),
+                            )
+                            .on_hover_text(
+                                "each recorded checksum of the weights equals the one computed now",
+                            );
                         }
                     }
                 });
@@ -673,7 +737,8 @@ pub fn overlay(
         return;
     }
     let scene = scene_points(screenful);
-    let size = egui::vec2((scene.width() * 0.55).clamp(300.0, 620.0), (scene.height() * 0.36).clamp(150.0, 300.0));
+    let size =
+        egui::vec2((scene.width() * 0.55).clamp(300.0, 620.0), (scene.height() * 0.36).clamp(150.0, 300.0));
     egui::Area::new(egui::Id::new(id))
         .fixed_pos(scene.left_bottom() + egui::vec2(12.0, -12.0))
         .pivot(egui::Align2::LEFT_BOTTOM)

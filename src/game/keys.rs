@@ -6,9 +6,9 @@ use bevy::prelude::*;
 use bevy_egui::input::EguiWantsInput;
 
 use super::intent::{
-    Begin, Command, CopyLink, Do, DriveReplay, Guess, NextHint, OpenMap, OpenTitle, PlayAgain, PlayLevel, PlayNext,
-    Quit, ReplayControl, Retry, SaveReplay, Setting, ShowCard, ToggleChart, ToggleHelp, TogglePanel, TogglePause,
-    TogglePresenter,
+    Begin, Command, CopyLink, Do, DriveReplay, Guess, NextHint, OpenMap, OpenTitle, PlayAgain, PlayLevel,
+    PlayNext, Quit, ReplayControl, Retry, SaveReplay, Setting, ShowCard, ToggleChart, ToggleHelp,
+    TogglePanel, TogglePause, TogglePresenter,
 };
 use super::levels::{Levels, ProgressRes};
 use super::session::{Phase, Playback, Session};
@@ -95,9 +95,14 @@ fn keyboard(
             }
             if pressed(KeyCode::Enter) {
                 // The first unlocked level not yet completed, else the last unlocked.
-                let unlocked: Vec<_> =
-                    levels.set.levels.iter().filter(|l| progress.progress.is_unlocked(&levels.set, l.id())).collect();
-                let pick = unlocked.iter().find(|l| !progress.progress.is_completed(l.id())).or(unlocked.last());
+                let unlocked: Vec<_> = levels
+                    .set
+                    .levels
+                    .iter()
+                    .filter(|l| progress.progress.is_unlocked(&levels.set, l.id()))
+                    .collect();
+                let pick =
+                    unlocked.iter().find(|l| !progress.progress.is_completed(l.id())).or(unlocked.last());
                 if let Some(level) = pick {
                     commands.trigger(PlayLevel(level.id().to_string()));
                 }

@@ -115,13 +115,15 @@ fn draw(
     };
     // Points per world unit at distance 1.
     let scale = scene.height / (2.0 * (fov / 2.0).tan()) / zoom * if seen.presenter { 1.15 } else { 1.0 };
-    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Background, egui::Id::new("world labels")));
+    let painter =
+        ctx.layer_painter(egui::LayerId::new(egui::Order::Background, egui::Id::new("world labels")));
     let painter = painter.with_clip_rect(clip);
     let mut taken: Vec<egui::Rect> = Vec::new();
     for label in &labels.0 {
         let Ok(point) = camera.world_to_viewport_with_depth(at, label.at) else { continue };
         let size = (label.height * scale / point.z.max(0.1)).clamp(label.min_points, MAX_POINTS);
-        let font = if label.monospace { egui::FontId::monospace(size) } else { egui::FontId::proportional(size) };
+        let font =
+            if label.monospace { egui::FontId::monospace(size) } else { egui::FontId::proportional(size) };
         let galley = painter.layout_no_wrap(label.text.clone(), font, label.colour);
         let pad = egui::vec2(size * 0.3, size * 0.12);
         let anchor = egui::pos2(point.x / zoom, point.y / zoom);

@@ -42,8 +42,12 @@ fn abstract_display_socket_exists(display: &str) -> bool {
 }
 
 /// Panic messages that mean the window or the renderer could not start.
-const STARTUP_FAILURES: [&str; 4] =
-    ["Unable to find a GPU", "Failed to build event loop", "Failed to create wgpu surface", "Couldn't get the window handle"];
+const STARTUP_FAILURES: [&str; 4] = [
+    "Unable to find a GPU",
+    "Failed to build event loop",
+    "Failed to create wgpu surface",
+    "Couldn't get the window handle",
+];
 
 /// Turns a start-up failure of the window or the graphics driver (which Bevy
 /// reports by panicking) into [`NEEDS`] and a non-zero exit; any other panic

@@ -128,10 +128,16 @@ fn spawn_student(
         perceptual_roughness: 0.35,
         ..default()
     });
-    let dark =
-        materials.add(StandardMaterial { base_color: Color::srgb(0.16, 0.18, 0.24), perceptual_roughness: 0.5, ..default() });
-    let accent =
-        materials.add(StandardMaterial { base_color: Color::srgb(0.95, 0.55, 0.15), perceptual_roughness: 0.5, ..default() });
+    let dark = materials.add(StandardMaterial {
+        base_color: Color::srgb(0.16, 0.18, 0.24),
+        perceptual_roughness: 0.5,
+        ..default()
+    });
+    let accent = materials.add(StandardMaterial {
+        base_color: Color::srgb(0.95, 0.55, 0.15),
+        perceptual_roughness: 0.5,
+        ..default()
+    });
     let glow = materials.add(StandardMaterial {
         base_color: Color::srgb(0.3, 1.0, 0.9),
         emissive: LinearRgba::rgb(0.6, 2.5, 2.2),
@@ -196,15 +202,27 @@ fn spawn_student(
                         MeshMaterial3d(metal.clone()),
                         Transform::from_xyz(0.0, 0.78, 0.0),
                         children![
-                            (Mesh3d(eye.clone()), MeshMaterial3d(glow.clone()), Transform::from_xyz(-0.1, 0.03, 0.17)),
+                            (
+                                Mesh3d(eye.clone()),
+                                MeshMaterial3d(glow.clone()),
+                                Transform::from_xyz(-0.1, 0.03, 0.17)
+                            ),
                             (Mesh3d(eye), MeshMaterial3d(glow), Transform::from_xyz(0.1, 0.03, 0.17)),
                             (
                                 Antenna,
                                 Transform::from_xyz(0.0, 0.17, 0.0),
                                 Visibility::default(),
                                 children![
-                                    (Mesh3d(stalk), MeshMaterial3d(dark.clone()), Transform::from_xyz(0.0, 0.1, 0.0)),
-                                    (Mesh3d(bulb), MeshMaterial3d(accent.clone()), Transform::from_xyz(0.0, 0.22, 0.0)),
+                                    (
+                                        Mesh3d(stalk),
+                                        MeshMaterial3d(dark.clone()),
+                                        Transform::from_xyz(0.0, 0.1, 0.0)
+                                    ),
+                                    (
+                                        Mesh3d(bulb),
+                                        MeshMaterial3d(accent.clone()),
+                                        Transform::from_xyz(0.0, 0.22, 0.0)
+                                    ),
                                 ],
                             ),
                         ],
@@ -274,7 +292,8 @@ fn walk(
     let (target, height, facing) = match *post {
         Post::At { spot, facing } => (spot.xz(), Some(spot.y), Some(facing)),
         Post::OnTheGround => {
-            let (Some(session), Some(_), Some(plane)) = (session.as_ref(), terrain.as_ref(), ground.plane.as_ref())
+            let (Some(session), Some(_), Some(plane)) =
+                (session.as_ref(), terrain.as_ref(), ground.plane.as_ref())
             else {
                 return;
             };
@@ -319,11 +338,20 @@ fn animate(
     time: Res<Time>,
     pose: Res<Pose>,
     mut students: Query<(&mut Student, &GlobalTransform)>,
-    mut pivots: Query<&mut Transform, (With<BodyPivot>, Without<Leg>, Without<Arm>, Without<Antenna>, Without<Head>)>,
-    mut heads: Query<&mut Transform, (With<Head>, Without<Leg>, Without<Arm>, Without<Antenna>, Without<BodyPivot>)>,
+    mut pivots: Query<
+        &mut Transform,
+        (With<BodyPivot>, Without<Leg>, Without<Arm>, Without<Antenna>, Without<Head>),
+    >,
+    mut heads: Query<
+        &mut Transform,
+        (With<Head>, Without<Leg>, Without<Arm>, Without<Antenna>, Without<BodyPivot>),
+    >,
     mut legs: Query<(&Leg, &mut Transform), (Without<Arm>, Without<Antenna>, Without<Head>)>,
     mut arms: Query<(&Arm, &mut Transform), (Without<Leg>, Without<Antenna>, Without<Head>)>,
-    mut antennas: Query<&mut Transform, (With<Antenna>, Without<Leg>, Without<Arm>, Without<BodyPivot>, Without<Head>)>,
+    mut antennas: Query<
+        &mut Transform,
+        (With<Antenna>, Without<Leg>, Without<Arm>, Without<BodyPivot>, Without<Head>),
+    >,
 ) {
     let Ok((mut student, body)) = students.single_mut() else { return };
     let dt = time.delta_secs();
@@ -342,7 +370,8 @@ fn animate(
     let local = |world: Vec3| body.affine().inverse().transform_point3(world);
     let progress = student.mood.seconds().map_or(0.0, |s| (student.mood_time / s).min(1.0));
 
-    let (mut pitch, mut lift, mut arm_raise, mut arm_spread, mut nod) = (0.0f32, 0.0f32, 0.0f32, 0.0f32, 0.0f32);
+    let (mut pitch, mut lift, mut arm_raise, mut arm_spread, mut nod) =
+        (0.0f32, 0.0f32, 0.0f32, 0.0f32, 0.0f32);
     // Arms: a rotation each (right = +1, left = −1) that replaces the walk's swing.
     let mut right_arm: Option<Quat> = None;
     let mut left_arm: Option<Quat> = None;

@@ -6,7 +6,7 @@
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
-use super::intent::{TogglePanel, ToggleChart, ToggleHelp, TogglePresenter};
+use super::intent::{ToggleChart, ToggleHelp, TogglePanel, TogglePresenter};
 use super::session::{Phase, Session};
 use super::state::Screen;
 use super::terrain::Ground;

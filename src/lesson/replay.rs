@@ -2,9 +2,9 @@
 //! into a [`Play`] bit for bit: the file format is `level::replay`'s.
 
 use crate::brain::BrainError;
-use crate::level::{Level, LevelFile};
 use crate::level::command::Command;
 use crate::level::replay::{CHECKPOINT_EVERY, Event, REPLAY_VERSION, ReplayError, ReplayFile};
+use crate::level::{Level, LevelFile};
 
 use super::play::Play;
 

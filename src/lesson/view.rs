@@ -101,9 +101,9 @@ pub fn reading(play: &Play) -> Option<ReadingPanel> {
         guess: top_shares(vocab, &r.shares(&play.run), 5),
         you: rate(r.player_hits, r.player_guesses),
         student: rate(r.student_hits_on_guesses, r.player_guesses),
-        mean_score: r.mean_score().map(|m| {
-            format!("{m:.3}  ({}: {:.3})", math::KNOWING_NOTHING.text, uniform_score(vocab.size()))
-        }),
+        mean_score: r
+            .mean_score()
+            .map(|m| format!("{m:.3}  ({}: {:.3})", math::KNOWING_NOTHING.text, uniform_score(vocab.size()))),
         history,
     })
 }
@@ -212,7 +212,8 @@ pub fn ballot_panel(view: &BallotView) -> BallotPanel {
     let gradient = view.gradient.as_ref().map(|g| {
         let mut pushes: Vec<(usize, f32)> = g.iter().copied().enumerate().collect();
         pushes.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
-        let top: Vec<String> = pushes.iter().take(3).map(|(t, g)| format!("{} {:+.3}", view.labels[*t], g)).collect();
+        let top: Vec<String> =
+            pushes.iter().take(3).map(|(t, g)| format!("{} {:+.3}", view.labels[*t], g)).collect();
         top.join("   ")
     });
     BallotPanel {
@@ -339,7 +340,9 @@ pub fn climber(play: &Play) -> ClimberPanel {
     };
     let columns = watched
         .iter()
-        .map(|(label, _)| (label.trim_start_matches("layer0.").trim_end_matches("[0,0]").to_string(), label.clone()))
+        .map(|(label, _)| {
+            (label.trim_start_matches("layer0.").trim_end_matches("[0,0]").to_string(), label.clone())
+        })
         .collect();
     let next = (opt.config.kind != kind).then_some(opt.config.kind);
     ClimberPanel { kind, step_formula: kind.step_formula(), after, columns, rows, without, next }
@@ -365,8 +368,13 @@ pub fn race(play: &Play) -> Vec<Racer> {
     };
     let under = |score: Option<f32>| goal.is_some_and(|g| score.is_some_and(|s| s < g));
     let you = play.run.recent_loss(window);
-    let mut racers =
-        vec![Racer { kind: play.run.optimizer.config.kind, you: true, score: you, fell_at: None, under_water: under(you) }];
+    let mut racers = vec![Racer {
+        kind: play.run.optimizer.config.kind,
+        you: true,
+        score: you,
+        fell_at: None,
+        under_water: under(you),
+    }];
     if let Activity::Climbing(race) = &play.activity {
         for ghost in &race.ghosts {
             let score = ghost.run.recent_loss(window);
@@ -400,8 +408,9 @@ pub struct StageView {
 pub fn stage(play: &Play) -> Option<StageView> {
     let stage = play.recital.stage.as_ref()?;
     let vocab = &play.run.vocab;
-    let reading =
-        std::iter::once("¶".to_string()).chain(stage.performance.tokens.iter().map(|&t| vocab.label(t))).collect();
+    let reading = std::iter::once("¶".to_string())
+        .chain(stage.performance.tokens.iter().map(|&t| vocab.label(t)))
+        .collect();
     let last = stage.drawn.last();
     Some(StageView {
         reading,

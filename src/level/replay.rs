@@ -25,9 +25,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::command::Command;
 use super::format::{LevelFile, validate_level};
 use super::{Level, LevelError};
-use super::command::Command;
 
 /// The format's version; a replay of another version is refused.
 pub const REPLAY_VERSION: u32 = 1;

@@ -1,125 +1,71 @@
 //! The game's rules, headless: `MinimalPlugins` + `StatesPlugin`, fixed
-//! timesteps. Each lesson is driven to its goal with the player's own keys and
-//! actions, and what its panels show is checked against the brain.
+//! timesteps. Each lesson is driven to its goal with the player's own keys,
+//! left untouched it is not, and what its panels show is checked against the brain.
 
 use std::time::Duration;
 
 use bevy::prelude::*;
-use bevy::state::app::StatesPlugin;
-use bevy::time::TimeUpdateStrategy;
 
+use crate::harness::{Game, Setup, game, levels_with, open_game};
 use raw_weights::brain::math::{argmax, cross_entropy, softmax, softmax_with_temperature};
 use raw_weights::brain::{OptimizerKind, Run};
-use raw_weights::game;
-use raw_weights::game::actions::{Action, Retrain, Setting};
-use raw_weights::game::levels::{CurrentLevel, Levels, ProgressRes};
-use raw_weights::game::screens::{Pause, Screen};
-use raw_weights::game::session::{FALL_TICKS, Phase, Session, TrainingBudget};
+use raw_weights::game::intent::{
+    Command, NextHint, OpenMap, OpenText, Retrain, Setting, ShowCard, TogglePanel, TogglePresenter,
+};
+use raw_weights::game::levels::{CurrentLevel, Levels, Notices};
+use raw_weights::game::props::ballot::BallotBox;
+use raw_weights::game::props::blackboard::Blackboard;
+use raw_weights::game::props::ghosts::Ghosts;
+use raw_weights::game::props::mark_board::MarkBoard;
+use raw_weights::game::props::stage::Stage;
+use raw_weights::game::props::water::WaterLine;
+use raw_weights::game::session::{FALL_TICKS, Phase, TrainingBudget};
+use raw_weights::game::state::{InLesson, Pause, Screen};
 use raw_weights::game::terrain::{LandscapeBudget, Terrain};
+use raw_weights::game::view::Screenful;
+use raw_weights::game::{Start, consts::TICK_HZ};
 use raw_weights::lesson::climbing::rivals;
-use raw_weights::lesson::{Activity, ballot_view, bigram_votes};
-use raw_weights::level::{LevelSet, Progress, ProgressStore};
+use raw_weights::lesson::layout::{LayoutInput, layout};
+use raw_weights::lesson::{Activity, GoalState, bigram_votes, view};
+use raw_weights::level::{Lesson, LevelSet, ProgressStore};
 
-struct Game {
-    app: App,
-    dir: tempfile::TempDir,
+fn reading(g: &Game) -> &raw_weights::lesson::prediction::Reading {
+    match &g.session().play.activity {
+        Activity::Reading(r) => r,
+        _ => panic!("a reading"),
+    }
 }
 
-/// The built-in levels with `edit` applied to the text of level `index`.
-fn levels_with(index: usize, edit: impl Fn(String) -> String) -> LevelSet {
-    let sources: Vec<(String, String)> = raw_weights::level::format::BUILTIN
-        .iter()
-        .enumerate()
-        .map(|(i, (p, t))| (p.to_string(), if i == index { edit(t.to_string()) } else { t.to_string() }))
-        .collect();
-    let set = LevelSet::from_sources(&sources, None);
-    assert!(set.errors.is_empty(), "{:?}", set.errors);
-    set
-}
-
-/// Progress with every level completed, so any level opens.
-fn all_done(levels: &LevelSet) -> Progress {
-    let mut progress = Progress::default();
-    for level in &levels.levels {
-        progress.record(level.id(), 2.0, true);
-    }
-    progress
-}
-
-fn game(levels: LevelSet, ticks_per_update: u32) -> Game {
-    game_with_progress(levels, ticks_per_update, false)
-}
-
-fn game_with_progress(levels: LevelSet, ticks_per_update: u32, unlocked: bool) -> Game {
-    let dir = tempfile::tempdir().unwrap();
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, StatesPlugin));
-    app.insert_resource(TimeUpdateStrategy::FixedTimesteps(ticks_per_update));
-    app.insert_resource(ButtonInput::<KeyCode>::default());
-    let progress = if unlocked { all_done(&levels) } else { Progress::default() };
-    app.insert_resource(Levels { set: levels });
-    app.insert_resource(ProgressRes { progress, store: Some(ProgressStore::in_dir(dir.path())) });
-    app.insert_resource(TrainingBudget(None));
-    app.insert_resource(LandscapeBudget(Some(Duration::ZERO)));
-    app.add_plugins(game::logic);
-    app.update();
-    Game { app, dir }
-}
-
-impl Game {
-    fn screen(&self) -> Screen {
-        *self.app.world().resource::<State<Screen>>().get()
-    }
-
-    fn press(&mut self, key: KeyCode) {
-        self.press_with(&[], key);
-    }
-
-    /// Presses `key` while holding `modifiers`.
-    fn press_with(&mut self, modifiers: &[KeyCode], key: KeyCode) {
-        let mut keys = self.app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
-        for m in modifiers {
-            keys.press(*m);
-        }
-        keys.press(key);
-        self.app.update();
-        let mut keys = self.app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
-        keys.release_all();
-        keys.clear();
-        // The state change lands on the next frame.
-        self.app.update();
-    }
-
-    fn act(&mut self, action: Action) {
-        self.app.world_mut().write_message(action);
-        self.app.update();
-        self.app.update();
-    }
-
-    fn session(&self) -> &Session {
-        self.app.world().resource::<Session>()
-    }
-
-    fn progress(&self) -> &Progress {
-        &self.app.world().resource::<ProgressRes>().progress
-    }
-
-    fn run_until(&mut self, max_updates: usize, done: impl Fn(&Game) -> bool) -> usize {
-        for n in 0..max_updates {
-            if done(self) {
-                return n;
-            }
-            self.app.update();
-        }
-        panic!("not done after {max_updates} updates");
-    }
-
-    /// Waits out the cheer, then checks the level is complete and the next one open.
-    fn completes(&mut self, next: &str) {
-        self.run_until(400, |g| g.screen() == Screen::Complete);
-        let set = &self.app.world().resource::<Levels>().set;
-        assert!(self.progress().is_unlocked(set, next), "{next} unlocks");
-    }
+fn letter_key(c: char) -> KeyCode {
+    let keys = [
+        KeyCode::KeyA,
+        KeyCode::KeyB,
+        KeyCode::KeyC,
+        KeyCode::KeyD,
+        KeyCode::KeyE,
+        KeyCode::KeyF,
+        KeyCode::KeyG,
+        KeyCode::KeyH,
+        KeyCode::KeyI,
+        KeyCode::KeyJ,
+        KeyCode::KeyK,
+        KeyCode::KeyL,
+        KeyCode::KeyM,
+        KeyCode::KeyN,
+        KeyCode::KeyO,
+        KeyCode::KeyP,
+        KeyCode::KeyQ,
+        KeyCode::KeyR,
+        KeyCode::KeyS,
+        KeyCode::KeyT,
+        KeyCode::KeyU,
+        KeyCode::KeyV,
+        KeyCode::KeyW,
+        KeyCode::KeyX,
+        KeyCode::KeyY,
+        KeyCode::KeyZ,
+    ];
+    keys[(c as u8 - b'a') as usize]
 }
 
 #[test]
@@ -130,12 +76,17 @@ fn every_screen_is_reached_by_keys() {
     assert_eq!(g.screen(), Screen::LevelMap);
     g.press(KeyCode::Digit1);
     assert_eq!(g.screen(), Screen::Playing);
-    assert_eq!(g.session().level.id(), "prediction");
+    assert_eq!(g.session().play.level.id(), "prediction");
+    assert_eq!(g.session().phase, Phase::Card, "a lesson opens on its story card");
+    g.press(KeyCode::Space);
+    assert_eq!(g.session().phase, Phase::Playing, "Space begins");
     g.press(KeyCode::Space);
     assert_eq!(*g.app.world().resource::<State<Pause>>().get(), Pause::Paused);
     g.press(KeyCode::Space);
     assert_eq!(*g.app.world().resource::<State<Pause>>().get(), Pause::Running);
     // In the prediction lesson letters are guesses: the map is in the pause menu.
+    g.press(KeyCode::KeyM);
+    assert_eq!(g.screen(), Screen::Playing, "M is a guess here");
     g.press(KeyCode::Escape);
     g.press(KeyCode::KeyM);
     assert_eq!(g.screen(), Screen::LevelMap);
@@ -152,14 +103,77 @@ fn a_locked_level_does_not_open() {
     g.press(KeyCode::Enter);
     g.press(KeyCode::Digit3);
     assert_eq!(g.screen(), Screen::LevelMap, "scoring is locked until voting is done");
-    g.act(Action::Play("scoring".into()));
+    g.trigger(raw_weights::game::intent::PlayLevel("scoring".into()));
     assert_eq!(g.screen(), Screen::LevelMap);
+}
+
+// ------------------------------------------------------------ the story card
+
+#[test]
+fn the_story_card_holds_the_lesson_until_space() {
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.trigger(raw_weights::game::intent::PlayLevel("climbing".into()));
+    assert_eq!(g.session().phase, Phase::Card);
+    let steps = g.session().play.run.step_count();
+    for _ in 0..60 {
+        g.app.update();
+    }
+    // The lesson's keys do nothing on the card.
+    g.press(KeyCode::KeyO);
+    g.press(KeyCode::KeyR);
+    g.press(KeyCode::BracketRight);
+    let s = g.session();
+    assert_eq!(s.play.run.step_count(), steps, "no training on the card");
+    assert_eq!(s.play.run.optimizer.config.kind, OptimizerKind::Sgd, "no settings on the card");
+    assert_eq!(s.play.speed, 60);
+    g.press(KeyCode::Enter);
+    assert_eq!(g.session().phase, Phase::Playing, "Enter begins too");
+    for _ in 0..30 {
+        g.app.update();
+    }
+    assert!(g.session().play.run.step_count() > steps, "training runs once begun");
+    // F2 brings the card back, and it holds the lesson again.
+    g.press(KeyCode::F2);
+    assert_eq!(g.session().phase, Phase::Card);
+    let steps = g.session().play.run.step_count();
+    for _ in 0..30 {
+        g.app.update();
+    }
+    assert_eq!(g.session().play.run.step_count(), steps);
+    g.press(KeyCode::Escape);
+    assert_eq!(g.screen(), Screen::LevelMap, "Esc on the card goes back to the map");
+}
+
+#[test]
+fn a_start_from_the_command_line_and_a_card_off_link_open_past_the_card() {
+    let mut g = Game::new(Setup { start: Start::Play("voting".into()), ..Setup::default() });
+    g.app.update();
+    assert_eq!((g.screen(), g.session().phase.clone()), (Screen::Playing, Phase::Playing));
+    let link = |card: &str| Start::from_link(&format!("#level=climbing&lr=0.02{card}")).unwrap();
+    let mut g = Game::new(Setup { start: link("&card=off"), ..Setup::default() });
+    g.app.update();
+    assert_eq!(g.session().phase, Phase::Playing, "card=off skips the card");
+    assert_eq!(g.session().play.run.optimizer.config.lr, 0.02, "and the link's settings apply");
+    let mut g = Game::new(Setup { start: link(""), ..Setup::default() });
+    g.app.update();
+    assert_eq!(g.session().phase, Phase::Card, "a link without card=off shows the card");
 }
 
 // ------------------------------------------------------------ the lessons
 
+/// Presses the key of the letter under the next cover: the perfect reader.
+fn guess_right(g: &mut Game) {
+    let s = g.session();
+    let Activity::Reading(r) = &s.play.activity else { panic!() };
+    let covered = r.covered(&s.play.run);
+    match s.play.run.vocab.letter(covered) {
+        Some(c) => g.press(letter_key(c)),
+        None => g.press(KeyCode::Enter),
+    }
+}
+
 #[test]
-fn prediction_is_read_by_typing_guesses_and_unlocks_voting() {
+fn prediction_is_won_by_out_guessing_the_student_and_unlocks_voting() {
     // A student that studied 300 steps and holds still, so each guess can be checked.
     let levels = levels_with(0, |t| {
         t.replace("steps: 2000,", "steps: 2000,\n    pretrain: 300,\n    train_while_playing: false,")
@@ -167,105 +181,134 @@ fn prediction_is_read_by_typing_guesses_and_unlocks_voting() {
     let mut g = game(levels, 1);
     g.press(KeyCode::Enter);
     g.press(KeyCode::Digit1);
+    g.press(KeyCode::Space);
     // What the panel shows is the bigram's softmax after the letter before the cursor.
     {
         let s = g.session();
-        let Activity::Reading(reading) = &s.activity else { panic!("a reading") };
-        let context = reading.tokens(&s.run)[reading.cursor];
-        let mut shares = vec![0.0; s.run.vocab.size()];
-        softmax(&mut shares, bigram_votes(&s.run, context));
-        assert_eq!(reading.shares(&s.run), shares);
+        let r = reading(&g);
+        let context = r.tokens(&s.play.run)[r.cursor];
+        let mut shares = vec![0.0; s.play.run.vocab.size()];
+        softmax(&mut shares, bigram_votes(&s.play.run, context));
+        assert_eq!(r.shares(&s.play.run), shares);
+        let panel = view::reading(&s.play).unwrap();
+        assert_eq!(panel.guess[0].share, shares[argmax(&shares)], "the panel's first share is its guess");
     }
-    // Read 30 letters: a guess of 'a' each time, an Enter or a look now and then.
-    let keys = [KeyCode::KeyA, KeyCode::KeyE, KeyCode::Enter, KeyCode::ArrowRight, KeyCode::KeyN];
-    for (i, key) in keys.iter().cycle().take(30).enumerate() {
-        let expected_student = {
+    // Two looks first (they do not count), then the right letter each time.
+    for i in 0..22 {
+        let (student, truth) = {
             let s = g.session();
-            let Activity::Reading(reading) = &s.activity else { panic!() };
-            (argmax(&reading.shares(&s.run)), reading.covered(&s.run))
+            let r = reading(&g);
+            (argmax(&r.shares(&s.play.run)), r.covered(&s.play.run))
         };
-        g.press(*key);
-        let s = g.session();
-        let Activity::Reading(reading) = &s.activity else { panic!() };
-        if s.phase == Phase::Playing {
-            assert_eq!(reading.read, i + 1);
-            let last = reading.history.last().unwrap();
-            assert_eq!((last.student, last.truth), expected_student, "the student's guess is its top share");
+        if i < 2 {
+            g.press(KeyCode::ArrowRight);
+        } else {
+            guess_right(&mut g);
+        }
+        let r = reading(&g);
+        assert_eq!(r.read, i + 1, "each key uncovers one letter");
+        let last = r.history.last().unwrap();
+        assert_eq!((last.student, last.truth), (student, truth), "the student's guess is its top share");
+        assert_eq!(last.player, if i < 2 { None } else { Some(truth) });
+        if g.session().phase != Phase::Playing {
+            break;
         }
     }
-    let s = g.session();
-    let Activity::Reading(reading) = &s.activity else { panic!() };
-    assert_eq!(reading.read, 30);
-    assert_eq!(reading.player_guesses, 24, "six of the thirty were looks");
+    let r = reading(&g).clone();
+    assert_eq!(
+        (r.player_guesses, r.player_hits),
+        (20, 20),
+        "twenty guesses, all right; the looks not counted"
+    );
+    assert!(r.student_hits_on_guesses < 20);
     g.completes("voting");
     let best = g.progress().best["prediction"];
     let (saved, warning) = ProgressStore::in_dir(g.dir.path()).load();
     assert_eq!((saved.best.get("prediction"), warning), (Some(&best), None), "saved to disk");
-    let Activity::Reading(reading) = &g.session().activity else { panic!() };
-    assert_eq!(
-        best,
-        100.0 * reading.player_hits as f32 / reading.player_guesses as f32,
-        "the score is your hit rate"
-    );
+    assert_eq!(best, 100.0, "the score is your hit rate");
+}
+
+#[test]
+fn a_round_the_student_wins_says_why_and_enter_starts_another() {
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("prediction");
+    // Always 'q': the student, whatever it knows, is not beaten by that.
+    for _ in 0..20 {
+        g.press(KeyCode::KeyQ);
+    }
+    let Phase::Missed(why) = g.session().phase.clone() else {
+        panic!("the round is over: {:?}", g.session().phase)
+    };
+    assert!(why.contains("20 guesses"), "{why}");
+    let run = g.session().play.run_id;
+    g.press(KeyCode::KeyQ);
+    assert_eq!(reading(&g).player_guesses, 20, "no guessing after the round");
+    g.press(KeyCode::Enter);
+    assert_eq!(g.session().play.run_id, run + 1, "Enter: a new round");
+    assert_eq!(g.session().phase, Phase::Playing);
+    assert_eq!(reading(&g).player_guesses, 0);
 }
 
 #[test]
 fn voting_shares_follow_the_votes_and_the_draws_follow_the_shares() {
-    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
-    g.act(Action::Play("voting".into()));
-    let (m, o) = (g.session().run.vocab.id('m').unwrap(), g.session().run.vocab.id('o').unwrap());
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("voting");
+    let vocab = g.session().play.run.vocab.clone();
+    let (m, o) = (vocab.id('m').unwrap(), vocab.id('o').unwrap());
     // Pick 'o' with the arrow keys: from 'a' (0), right 14 times.
     for _ in 0..o {
         g.press(KeyCode::ArrowRight);
     }
-    assert_eq!(g.session().selected, o);
+    assert_eq!(g.session().play.selected, o);
     // Raise its votes with Shift+↑ until it holds half the shares.
     for _ in 0..40 {
-        let s = g.session();
-        let Activity::Voting(ballot) = &s.activity else { panic!() };
-        if ballot.shares(&s.run, 1.0)[o] >= 0.5 {
+        let view = view::ballot(&g.session().play).unwrap();
+        if view.shares[o] >= 0.5 {
             break;
         }
         g.press_with(&[KeyCode::ShiftLeft], KeyCode::ArrowUp);
     }
     let s = g.session();
-    let Activity::Voting(ballot) = &s.activity else { panic!() };
-    let votes = bigram_votes(&s.run, m);
-    assert_eq!(ballot.context, m);
-    // The panel and the 3D box show `ballot_view`: the brain's softmax of the row at T.
-    let view = ballot_view(&s.activity, &s.run, s.sampling.temperature).unwrap();
+    let votes = bigram_votes(&s.play.run, m).to_vec();
+    // What the box and the panel show: the brain's softmax of the row at the temperature.
+    let view = view::ballot(&s.play).unwrap();
+    assert_eq!(view.context, m);
+    assert_eq!(view.votes, votes);
     let mut want = vec![0.0; votes.len()];
-    softmax_with_temperature(&mut want, votes, s.sampling.temperature);
-    assert_eq!((view.votes.as_slice(), view.shares.as_slice()), (votes, want.as_slice()));
-    // The shares on show are the brain's softmax of the votes at the temperature.
-    for t in [1.0, 0.3, 2.0] {
-        let mut want = vec![0.0; votes.len()];
-        softmax_with_temperature(&mut want, votes, t);
-        assert_eq!(ballot.shares(&s.run, t), want);
-        assert!((want.iter().sum::<f32>() - 1.0).abs() < 1e-5);
-    }
-    assert!(ballot.shares(&s.run, 1.0)[o] >= 0.5);
+    softmax_with_temperature(&mut want, &votes, s.play.sampling.temperature);
+    assert_eq!(view.shares, want);
+    assert!((view.shares.iter().sum::<f32>() - 1.0).abs() < 1e-5, "the box's shares add up to one");
+    assert_eq!(view::ballot_panel(&view).sum, format!("{:.4}", view.shares.iter().sum::<f32>()));
+    assert!(view.shares[o] >= 0.5);
     assert_eq!(s.phase, Phase::Playing, "drawing is part of the goal");
+    // The temperature moves every share, by keys: T up, Shift+T down.
+    g.press(KeyCode::KeyT);
+    let hot = view::ballot(&g.session().play).unwrap();
+    assert!((hot.temperature - 1.1).abs() < 1e-6);
+    let mut want = vec![0.0; votes.len()];
+    softmax_with_temperature(&mut want, &votes, hot.temperature);
+    assert_eq!(hot.shares, want);
+    assert!(hot.shares[o] < view.shares[o], "a higher temperature evens the shares out");
+    g.press_with(&[KeyCode::ShiftLeft], KeyCode::KeyT);
     // Draw 100 letters with Shift+D: the tally follows the shares.
     g.press_with(&[KeyCode::ShiftLeft], KeyCode::KeyD);
-    let s = g.session();
-    let Activity::Voting(ballot) = &s.activity else { panic!() };
-    assert_eq!(ballot.draws(), 100);
-    assert!(ballot.tally[o] > 30, "'o' drawn {} times in 100 at a share of at least 50%", ballot.tally[o]);
+    let tally = view::ballot(&g.session().play).unwrap().tally.unwrap();
+    assert_eq!(tally.iter().sum::<u32>(), 100);
+    assert!(tally[o] > 30, "'o' drawn {} times in 100 at a share of at least 50%", tally[o]);
     g.completes("scoring");
     assert!(g.progress().best["voting"] >= 0.5);
 }
 
 #[test]
 fn scoring_shows_the_score_and_its_gradient_and_is_lowered_by_hand() {
-    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
-    g.act(Action::Play("scoring".into()));
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("scoring");
     let start = {
-        let s = g.session();
-        let Activity::Scoring(marking) = &s.activity else { panic!() };
+        let play = &g.session().play;
+        let Activity::Scoring(marking) = &play.activity else { panic!() };
         // Each letter's score is −ln p(true) and its gradient p − onehot.
-        for mark in marking.marks(&s.run) {
-            let votes = bigram_votes(&s.run, mark.context);
+        for mark in marking.marks(&play.run) {
+            let votes = bigram_votes(&play.run, mark.context);
             assert_eq!(mark.score, cross_entropy(votes, mark.truth));
             assert!((mark.score + mark.shares[mark.truth].ln()).abs() < 1e-4);
             for (i, g) in mark.gradient.iter().enumerate() {
@@ -273,37 +316,38 @@ fn scoring_shows_the_score_and_its_gradient_and_is_lowered_by_hand() {
                 assert_eq!(*g, mark.shares[i] - onehot);
             }
         }
-        // The box shows the marked letter's row, its plain shares and its gradient.
-        let view = ballot_view(&s.activity, &s.run, 0.3).unwrap();
-        let mark = marking.mark(&s.run, marking.position);
+        // The box shows the marked letter's row, its plain shares and its gradient; the board, every mark.
+        let view = view::ballot(play).unwrap();
+        let mark = marking.mark(&play.run, marking.position);
         assert_eq!((view.context, view.temperature), (mark.context, 1.0), "the teacher scores at T = 1");
         assert_eq!((view.shares, view.gradient), (mark.shares.clone(), Some(mark.gradient.clone())));
-        marking.mean_score(&s.run)
+        let board = view::mark_board(play).unwrap();
+        assert_eq!(board.cells.len(), 5, "anna: ¶→a, a→n, n→n, n→a, a→¶");
+        assert_eq!(board.mean, marking.mean_score(&play.run));
+        marking.mean_score(&play.run)
     };
     assert!(start > 1.2);
     // For each letter of "anna" (. walks along it), raise the true letter's votes, by keys.
     for position in 0..5 {
         let (context, truth) = {
-            let s = g.session();
-            let Activity::Scoring(marking) = &s.activity else { panic!() };
+            let Activity::Scoring(marking) = &g.session().play.activity else { panic!() };
             assert_eq!(marking.position, position);
             (marking.tokens[position], marking.tokens[position + 1])
         };
-        // → to the true letter's column, then Shift+↑ three times: +3 votes.
-        let now = bigram_votes(&g.session().run, context)[truth];
-        let v = g.session().run.vocab.size();
-        let steps = (truth + v - g.session().selected) % v;
+        let now = bigram_votes(&g.session().play.run, context)[truth];
+        let v = g.session().play.run.vocab.size();
+        let steps = (truth + v - g.session().play.selected) % v;
         for _ in 0..steps {
             g.press(KeyCode::ArrowRight);
         }
-        assert_eq!(g.session().selected, truth);
+        assert_eq!(g.session().play.selected, truth);
         for _ in 0..3 {
             g.press_with(&[KeyCode::ShiftLeft], KeyCode::ArrowUp);
         }
         if g.screen() != Screen::Playing || g.session().phase != Phase::Playing {
             break;
         }
-        assert!((bigram_votes(&g.session().run, context)[truth] - (now + 3.0)).abs() < 1e-5);
+        assert!((bigram_votes(&g.session().play.run, context)[truth] - (now + 3.0)).abs() < 1e-5);
         g.press(KeyCode::Period);
     }
     g.completes("climbing");
@@ -311,13 +355,30 @@ fn scoring_shows_the_score_and_its_gradient_and_is_lowered_by_hand() {
 }
 
 #[test]
-fn climbing_races_ghosts_that_match_separate_runs_and_unlocks_performing() {
-    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
-    g.act(Action::Play("climbing".into()));
-    g.act(Action::Set(Setting::Speed(6000)));
+fn climbing_is_missed_by_the_levels_own_climber_and_won_by_adam_chosen_with_keys() {
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("climbing");
+    assert_eq!(g.session().play.run.optimizer.config.kind, OptimizerKind::Sgd);
+    g.command(Command::Set(Setting::Speed(6000)));
+    g.run_until(400, |g| matches!(g.session().phase, Phase::Missed(_)));
+    let Phase::Missed(why) = g.session().phase.clone() else { panic!() };
+    assert!(why.contains("Out of steps"), "{why}");
+    assert_eq!(g.session().play.run.step_count(), 1000, "the whole budget");
+    // O three times: momentum, RMSProp, Adam; then Enter tries again with Adam.
+    for _ in 0..3 {
+        g.press(KeyCode::KeyO);
+    }
+    assert_eq!(g.session().play.run.optimizer.config.kind, OptimizerKind::Adam);
+    let run = g.session().play.run_id;
+    g.press(KeyCode::Enter);
+    let s = g.session();
+    assert_eq!((s.phase.clone(), s.play.run_id), (Phase::Playing, run + 1), "a fresh try");
+    assert!(s.play.run.step_count() <= 100, "from the start: {}", s.play.run.step_count());
+    assert_eq!(s.play.run.optimizer.config.kind, OptimizerKind::Adam, "the retry keeps the climber");
+    assert_eq!(s.play.speed, 6000, "and the speed");
     g.completes("performing");
     let s = g.session();
-    let Activity::Climbing(race) = &s.activity else { panic!() };
+    let Activity::Climbing(race) = &s.play.activity else { panic!() };
     let kinds: Vec<_> = race.ghosts.iter().map(|g| g.kind).collect();
     assert_eq!(
         kinds,
@@ -325,78 +386,244 @@ fn climbing_races_ghosts_that_match_separate_runs_and_unlocks_performing() {
         "Adam races the others"
     );
     for ghost in &race.ghosts {
-        assert_eq!(ghost.run.step_count(), s.run.step_count(), "{:?} took as many steps", ghost.kind);
-        let mut config = s.level.run_config();
+        assert_eq!(ghost.run.step_count(), s.play.run.step_count(), "{:?} took as many steps", ghost.kind);
+        let mut config = s.play.level.run_config();
         config.optimizer.kind = ghost.kind;
-        let mut alone = Run::new(config, &s.level.corpus).unwrap();
-        alone.train(s.run.step_count()).unwrap();
+        let mut alone = Run::new(config, &s.play.level.corpus).unwrap();
+        alone.train(s.play.run.step_count()).unwrap();
         assert_eq!(
             alone.losses, ghost.run.losses,
             "{:?}: the ghost is a plain run of that climber",
             ghost.kind
         );
-        assert_eq!(alone.init, s.run.init, "same start");
+        assert_eq!(alone.init, s.play.run.init, "same start");
     }
-    assert!(s.run.recent_loss(100).unwrap() < 2.45);
+    assert!(s.play.run.recent_loss(100).unwrap() < 2.45);
 }
 
 #[test]
-fn performing_writes_letter_by_letter_from_the_prefix_and_unlocks_the_sandbox() {
-    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
-    g.act(Action::Play("performing".into()));
-    assert_eq!(g.session().run.step_count(), 1500, "the student studied before the lesson");
-    g.act(Action::Set(Setting::Prefix("ma".into())));
+fn performing_writes_letter_by_letter_from_the_prefix() {
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("performing");
+    assert_eq!(g.session().play.run.step_count(), 1500, "the student studied before the lesson");
+    g.command(Command::Set(Setting::Prefix("ma".into())));
     g.press(KeyCode::KeyW);
-    // Letters come one per few ticks, each read back in.
-    let first = g.session().recital.stage.as_ref().map(|s| s.drawn.len()).unwrap();
+    let first = g.session().play.recital.stage.as_ref().map(|s| s.drawn.len()).unwrap();
     // One letter every few ticks: after a letter's worth of updates, one more letter.
     for _ in 0..raw_weights::game::session::LETTER_TICKS {
         g.app.update();
     }
-    let s = g.session();
-    let stage = s.recital.stage.as_ref().expect("a name takes more than two letters");
+    let stage = g.session().play.recital.stage.as_ref().expect("a name takes more than two letters");
     assert_eq!(stage.drawn.len(), first + 1, "letters are drawn one at a time");
+    let shown = view::stage(&g.session().play).unwrap();
+    assert_eq!(shown.reading[..3], ["¶", "m", "a"], "it reads the start mark and the prefix first");
     g.press(KeyCode::Enter);
-    assert!(g.session().recital.stage.is_none(), "Enter finishes the performance");
-    assert!(g.session().recital.written[0].text.starts_with("ma"));
-    g.act(Action::Set(Setting::Prefix(String::new())));
-    for _ in 0..7 {
+    assert!(g.session().play.recital.stage.is_none(), "Enter finishes the performance");
+    assert!(g.session().play.recital.written[0].text.starts_with("ma"));
+}
+
+#[test]
+fn performing_needs_the_temperature_turned_down_and_then_unlocks_the_sandbox() {
+    let mut g = Game::new(Setup { start: Start::Play("performing".into()), ..Setup::default() });
+    g.app.update();
+    assert_eq!(g.session().play.sampling.temperature, 1.2);
+    // Shift+T nine times: from 1.2 to 0.3, where it writes both what it read and its own.
+    for _ in 0..9 {
+        g.press_with(&[KeyCode::ShiftLeft], KeyCode::KeyT);
+    }
+    assert!((g.session().play.sampling.temperature - 0.3).abs() < 1e-6);
+    for _ in 0..60 {
+        if g.session().phase != Phase::Playing {
+            break;
+        }
         g.press(KeyCode::KeyW);
         g.press(KeyCode::Enter);
     }
     g.completes("sandbox");
     let s = g.session();
-    assert_eq!(s.recital.performed(), 8);
-    for w in &s.recital.written {
-        assert_eq!(w.memorised, s.run.docs.contains(&w.text), "{}", w.text);
+    assert!(s.play.recital.distinct(true) >= 3 && s.play.recital.distinct(false) >= 3);
+    for w in &s.play.recital.written {
+        assert_eq!(w.memorised, s.play.run.docs.contains(&w.text), "{}", w.text);
+    }
+    assert_eq!(
+        g.progress().best["performing"],
+        s.play.recital.performed() as f32,
+        "the score: performances it took"
+    );
+}
+
+/// Untouched: past the card, no input for 120 s of game time, or the whole step budget.
+#[test]
+fn no_lesson_but_the_sandbox_is_won_untouched() {
+    for level in LevelSet::builtin().levels.iter().filter(|l| l.file.lesson != Lesson::Sandbox) {
+        let mut g = open_game(LevelSet::builtin(), TICK_HZ);
+        g.play(level.id());
+        for _ in 0..120 {
+            g.app.update();
+            if g.session().play.run.is_finished() && g.session().phase != Phase::Playing {
+                break;
+            }
+        }
+        let s = g.session();
+        assert!(
+            !matches!(s.play.goal(), GoalState::Reached(_)) && !matches!(s.phase, Phase::Cheering { .. }),
+            "{} is not won by waiting",
+            level.id()
+        );
+        assert_eq!(g.screen(), Screen::Playing, "{} is still playing", level.id());
     }
 }
 
 #[test]
 fn the_sandbox_trains_on_your_text_or_says_why_not() {
-    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
-    g.act(Action::Play("sandbox".into()));
-    let before = g.session().run_id;
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("sandbox");
+    let before = g.session().play.run_id;
     let gpt = raw_weights::brain::GptConfig { n_layer: 1, n_head: 2, n_embd: 8, block_size: 12 };
     let mine =
         Retrain { text: "robot\nrobin\nrocket\n".into(), model: raw_weights::brain::ModelKind::Gpt, gpt };
-    g.act(Action::Retrain(Box::new(mine)));
+    g.command(Command::Retrain(mine));
     let s = g.session();
-    assert_eq!(s.notice, None);
-    assert_eq!(s.run_id, before + 1);
-    assert_eq!(s.run.vocab.letters(), "bceiknort");
-    assert_eq!(s.run.config.gpt, gpt);
-    let id = s.run_id;
+    assert_eq!(s.play.notice, None);
+    assert_eq!(s.play.run_id, before + 1);
+    assert_eq!(s.play.run.vocab.letters(), "bceiknort");
+    assert_eq!(s.play.run.config.gpt, gpt);
+    let id = s.play.run_id;
     for (text, gpt, why) in [
         ("\n  \n", gpt, "empty"),
         ("words", raw_weights::brain::GptConfig { n_head: 3, ..gpt }, "multiple of n_head"),
     ] {
         let spec = Retrain { text: text.into(), model: raw_weights::brain::ModelKind::Gpt, gpt };
-        g.act(Action::Retrain(Box::new(spec)));
+        g.command(Command::Retrain(spec));
         let s = g.session();
-        assert!(s.notice.as_deref().is_some_and(|n| n.contains(why)), "{:?}", s.notice);
-        assert_eq!(s.run_id, id, "the run is kept");
+        assert!(s.play.notice.as_deref().is_some_and(|n| n.contains(why)), "{:?}", s.play.notice);
+        assert_eq!(s.play.run_id, id, "the run is kept");
     }
+}
+
+#[test]
+fn the_sandbox_is_sized_and_trained_by_keys() {
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("sandbox");
+    let before = g.session().play.run.config.gpt;
+    // Z: a second layer; Shift+U: a context one letter shorter; F8 trains it.
+    g.press(KeyCode::KeyZ);
+    g.press_with(&[KeyCode::ShiftLeft], KeyCode::KeyU);
+    g.press(KeyCode::F8);
+    let s = g.session();
+    assert_eq!(s.play.notice, None, "{:?}", s.play.notice);
+    assert_eq!(s.play.run.config.gpt.n_layer, before.n_layer + 1);
+    assert_eq!(s.play.run.config.gpt.block_size, before.block_size - 1);
+    g.press(KeyCode::KeyG);
+    g.press(KeyCode::F8);
+    assert_eq!(g.session().play.run.brain.kind(), raw_weights::brain::ModelKind::Bigram, "G: the bigram");
+}
+
+#[test]
+fn a_dropped_text_opens_the_sandbox_once_it_is_unlocked() {
+    let mut g = game(LevelSet::builtin(), 1);
+    g.press(KeyCode::Enter);
+    g.trigger(OpenText { name: "mine.txt".into(), text: "robot\nrobin\n".into() });
+    assert_eq!(g.screen(), Screen::LevelMap, "the sandbox is locked");
+    let notices = &g.app.world().resource::<Notices>().0;
+    assert!(notices.last().is_some_and(|n| n.contains("mine.txt") && n.contains("sandbox")), "{notices:?}");
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.press(KeyCode::Enter);
+    g.trigger(OpenText { name: "mine.txt".into(), text: "robot\nrobin\n".into() });
+    assert_eq!(g.screen(), Screen::Playing);
+    let s = g.session();
+    assert_eq!(s.play.level.id(), "sandbox");
+    assert_eq!(s.play.run.vocab.letters(), "binort", "it trains on the dropped text");
+}
+
+// ------------------------------------------------------------ the stage
+
+/// The props each lesson puts in the world.
+fn props(g: &mut Game) -> [usize; 6] {
+    let world = g.app.world_mut();
+    [
+        world.query_filtered::<(), With<Blackboard>>().iter(world).count(),
+        world.query_filtered::<(), With<BallotBox>>().iter(world).count(),
+        world.query_filtered::<(), With<MarkBoard>>().iter(world).count(),
+        world.query_filtered::<(), With<Ghosts>>().iter(world).count(),
+        world.query_filtered::<(), With<WaterLine>>().iter(world).count(),
+        world.query_filtered::<(), With<Stage>>().iter(world).count(),
+    ]
+}
+
+#[test]
+fn each_lessons_objects_exist_only_while_it_plays() {
+    let expected = [
+        ("prediction", [1, 0, 0, 0, 0, 0]),
+        ("voting", [0, 1, 0, 0, 0, 0]),
+        ("scoring", [0, 1, 1, 0, 0, 0]),
+        ("climbing", [0, 0, 0, 1, 1, 0]),
+        ("performing", [0, 0, 0, 0, 0, 1]),
+        ("sandbox", [0, 0, 0, 0, 0, 0]),
+    ];
+    let mut g = open_game(LevelSet::builtin(), 1);
+    assert_eq!(props(&mut g), [0; 6], "nothing on the title");
+    for (id, want) in expected {
+        g.play(id);
+        let lesson = g.session().play.level.file.lesson;
+        assert_eq!(*g.app.world().resource::<State<InLesson>>().get(), InLesson(lesson));
+        assert_eq!(props(&mut g), want, "{id} plays with its own objects");
+        g.command(Command::Restart);
+        assert_eq!(props(&mut g), want, "{id} keeps them through a restart");
+        g.trigger(OpenMap);
+        assert_eq!(props(&mut g), [0; 6], "{id} takes them away");
+        assert!(g.app.world().get_resource::<State<InLesson>>().is_none());
+    }
+}
+
+#[test]
+fn the_scene_has_most_of_the_window_in_every_lesson_and_in_presenter_mode() {
+    let mut g = open_game(LevelSet::builtin(), 1);
+    for level in LevelSet::builtin().levels {
+        g.play(level.id());
+        for presenter in [false, true] {
+            let layout = g.app.world().resource::<Screenful>().0;
+            assert_eq!(layout.zoom > 1.0, presenter);
+            assert!(layout.panel.is_some(), "{} has its panel", level.id());
+            assert!(
+                layout.scene_share() >= 0.6,
+                "{} presenter {presenter}: {}",
+                level.id(),
+                layout.scene_percent()
+            );
+            g.trigger(TogglePresenter);
+        }
+        g.trigger(OpenMap);
+    }
+    // The layout itself: at both window sizes, presenter mode never shrinks the scene; Tab grows it.
+    for (width, height) in [(1280.0, 720.0), (1920.0, 1080.0)] {
+        let at = |presenter, panel_hidden| {
+            layout(LayoutInput { width, height, presenter, playing: true, panel_hidden })
+        };
+        let (normal, presenter, hidden) = (at(false, false), at(true, false), at(false, true));
+        assert!(normal.scene_share() >= 0.6, "{width}: {}", normal.scene_percent());
+        assert!(
+            presenter.scene_share() >= normal.scene_share(),
+            "{width}: presenter {}",
+            presenter.scene_percent()
+        );
+        assert!(hidden.scene_share() > normal.scene_share());
+        let panel = normal.panel.unwrap();
+        assert!(panel.width <= 300.0);
+        assert_eq!(
+            (normal.scene.right(), normal.scene.y),
+            (panel.x, normal.hud.bottom()),
+            "the scene is what is left"
+        );
+        assert_eq!(normal.scene.area() + panel.area() + normal.hud.area(), width * height);
+    }
+    // Tab puts the panel away in the game.
+    g.play("climbing");
+    g.press(KeyCode::Tab);
+    let layout = g.app.world().resource::<Screenful>().0;
+    assert!(layout.panel.is_none() && layout.scene_share() > 0.9, "{}", layout.scene_percent());
+    g.trigger(TogglePanel);
+    assert!(g.app.world().resource::<Screenful>().0.panel.is_some());
 }
 
 // ------------------------------------------------------------ training rules
@@ -405,24 +632,35 @@ fn the_sandbox_trains_on_your_text_or_says_why_not() {
 #[derive(Resource, Default)]
 struct PlayingTicks(u32);
 
-fn count_ticks(mut ticks: ResMut<PlayingTicks>) {
-    ticks.0 += 1;
+fn count_ticks(mut ticks: ResMut<PlayingTicks>, session: Res<raw_weights::game::session::Session>) {
+    if session.phase == Phase::Playing {
+        ticks.0 += 1;
+    }
 }
 
-/// Plays "climbing" at `speed` steps per second for `updates` frames of
-/// `ticks` fixed ticks each; returns the ticks spent playing, the steps
-/// taken and the weights' checksum.
+/// Plays "climbing" (past its card) at `speed` steps per second for
+/// `updates` frames of `ticks` fixed ticks each; returns the ticks spent
+/// playing, the steps taken and the weights' checksum.
 fn train_for(speed: u32, ticks: u32, updates: usize) -> (u32, usize, u64) {
     let levels = levels_with(3, |t| t.replace("speed: 60,", &format!("speed: {speed},")));
-    let mut g = game_with_progress(levels, ticks, true);
+    let mut g = Game::new(Setup {
+        levels,
+        ticks_per_update: ticks,
+        start: Start::Play("climbing".into()),
+        ..Setup::default()
+    });
     g.app.init_resource::<PlayingTicks>();
-    g.app.add_systems(FixedUpdate, count_ticks.run_if(in_state(Screen::Playing)));
-    g.app.world_mut().write_message(Action::Play("climbing".into()));
+    g.app.add_systems(
+        FixedUpdate,
+        count_ticks.run_if(
+            in_state(Screen::Playing).and_then(resource_exists::<raw_weights::game::session::Session>),
+        ),
+    );
     for _ in 0..updates {
         g.app.update();
     }
     let s = g.session();
-    (g.app.world().resource::<PlayingTicks>().0, s.run.step_count(), s.run.checksum())
+    (g.app.world().resource::<PlayingTicks>().0, s.play.run.step_count(), s.play.run.checksum())
 }
 
 #[test]
@@ -437,74 +675,96 @@ fn training_advances_by_steps_whatever_the_frame_rate() {
         exact.train(steps).unwrap();
         assert_eq!(exact.checksum(), checksum, "{ticks} ticks per frame");
     }
-    // One second of play at any frame rate: 90 steps.
-    assert_eq!(train_for(90, 1, 61).1, 90);
-    assert_eq!(train_for(90, 4, 16).1, 90);
 }
 
 #[test]
 fn a_time_budget_delays_steps_but_never_changes_them() {
     // A zero budget lets one step through per tick; the rest wait.
     let levels = levels_with(3, |t| t.replace("speed: 60,", "speed: 240,"));
-    let mut g = game_with_progress(levels, 1, true);
+    let mut g = open_game(levels, 1);
     g.app.insert_resource(TrainingBudget(Some(Duration::ZERO)));
-    g.act(Action::Play("climbing".into()));
-    let before = g.session().run.step_count();
+    g.play("climbing");
+    let before = g.session().play.run.step_count();
     for _ in 0..30 {
         g.app.update();
     }
     let session = g.session();
-    assert_eq!(session.run.step_count() - before, 30, "one step per tick instead of four");
-    let mut exact = Run::new(session.level.run_config(), &session.level.corpus).unwrap();
-    exact.train(session.run.step_count()).unwrap();
-    assert_eq!(exact.checksum(), session.run.checksum());
+    assert_eq!(session.play.run.step_count() - before, 30, "one step per tick instead of four");
+    let mut exact = Run::new(session.play.level.run_config(), &session.play.level.corpus).unwrap();
+    exact.train(session.play.run.step_count()).unwrap();
+    assert_eq!(exact.checksum(), session.play.run.checksum());
 }
 
 #[test]
 fn pausing_stops_training_and_settings_apply_between_steps() {
-    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
-    g.act(Action::Play("climbing".into()));
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("climbing");
     g.press(KeyCode::Space);
-    let before = g.session().run.step_count();
+    let before = g.session().play.run.step_count();
     for _ in 0..30 {
         g.app.update();
     }
-    assert_eq!(g.session().run.step_count(), before, "no step while paused");
-    g.act(Action::Set(Setting::LearningRate(0.2)));
-    g.act(Action::Set(Setting::Speed(600)));
-    assert_eq!(g.session().run.optimizer.config.lr, 0.2);
-    assert_eq!(g.session().speed, 600);
-    let Activity::Climbing(race) = &g.session().activity else { panic!() };
+    assert_eq!(g.session().play.run.step_count(), before, "no step while paused");
+    g.command(Command::Set(Setting::LearningRate(0.2)));
+    g.command(Command::Set(Setting::Speed(600)));
+    assert_eq!(g.session().play.run.optimizer.config.lr, 0.2);
+    assert_eq!(g.session().play.speed, 600);
+    let Activity::Climbing(race) = &g.session().play.activity else { panic!() };
     assert!(race.ghosts.iter().all(|gh| gh.run.optimizer.config.lr == 0.2), "the ghosts share the settings");
-    g.act(Action::Set(Setting::LearningRate(f32::NAN)));
-    assert_eq!(g.session().run.optimizer.config.lr, 0.2, "a NaN rate is ignored");
+    g.command(Command::Set(Setting::LearningRate(f32::NAN)));
+    assert_eq!(g.session().play.run.optimizer.config.lr, 0.2, "a NaN rate is ignored");
+    g.command(Command::Set(Setting::LearningRate(50.0)));
+    assert_eq!(g.session().play.run.optimizer.config.lr, 0.2, "so is one beyond the slider's range");
+}
+
+#[test]
+fn the_climbing_keys_change_what_their_buttons_say() {
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("climbing");
+    let opt = g.session().play.run.optimizer.config;
+    g.press(KeyCode::KeyL);
+    g.press(KeyCode::KeyB);
+    g.press_with(&[KeyCode::ShiftLeft], KeyCode::KeyV);
+    g.press(KeyCode::KeyE);
+    g.press(KeyCode::KeyS);
+    let now = g.session().play.run.optimizer.config;
+    assert_eq!(now.lr, opt.lr * 2.0, "L doubles the learning rate");
+    assert!(now.beta1 > opt.beta1 && now.beta2 < opt.beta2, "B raises β1, Shift+V lowers β2");
+    assert_eq!(now.eps, opt.eps * 10.0);
+    assert_ne!(now.schedule, opt.schedule, "S switches the schedule");
+    g.press_with(&[KeyCode::ShiftLeft], KeyCode::KeyO);
+    assert_eq!(
+        g.session().play.run.optimizer.config.kind,
+        OptimizerKind::AdamW,
+        "Shift+O: the climber before"
+    );
 }
 
 #[test]
 fn a_control_the_level_does_not_show_changes_nothing() {
     let mut g = game(LevelSet::builtin(), 1);
-    g.act(Action::Play("prediction".into()));
-    let lr = g.session().run.optimizer.config.lr;
-    g.act(Action::Set(Setting::LearningRate(0.5)));
-    assert_eq!(g.session().run.optimizer.config.lr, lr, "prediction shows no learning-rate control");
+    g.play("prediction");
+    let lr = g.session().play.run.optimizer.config.lr;
+    g.command(Command::Set(Setting::LearningRate(0.5)));
+    assert_eq!(g.session().play.run.optimizer.config.lr, lr, "prediction shows no learning-rate control");
     let locked = levels_with(0, |t| {
         t.replace("controls: (shown: [speed], locked: [])", "controls: (shown: [speed], locked: [speed])")
     });
     let mut g = game(locked, 1);
-    g.act(Action::Play("prediction".into()));
-    g.act(Action::Set(Setting::Speed(900)));
-    assert_eq!(g.session().speed, 20, "a locked control keeps the level's value");
+    g.play("prediction");
+    g.command(Command::Set(Setting::Speed(900)));
+    assert_eq!(g.session().play.speed, 20, "a locked control keeps the level's value");
 }
 
 #[test]
 fn a_diverging_run_makes_the_student_fall_and_the_level_restart() {
-    let levels = levels_with(3, |t| t.replace("kind: adam, lr: 0.01", "kind: sgd, lr: 1e30"));
-    let mut g = game_with_progress(levels, 1, true);
-    g.act(Action::Play("climbing".into()));
-    let first_run = g.session().run_id;
+    let levels = levels_with(3, |t| t.replace("kind: sgd, lr: 0.01", "kind: sgd, lr: 1e30"));
+    let mut g = open_game(levels, 1);
+    g.play("climbing");
+    let first_run = g.session().play.run_id;
     g.run_until(200, |g| matches!(g.session().phase, Phase::Fallen { .. }));
-    assert!(g.session().notice.as_deref().is_some_and(|n| n.contains("fell")));
-    g.run_until(FALL_TICKS as usize + 5, |g| g.session().run_id != first_run);
+    assert!(g.session().play.notice.as_deref().is_some_and(|n| n.contains("fell")));
+    g.run_until(FALL_TICKS as usize + 5, |g| g.session().play.run_id != first_run);
     assert_eq!(g.session().phase, Phase::Playing, "a fresh run");
     assert_eq!(g.screen(), Screen::Playing);
 }
@@ -519,20 +779,23 @@ fn the_race_never_has_the_students_twin() {
     }
     assert!(rivals(OptimizerKind::AdamW).contains(&OptimizerKind::Adam), "AdamW races plain Adam");
 
-    // In the game: a teacher's settings, then SGD; the ground follows each ghost by its climber.
-    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
-    g.act(Action::Play("climbing".into()));
-    g.act(Action::Set(Setting::LearningRate(0.02)));
-    g.act(Action::Set(Setting::Optimizer(OptimizerKind::Sgd)));
-    g.act(Action::Set(Setting::Speed(600)));
-    g.run_until(200, |g| g.session().run.step_count() >= 40);
+    // In the game: a teacher's settings, then Momentum; the ground follows each ghost by its climber.
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("climbing");
+    g.command(Command::Set(Setting::LearningRate(0.02)));
+    g.command(Command::Set(Setting::Optimizer(OptimizerKind::Momentum)));
+    g.command(Command::Set(Setting::Speed(600)));
+    g.run_until(200, |g| g.session().play.run.step_count() >= 40);
     let s = g.session();
-    let Activity::Climbing(race) = &s.activity else { panic!() };
+    let Activity::Climbing(race) = &s.play.activity else { panic!() };
     let kinds: Vec<_> = race.ghosts.iter().map(|g| g.kind).collect();
-    assert_eq!(kinds, [OptimizerKind::Momentum, OptimizerKind::RmsProp, OptimizerKind::Adam]);
+    assert_eq!(kinds, [OptimizerKind::Sgd, OptimizerKind::RmsProp, OptimizerKind::Adam]);
     let adam = &race.ghosts[2];
-    assert_eq!(adam.run.step_count(), s.run.step_count());
+    assert_eq!(adam.run.step_count(), s.play.run.step_count());
     assert_eq!(adam.run.optimizer.config.lr, 0.02, "the ghosts climb at the student's lr");
+    let racers = view::race(&s.play);
+    assert_eq!(racers.len(), 4, "the race panel: you and three ghosts");
+    assert!(racers[0].you && racers[0].kind == OptimizerKind::Momentum);
     let terrain = g.app.world().resource::<Terrain>();
     for ghost in &race.ghosts {
         let mark = terrain.ghosts.iter().find(|m| m.kind == ghost.kind);
@@ -547,42 +810,43 @@ fn the_race_never_has_the_students_twin() {
 
 #[test]
 fn sgd_at_the_highest_learning_rate_the_slider_offers_falls() {
-    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
-    g.act(Action::Play("climbing".into()));
-    g.act(Action::Set(Setting::Optimizer(OptimizerKind::Sgd)));
-    g.act(Action::Set(Setting::LearningRate(10.0)));
-    g.act(Action::Set(Setting::Speed(600)));
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("climbing");
+    g.command(Command::Set(Setting::LearningRate(10.0)));
+    g.command(Command::Set(Setting::Speed(600)));
     g.run_until(300, |g| matches!(g.session().phase, Phase::Fallen { .. }));
 }
 
 #[test]
-fn running_out_of_steps_is_reported() {
+fn running_out_of_steps_is_reported_and_r_restarts() {
     let levels = levels_with(3, |t| {
         t.replace("steps: 1000,", "steps: 40,")
             .replace("goal: loss_below(loss: 2.45, window: 100)", "goal: loss_below(loss: 0.5, window: 20)")
             .replace("speed: 60,", "speed: 600,")
     });
-    let mut g = game_with_progress(levels, 1, true);
-    g.act(Action::Play("climbing".into()));
-    g.run_until(100, |g| g.session().phase == Phase::OutOfSteps);
-    assert_eq!(g.session().run.step_count(), 40);
-    let run_id = g.session().run_id;
+    let mut g = open_game(levels, 1);
+    g.play("climbing");
+    g.run_until(100, |g| matches!(g.session().phase, Phase::Missed(_)));
+    assert_eq!(g.session().play.run.step_count(), 40);
+    let run_id = g.session().play.run_id;
     g.press(KeyCode::KeyR);
-    assert_eq!(g.session().run_id, run_id + 1, "R restarts the level");
-    assert!(g.session().run.step_count() < 40);
+    assert_eq!(g.session().play.run_id, run_id + 1, "R restarts the level");
+    assert!(g.session().play.run.step_count() < 40);
     assert_eq!(g.session().phase, Phase::Playing);
 }
 
 #[test]
 fn the_student_stands_on_the_ground_at_its_true_score() {
-    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
+    let mut g = open_game(LevelSet::builtin(), 1);
     // An unlimited budget cuts a whole slice every frame, at the current step.
     g.app.insert_resource(LandscapeBudget(None));
-    g.act(Action::Play("climbing".into()));
+    g.play("climbing");
+    // Adam walks far enough in 30 steps for the slice to reach the student (at least MIN_SPAN).
+    g.command(Command::Set(Setting::Optimizer(OptimizerKind::Adam)));
     for _ in 0..30 {
         g.app.update();
     }
-    let step = g.session().run.step_count();
+    let step = g.session().play.run.step_count();
     assert!(step >= 30);
     let terrain = g.app.world().resource::<Terrain>();
     let slice = terrain.landscape.current.as_ref().expect("a slice is on show");
@@ -606,56 +870,61 @@ fn the_student_stands_on_the_ground_at_its_true_score() {
 }
 
 #[test]
-fn brackets_change_the_speed_and_f1_shows_the_next_hint() {
+fn brackets_change_the_speed_and_f3_shows_the_next_hint() {
     let mut g = game(LevelSet::builtin(), 1);
-    g.act(Action::Play("prediction".into()));
+    g.play("prediction");
     g.press(KeyCode::BracketRight);
-    assert_eq!(g.session().speed, 40);
+    assert_eq!(g.session().play.speed, 40);
     g.press(KeyCode::BracketLeft);
     g.press(KeyCode::BracketLeft);
-    assert_eq!(g.session().speed, 10);
-    g.press(KeyCode::F1);
-    assert_eq!(g.session().hint, 1);
+    assert_eq!(g.session().play.speed, 10);
+    g.press(KeyCode::F3);
+    assert_eq!(g.session().play.hint, 1);
+    g.trigger(NextHint);
+    assert_eq!(g.session().play.hint, 2);
     assert_eq!(g.app.world().resource::<CurrentLevel>().0.as_deref(), Some("prediction"));
 }
 
 #[test]
 fn a_prefix_the_student_cannot_read_is_explained() {
-    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
-    g.act(Action::Play("performing".into()));
-    g.act(Action::Set(Setting::Prefix("Ma".into())));
-    g.act(Action::Write);
-    let error = g.session().write_error.clone().expect("M is not a letter the student knows");
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("performing");
+    g.command(Command::Set(Setting::Prefix("Ma".into())));
+    g.command(Command::Write);
+    let error = g.session().play.write_error.clone().expect("M is not a letter the student knows");
     assert!(error.contains("'M'"), "{error}");
-    g.act(Action::Set(Setting::Prefix("ma".into())));
-    g.act(Action::Write);
-    assert_eq!(g.session().write_error, None, "a good prefix clears the message");
+    g.command(Command::Set(Setting::Prefix("ma".into())));
+    g.command(Command::Write);
+    assert_eq!(g.session().play.write_error, None, "a good prefix clears the message");
 }
 
 #[test]
 fn while_paused_the_lesson_waits() {
-    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
-    g.act(Action::Play("voting".into()));
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("voting");
     g.press(KeyCode::Space);
     g.press(KeyCode::KeyD);
-    g.act(Action::Write);
-    let s = g.session();
-    let Activity::Voting(ballot) = &s.activity else { panic!() };
-    assert_eq!(ballot.draws(), 0, "no draw while paused");
-    assert!(s.recital.stage.is_none(), "no performance while paused");
+    g.command(Command::Draw(10));
+    let tally = view::ballot(&g.session().play).unwrap().tally.unwrap();
+    assert_eq!(tally.iter().sum::<u32>(), 0, "no draw while paused");
     g.press(KeyCode::Space);
     g.press(KeyCode::KeyD);
-    let Activity::Voting(ballot) = &g.session().activity else { panic!() };
-    assert_eq!(ballot.draws(), 10);
+    let tally = view::ballot(&g.session().play).unwrap().tally.unwrap();
+    assert_eq!(tally.iter().sum::<u32>(), 10);
+    // The card holds it too.
+    g.trigger(ShowCard);
+    g.press(KeyCode::KeyD);
+    let tally = view::ballot(&g.session().play).unwrap().tally.unwrap();
+    assert_eq!(tally.iter().sum::<u32>(), 10, "no draw on the card");
 }
 
 #[test]
 fn only_a_loss_goal_runs_out_of_steps() {
     let levels =
         levels_with(5, |t| t.replace("steps: 3000,", "steps: 30,").replace("speed: 120,", "speed: 600,"));
-    let mut g = game_with_progress(levels, 1, true);
-    g.act(Action::Play("sandbox".into()));
-    g.run_until(100, |g| g.session().run.is_finished());
+    let mut g = open_game(levels, 1);
+    g.play("sandbox");
+    g.run_until(100, |g| g.session().play.run.is_finished());
     for _ in 0..5 {
         g.app.update();
     }
@@ -664,13 +933,19 @@ fn only_a_loss_goal_runs_out_of_steps() {
 
 #[test]
 fn restart_after_retraining_keeps_your_text() {
-    let mut g = game_with_progress(LevelSet::builtin(), 1, true);
-    g.act(Action::Play("sandbox".into()));
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("sandbox");
     let gpt = raw_weights::brain::GptConfig { n_layer: 1, n_head: 2, n_embd: 8, block_size: 12 };
     let mine = Retrain { text: "robot\nrobin\n".into(), model: raw_weights::brain::ModelKind::Gpt, gpt };
-    g.act(Action::Retrain(Box::new(mine)));
+    g.command(Command::Retrain(mine));
     g.press(KeyCode::KeyR);
     let s = g.session();
-    assert_eq!(s.run.vocab.letters(), "binort", "R restarts on your text, not the level's");
-    assert!(s.run.step_count() < 5, "a fresh run");
+    assert_eq!(s.play.run.vocab.letters(), "binort", "R restarts on your text, not the level's");
+    assert!(s.play.run.step_count() < 5, "a fresh run");
+}
+
+#[test]
+fn the_levels_in_play_are_the_ones_loaded() {
+    let g = open_game(LevelSet::builtin(), 1);
+    assert_eq!(g.app.world().resource::<Levels>().set.levels.len(), 6);
 }

@@ -144,7 +144,7 @@ fn a_corrupt_save_is_set_aside_not_overwritten() {
 #[test]
 fn a_goal_must_fit_its_lesson() {
     let sources = builtin_sources();
-    let wrong_goal = sources[0].1.replace("goal: read_letters(count: 30)", "goal: perform(count: 3)");
+    let wrong_goal = sources[0].1.replace("goal: beat_the_student(guesses: 20)", "goal: perform(count: 3)");
     let err = parse_level("x.ron", &wrong_goal, None).unwrap_err();
     assert!(err.message.contains("needs lesson: performing"), "{err}");
     let gpt_votes = sources[1].1.replace("model: bigram,", "model: gpt,");

@@ -6,20 +6,18 @@
 use std::time::Duration;
 
 use bevy::prelude::*;
-use bevy::state::app::StatesPlugin;
-use bevy::time::TimeUpdateStrategy;
 
+use crate::harness::{Game, Setup};
 use raw_weights::brain::{OptimizerKind, Schedule};
-use raw_weights::game::actions::Action;
-use raw_weights::game::levels::{Levels, Notices, ProgressRes};
-use raw_weights::game::screens::Screen;
-use raw_weights::game::session::{Playback, Recording, Session, TrainingBudget};
-use raw_weights::game::terrain::LandscapeBudget;
-use raw_weights::game::{self, Start};
+use raw_weights::game::Start;
+use raw_weights::game::intent::{Begin, CopyLink, Do, OpenReplayText};
+use raw_weights::game::levels::Notices;
+use raw_weights::game::session::{Playback, Recording, Session};
+use raw_weights::game::state::Screen;
 use raw_weights::lesson::play::{Command, Play, Setting};
 use raw_weights::lesson::share::{Shared, SharedStart, link, parse};
+use raw_weights::level::LevelSet;
 use raw_weights::level::replay::{Event, ReplayFile, SHIPPED, shipped, shipped_name};
-use raw_weights::level::{LevelSet, Progress, ProgressStore};
 
 use crate::cli::{assert_clear_error, raw_weights};
 
@@ -37,24 +35,11 @@ fn level_link(text: &str) -> SharedStart {
 
 /// A headless game that starts as `start` says, with nothing unlocked.
 fn app_starting(start: Start) -> (App, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, StatesPlugin));
-    app.insert_resource(TimeUpdateStrategy::FixedTimesteps(1));
-    app.insert_resource(ButtonInput::<KeyCode>::default());
-    app.insert_resource(Levels { set: LevelSet::builtin() });
-    app.insert_resource(ProgressRes {
-        progress: Progress::default(),
-        store: Some(ProgressStore::in_dir(dir.path())),
-    });
-    app.insert_resource(TrainingBudget(Some(Duration::ZERO)));
-    app.insert_resource(LandscapeBudget(Some(Duration::ZERO)));
-    app.add_plugins(game::logic);
-    app.insert_resource(start);
-    for _ in 0..3 {
-        app.update();
+    let mut g = Game::new(Setup { start, training_budget: Some(Duration::ZERO), ..Setup::default() });
+    for _ in 0..2 {
+        g.app.update();
     }
-    (app, dir)
+    (g.app, g.dir)
 }
 
 fn screen(app: &App) -> Screen {
@@ -124,7 +109,7 @@ fn a_link_opens_its_level_even_locked_with_its_settings_recorded() {
     let shared = level_link("#level=climbing&lr=0.02&optimizer=sgd&speed=30&temperature=0.5");
     let (mut app, _dir) = app_starting(Start::Link(shared));
     assert_eq!(screen(&app), Screen::Playing);
-    let session = app.world().resource::<Session>();
+    let session = &app.world().resource::<Session>().play;
     assert_eq!(session.level.id(), "climbing");
     assert_eq!(session.run.optimizer.config.lr, 0.02);
     assert_eq!(session.run.optimizer.config.kind, OptimizerKind::Sgd);
@@ -148,10 +133,12 @@ fn a_link_opens_its_level_even_locked_with_its_settings_recorded() {
         sets,
         [Setting::LearningRate(0.02), Setting::Optimizer(OptimizerKind::Sgd), Setting::Speed(30)]
     );
+    assert_eq!(app.world().resource::<Session>().play.run.step_count(), 0, "its story card holds it");
+    app.world_mut().trigger(Begin);
     for _ in 0..30 {
         app.update();
     }
-    assert!(app.world().resource::<Session>().run.step_count() > 0, "the level trains");
+    assert!(app.world().resource::<Session>().play.run.step_count() > 0, "the level trains once begun");
 }
 
 #[test]
@@ -172,7 +159,7 @@ fn a_replay_link_plays_a_shipped_session_back() {
     let (mut app, _dir) = app_starting(Start::from_link("#replay=4-climbing").unwrap());
     assert_eq!(screen(&app), Screen::Playing);
     assert!(app.world().get_resource::<Playback>().is_some(), "it plays back");
-    assert_eq!(app.world().resource::<Session>().level.id(), "climbing");
+    assert_eq!(app.world().resource::<Session>().play.level.id(), "climbing");
     for _ in 0..30 {
         app.update();
     }
@@ -192,11 +179,11 @@ fn every_level_ships_a_session_and_each_opens_from_the_map() {
     }
     let (mut app, _dir) = app_starting(Start::LevelMap);
     let (path, text) = SHIPPED[1];
-    app.world_mut().write_message(Action::OpenReplayText { name: path.into(), text: text.into() });
+    app.world_mut().trigger(OpenReplayText { name: path.into(), text: text.into() });
     app.update();
     app.update();
     assert_eq!(screen(&app), Screen::Playing);
-    assert_eq!(app.world().resource::<Session>().level.id(), "voting");
+    assert_eq!(app.world().resource::<Session>().play.level.id(), "voting");
     assert!(app.world().get_resource::<Playback>().is_some());
 }
 
@@ -205,7 +192,7 @@ fn a_damaged_replay_picked_as_text_is_named_with_line_and_column() {
     let (mut app, _dir) = app_starting(Start::LevelMap);
     let (_, text) = SHIPPED[0];
     let broken = text.replacen("do(run", "do((run", 1);
-    app.world_mut().write_message(Action::OpenReplayText { name: "picked.replay.ron".into(), text: broken });
+    app.world_mut().trigger(OpenReplayText { name: "picked.replay.ron".into(), text: broken });
     app.update();
     app.update();
     assert_eq!(screen(&app), Screen::LevelMap);
@@ -216,11 +203,11 @@ fn a_damaged_replay_picked_as_text_is_named_with_line_and_column() {
 #[test]
 fn the_share_key_makes_a_link_that_opens_the_same_settings() {
     let (mut app, _dir) = app_starting(Start::Play("climbing".into()));
-    app.world_mut().write_message(Action::Set(Setting::LearningRate(0.015)));
+    app.world_mut().trigger(Do(Command::Set(Setting::LearningRate(0.015))));
     app.update();
-    app.world_mut().write_message(Action::CopyLink);
+    app.world_mut().trigger(CopyLink);
     app.update();
-    let notice = app.world().resource::<Session>().notice.clone().unwrap_or_default();
+    let notice = app.world().resource::<Session>().play.notice.clone().unwrap_or_default();
     let text = notice.split('\'').nth(1).unwrap_or_else(|| panic!("{notice}"));
     assert_eq!(text, "#level=climbing&lr=0.015");
 }

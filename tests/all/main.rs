@@ -4,6 +4,7 @@ mod cli;
 mod determinism;
 mod game;
 mod gradients;
+mod harness;
 mod landscape;
 mod levels;
 mod links;

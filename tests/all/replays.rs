@@ -4,21 +4,17 @@
 use std::time::Duration;
 
 use bevy::prelude::*;
-use bevy::state::app::StatesPlugin;
-use bevy::time::TimeUpdateStrategy;
 
+use crate::harness::{Game, Setup};
 use raw_weights::brain::{OptimizerKind, Rand, Run};
-use raw_weights::game;
-use raw_weights::game::actions::{Action, ReplayControl, Setting};
-use raw_weights::game::levels::{Levels, ProgressRes};
+use raw_weights::game::intent::{DriveReplay, OpenReplay, ReplayControl, SaveReplay, Setting, TogglePause};
 use raw_weights::game::session::{Playback, Session, TrainingBudget};
-use raw_weights::game::terrain::LandscapeBudget;
 use raw_weights::lesson::Activity;
 use raw_weights::lesson::climbing::rivals;
 use raw_weights::lesson::play::{Command, Play};
 use raw_weights::lesson::replay::{Recorder, Replayer, verify};
+use raw_weights::level::LevelSet;
 use raw_weights::level::replay::{Event, ReplayError, ReplayFile};
-use raw_weights::level::{LevelSet, Progress, ProgressStore};
 
 use crate::cli::{assert_clear_error, raw_weights};
 
@@ -28,63 +24,45 @@ fn example(name: &str) -> (String, String) {
     (path, text)
 }
 
-/// A headless game with every level open, saving under `dir`.
-fn app(dir: &std::path::Path) -> App {
-    let levels = LevelSet::builtin();
-    let mut progress = Progress::default();
-    for level in &levels.levels {
-        progress.record(level.id(), 2.0, true);
-    }
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, StatesPlugin));
-    app.insert_resource(TimeUpdateStrategy::FixedTimesteps(1));
-    app.insert_resource(ButtonInput::<KeyCode>::default());
-    app.insert_resource(Levels { set: levels });
-    app.insert_resource(ProgressRes { progress, store: Some(ProgressStore::in_dir(dir)) });
-    app.insert_resource(TrainingBudget(Some(Duration::ZERO)));
-    app.insert_resource(LandscapeBudget(Some(Duration::ZERO)));
-    app.add_plugins(game::logic);
-    app.update();
-    app
+/// A headless game with every level open, its time budget letting one step
+/// through per tick (as a slow machine would).
+fn app() -> Game {
+    Game::new(Setup { unlocked: true, training_budget: Some(Duration::ZERO), ..Setup::default() })
 }
 
-fn act(app: &mut App, action: Action) {
-    app.world_mut().write_message(action);
-    app.update();
-    app.update();
-}
-
-fn run_for(app: &mut App, updates: usize) {
+fn run_for(g: &mut Game, updates: usize) {
     for _ in 0..updates {
-        app.update();
+        g.app.update();
     }
+}
+
+fn notice(g: &Game) -> String {
+    g.app.world().resource::<Session>().play.notice.clone().unwrap_or_default()
 }
 
 #[test]
 fn a_recorded_session_saves_loads_and_replays_bit_for_bit() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut app = app(dir.path());
+    let mut g = app();
     // Climb with the time budget letting one step through per tick (as a slow machine would),
     // change the learning rate and the climber mid-run, restart, change again.
-    act(&mut app, Action::Play("climbing".into()));
-    act(&mut app, Action::Set(Setting::Speed(240)));
-    run_for(&mut app, 70);
-    act(&mut app, Action::Set(Setting::LearningRate(0.03)));
-    run_for(&mut app, 40);
-    act(&mut app, Action::Set(Setting::Optimizer(raw_weights::brain::OptimizerKind::RmsProp)));
-    run_for(&mut app, 30);
-    act(&mut app, Action::Restart);
-    run_for(&mut app, 20);
-    act(&mut app, Action::Set(Setting::Beta1(0.7)));
-    run_for(&mut app, 25);
+    g.play("climbing");
+    g.command(Command::Set(Setting::Speed(240)));
+    run_for(&mut g, 70);
+    g.command(Command::Set(Setting::LearningRate(0.03)));
+    run_for(&mut g, 40);
+    g.command(Command::Set(Setting::Optimizer(OptimizerKind::RmsProp)));
+    run_for(&mut g, 30);
+    g.command(Command::Restart);
+    run_for(&mut g, 20);
+    g.command(Command::Set(Setting::Beta1(0.7)));
+    run_for(&mut g, 25);
     // Pause, so the weights on screen are the ones saved.
-    act(&mut app, Action::TogglePause);
-    act(&mut app, Action::SaveReplay);
-    let session = app.world().resource::<Session>();
-    let notice = session.notice.clone().unwrap();
-    let path = notice.strip_prefix("Replay saved to ").expect(&notice).to_string();
+    g.trigger(TogglePause);
+    g.trigger(SaveReplay);
+    let said = notice(&g);
+    let path = said.strip_prefix("Replay saved to ").expect(&said).to_string();
     assert!(path.ends_with("climbing-1.replay.ron"), "{path}");
-    let final_checksum = session.run.checksum_hex();
+    let final_checksum = g.session().play.run.checksum_hex();
 
     let (file, level) = ReplayFile::load(std::path::Path::new(&path)).unwrap();
     let commands = file.events.iter().filter(|e| matches!(e, Event::Do { .. })).count();
@@ -97,9 +75,9 @@ fn a_recorded_session_saves_loads_and_replays_bit_for_bit() {
     assert!(done.checks >= 3, "checksums along the way: {}", done.checks);
 
     // A second save takes the next free name; nothing is overwritten.
-    act(&mut app, Action::SaveReplay);
-    let notice = app.world().resource::<Session>().notice.clone().unwrap();
-    assert!(notice.ends_with("climbing-2.replay.ron"), "{notice}");
+    g.trigger(SaveReplay);
+    let said = notice(&g);
+    assert!(said.ends_with("climbing-2.replay.ron"), "{said}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }
 
@@ -225,48 +203,43 @@ fn a_branch_keeps_the_prefix_and_diverges_after() {
 
 #[test]
 fn playing_back_in_the_game_matches_and_taking_over_records_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut app = app(dir.path());
-    app.insert_resource(TrainingBudget(None));
+    let mut g = app();
+    g.app.insert_resource(TrainingBudget(None));
     let (path, _) = example("4-climbing");
-    act(&mut app, Action::OpenReplay(path.clone()));
-    assert!(app.world().get_resource::<Playback>().is_some(), "playing back");
-    act(&mut app, Action::Replay(ReplayControl::Speed(8.0)));
+    g.trigger(OpenReplay(path.clone()));
+    assert!(g.app.world().get_resource::<Playback>().is_some(), "playing back");
+    assert_eq!(g.session().phase, raw_weights::game::session::Phase::Playing, "a replay opens past the card");
+    g.trigger(DriveReplay(ReplayControl::Speed(8.0)));
     // A player's command is ignored while the replay drives.
-    act(&mut app, Action::Set(Setting::LearningRate(0.5)));
-    run_for(&mut app, 150);
-    let playback = app.world().resource::<Playback>();
+    g.command(Command::Set(Setting::LearningRate(0.5)));
+    run_for(&mut g, 150);
+    let playback = g.app.world().resource::<Playback>();
     assert_eq!(playback.replayer.mismatch, None);
     assert!(playback.replayer.checked >= 10, "checked {}", playback.replayer.checked);
-    assert_ne!(app.world().resource::<Session>().run.optimizer.config.lr, 0.5);
-    act(&mut app, Action::Replay(ReplayControl::Seek(500)));
-    act(&mut app, Action::Replay(ReplayControl::TakeOver));
-    assert!(app.world().get_resource::<Playback>().is_none(), "the player drives again");
-    act(&mut app, Action::Set(Setting::LearningRate(0.005)));
-    run_for(&mut app, 30);
-    act(&mut app, Action::TogglePause);
-    act(&mut app, Action::SaveReplay);
-    let notice = app.world().resource::<Session>().notice.clone().unwrap();
-    let saved = notice.strip_prefix("Replay saved to ").expect(&notice);
+    assert_ne!(g.session().play.run.optimizer.config.lr, 0.5);
+    g.trigger(DriveReplay(ReplayControl::Seek(500)));
+    g.trigger(DriveReplay(ReplayControl::TakeOver));
+    assert!(g.app.world().get_resource::<Playback>().is_none(), "the player drives again");
+    g.command(Command::Set(Setting::LearningRate(0.005)));
+    run_for(&mut g, 30);
+    g.trigger(TogglePause);
+    g.trigger(SaveReplay);
+    let said = notice(&g);
+    let saved = said.strip_prefix("Replay saved to ").expect(&said);
     let (file, level) = ReplayFile::load(std::path::Path::new(saved)).unwrap();
     let done = verify(file, &level, saved).unwrap();
-    assert_eq!(
-        done.checksum,
-        app.world().resource::<Session>().run.checksum_hex(),
-        "recorded on after taking over"
-    );
+    assert_eq!(done.checksum, g.session().play.run.checksum_hex(), "recorded on after taking over");
 }
 
 #[test]
 fn a_replay_the_game_cannot_open_leaves_it_running() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut app = app(dir.path());
-    let broken = dir.path().join("broken.replay.ron");
+    let mut g = app();
+    let broken = g.dir.path().join("broken.replay.ron");
     std::fs::write(&broken, "(version: 1, level: (").unwrap();
-    act(&mut app, Action::OpenReplay(broken.display().to_string()));
-    let notices = &app.world().resource::<raw_weights::game::levels::Notices>().0;
+    g.trigger(OpenReplay(broken.display().to_string()));
+    let notices = &g.app.world().resource::<raw_weights::game::levels::Notices>().0;
     assert!(notices.iter().any(|n| n.contains("broken.replay.ron")), "{notices:?}");
-    assert!(app.world().get_resource::<Playback>().is_none());
+    assert!(g.app.world().get_resource::<Playback>().is_none());
 }
 
 #[test]
@@ -346,7 +319,7 @@ fn the_race_follows_the_students_climber_and_replays_the_same() {
     let mut play = Play::new(level, 0).unwrap();
     let mut recorder = Recorder::new(&level.file, Vec::new());
     let kinds = |play: &Play| ghosts(play).into_iter().map(|g| g.0).collect::<Vec<_>>();
-    assert_eq!(kinds(&play), [Sgd, Momentum, RmsProp], "Adam races the other climbers");
+    assert_eq!(kinds(&play), [Momentum, RmsProp, Adam], "SGD races the other climbers");
     // A plain run of one climber at lr 0.02 from the level's start.
     let alone = |kind, steps| {
         let mut config = level.run_config();

@@ -15,7 +15,7 @@ use crate::game::props::ghosts::Ghosts;
 use crate::game::props::water::WaterLine;
 use crate::game::session::{Playback, Session};
 use crate::game::state::{InLesson, Pause};
-use crate::game::student::{Post, Pose};
+use crate::game::student::{Pose, Post};
 use crate::game::terrain::Terrain;
 use crate::game::view::{Screenful, Seen};
 use crate::lesson::view;
@@ -102,7 +102,13 @@ pub(super) fn race(ui: &mut egui::Ui, session: &Session) {
         Goal::LossBelow { window, .. } => window,
         _ => 100,
     };
-    heading(ui, "The race", &format!("Ghosts from the same start, the same names, as many steps; mean score of the last {window}."));
+    heading(
+        ui,
+        "The race",
+        &format!(
+            "Ghosts from the same start, the same names, as many steps; mean score of the last {window}."
+        ),
+    );
     egui::Grid::new("race").num_columns(3).spacing([10.0, 2.0]).show(ui, |ui| {
         for r in &racers {
             let colour = if r.you { GOLD } else { ghost_colour(r.kind) };
@@ -130,31 +136,44 @@ pub(super) fn climber(ui: &mut egui::Ui, session: &Session) {
         .default_open(true)
         .show(ui, |ui| {
             ui.label(
-                egui::RichText::new("For a few weights: this step's gradient g, what the climber keeps, and its step.")
-                    .small()
-                    .color(MUTED),
+                egui::RichText::new(
+                    "For a few weights: this step's gradient g, what the climber keeps, and its step.",
+                )
+                .small()
+                .color(MUTED),
             );
-            ui.label(egui::RichText::new(format!("{}: {}", c.kind.label(), c.step_formula)).small().monospace());
+            ui.label(
+                egui::RichText::new(format!("{}: {}", c.kind.label(), c.step_formula)).small().monospace(),
+            );
             ui.label(egui::RichText::new(&c.after).small().monospace());
             if let Some(next) = c.next {
-                ui.label(egui::RichText::new(format!("{} takes the next step.", next.label())).small().color(GOLD));
+                ui.label(
+                    egui::RichText::new(format!("{} takes the next step.", next.label())).small().color(GOLD),
+                );
             }
-            egui::Grid::new("internals").num_columns(c.columns.len() + 1).striped(true).spacing([6.0, 2.0]).show(ui, |ui| {
-                ui.label("");
-                for (short, full) in &c.columns {
-                    ui.label(egui::RichText::new(short).small().strong()).on_hover_text(full.as_str());
-                }
-                ui.end_row();
-                for row in &c.rows {
-                    ui.label(egui::RichText::new(row.name).small().monospace()).on_hover_text(row.formula);
-                    for v in &row.values {
-                        ui.label(egui::RichText::new(format!("{v:+.1e}")).small().monospace());
+            egui::Grid::new("internals")
+                .num_columns(c.columns.len() + 1)
+                .striped(true)
+                .spacing([6.0, 2.0])
+                .show(ui, |ui| {
+                    ui.label("");
+                    for (short, full) in &c.columns {
+                        ui.label(egui::RichText::new(short).small().strong()).on_hover_text(full.as_str());
                     }
                     ui.end_row();
-                }
-            });
+                    for row in &c.rows {
+                        ui.label(egui::RichText::new(row.name).small().monospace())
+                            .on_hover_text(row.formula);
+                        for v in &row.values {
+                            ui.label(egui::RichText::new(format!("{v:+.1e}")).small().monospace());
+                        }
+                        ui.end_row();
+                    }
+                });
             if let Some(without) = c.without {
-                ui.label(egui::RichText::new(format!("{} keeps {without}.", c.kind.label())).small().color(MUTED));
+                ui.label(
+                    egui::RichText::new(format!("{} keeps {without}.", c.kind.label())).small().color(MUTED),
+                );
             }
         });
 }

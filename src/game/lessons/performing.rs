@@ -15,7 +15,7 @@ use crate::game::props::YARD;
 use crate::game::props::stage::{Stage, spot};
 use crate::game::session::{Playback, Session};
 use crate::game::state::{InLesson, Pause};
-use crate::game::student::{Post, Pose};
+use crate::game::student::{Pose, Post};
 use crate::game::view::{Screenful, Seen};
 use crate::lesson::keys as bind;
 use crate::lesson::view;
@@ -119,7 +119,11 @@ pub(super) fn perform(ui: &mut egui::Ui, session: &Session, commands: &mut Comma
 /// The performance on stage: the shares the last letter was drawn from.
 pub(super) fn performance(ui: &mut egui::Ui, session: &Session) {
     let Some(stage) = view::stage(&session.play) else { return };
-    heading(ui, "On stage", "It reads what it wrote so far, votes, draws a letter from the shares, and reads that letter next.");
+    heading(
+        ui,
+        "On stage",
+        "It reads what it wrote so far, votes, draws a letter from the shares, and reads that letter next.",
+    );
     ui.label(egui::RichText::new(format!("it reads  {}", stage.reading.concat())).monospace().color(GOLD));
     if let (Some(letter), Some(u)) = (&stage.just_drawn, stage.u) {
         ui.label(egui::RichText::new("the top shares it drew from").small().color(MUTED));
@@ -127,9 +131,11 @@ pub(super) fn performance(ui: &mut egui::Ui, session: &Session) {
             share_row(ui, &share.label, share.share, egui::Color32::from_rgb(90, 110, 140));
         }
         ui.label(
-            egui::RichText::new(format!("a random number u = {u:.3} fell in the share of '{letter}'; it goes back in ↩"))
-                .small()
-                .color(MUTED),
+            egui::RichText::new(format!(
+                "a random number u = {u:.3} fell in the share of '{letter}'; it goes back in ↩"
+            ))
+            .small()
+            .color(MUTED),
         );
     }
 }

@@ -16,7 +16,7 @@ use crate::game::props::YARD;
 use crate::game::props::blackboard::{Blackboard, covered_cell};
 use crate::game::session::{Phase, Playback, Session};
 use crate::game::state::{InLesson, Pause};
-use crate::game::student::{HEAD_HEIGHT, Post, Pose, Student};
+use crate::game::student::{HEAD_HEIGHT, Pose, Post, Student};
 use crate::game::view::{Screenful, Seen};
 use crate::lesson::keys as bind;
 use crate::lesson::view;
@@ -38,7 +38,12 @@ pub(super) fn view_plugin(app: &mut App) {
 }
 
 fn set_the_scene(mut commands: Commands) {
-    commands.spawn((Name::new("Blackboard"), Blackboard, Transform::from_translation(BOARD_AT), DespawnOnExit(HERE)));
+    commands.spawn((
+        Name::new("Blackboard"),
+        Blackboard,
+        Transform::from_translation(BOARD_AT),
+        DespawnOnExit(HERE),
+    ));
     commands.insert_resource(Post::At { spot: ROBOT_AT, facing: 0.95 });
     commands.insert_resource(Shot::Frame(OrbitCamera {
         yaw: 0.0,
@@ -107,7 +112,16 @@ fn panel(
     hud::lesson_panel(ctx, &screenful, &seen, &session, &mut commands, |ui, commands| {
         heading(ui, "The student's guess", &format!("Its shares for the covered letter. {}", reading.sees));
         for (i, share) in reading.guess.iter().enumerate() {
-            share_row(ui, &share.label, share.share, if i == 0 { egui::Color32::from_rgb(170, 120, 20) } else { egui::Color32::from_rgb(90, 110, 140) });
+            share_row(
+                ui,
+                &share.label,
+                share.share,
+                if i == 0 {
+                    egui::Color32::from_rgb(170, 120, 20)
+                } else {
+                    egui::Color32::from_rgb(90, 110, 140)
+                },
+            );
         }
         ui.add_space(6.0);
         heading(ui, "Your guess", "Type a letter before the cover lifts.");
@@ -135,13 +149,16 @@ fn panel(
         }
         if !reading.history.is_empty() {
             ui.add_space(4.0);
-            ui.label(egui::RichText::new("Last letters: the truth, your guess, its guess").small().color(MUTED));
+            ui.label(
+                egui::RichText::new("Last letters: the truth, your guess, its guess").small().color(MUTED),
+            );
             for u in &reading.history {
                 ui.horizontal(|ui| {
                     ui.label(egui::RichText::new(&u.truth).monospace().strong());
                     let mark = |right: bool| if right { GOOD } else { BAD };
                     match &u.you {
-                        Some((you, right)) => ui.label(egui::RichText::new(format!("you {you}")).monospace().color(mark(*right))),
+                        Some((you, right)) => ui
+                            .label(egui::RichText::new(format!("you {you}")).monospace().color(mark(*right))),
                         None => ui.label(egui::RichText::new("you ·").monospace().color(MUTED)),
                     };
                     let (it, right) = &u.student;

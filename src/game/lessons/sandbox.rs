@@ -61,7 +61,10 @@ const SIZES: [(&str, fn(&mut GptConfig) -> &mut usize, usize, usize, &str); 4] =
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Draft>();
     app.add_systems(OnEnter(HERE), set_the_scene);
-    app.add_systems(Update, (follow_the_run, keys).chain().run_if(in_state(HERE)).in_set(crate::game::keys::KeySet));
+    app.add_systems(
+        Update,
+        (follow_the_run, keys).chain().run_if(in_state(HERE)).in_set(crate::game::keys::KeySet),
+    );
 }
 
 pub(super) fn view_plugin(app: &mut App) {
@@ -113,14 +116,20 @@ fn keys(
             ModelKind::Gpt => ModelKind::Bigram,
         };
     }
-    for ((_, size, lo, hi, _), key) in SIZES.iter().zip([KeyCode::KeyZ, KeyCode::KeyX, KeyCode::KeyC, KeyCode::KeyU]) {
+    for ((_, size, lo, hi, _), key) in
+        SIZES.iter().zip([KeyCode::KeyZ, KeyCode::KeyX, KeyCode::KeyC, KeyCode::KeyU])
+    {
         if let Some(up) = keys.up_or_down(key) {
             let value = size(&mut draft.gpt);
             *value = if up { (*value + 1).min(*hi) } else { value.saturating_sub(1).max(*lo) };
         }
     }
     if keys.pressed(KeyCode::F8) {
-        commands.trigger(Do(Command::Retrain(Retrain { text: draft.text.clone(), model: draft.model, gpt: draft.gpt })));
+        commands.trigger(Do(Command::Retrain(Retrain {
+            text: draft.text.clone(),
+            model: draft.model,
+            gpt: draft.gpt,
+        })));
     }
 }
 
@@ -137,7 +146,11 @@ fn focus_text(
 }
 
 /// What it writes, over its head.
-fn speak(session: Option<Res<Session>>, students: Query<&Transform, With<Student>>, mut labels: ResMut<WorldLabels>) {
+fn speak(
+    session: Option<Res<Session>>,
+    students: Query<&Transform, With<Student>>,
+    mut labels: ResMut<WorldLabels>,
+) {
     let (Some(session), Ok(robot)) = (session, students.single()) else { return };
     let Some(stage) = view::stage(&session.play) else { return };
     labels.add(
@@ -164,9 +177,11 @@ fn panel(
     hud::lesson_panel(ctx, &screenful, &seen, &session, &mut commands, |ui, commands| {
         your_student(ui, &session, &mut draft, commands);
         ui.add_space(4.0);
-        egui::CollapsingHeader::new(egui::RichText::new("Training").strong().color(GOLD)).default_open(true).show(ui, |ui| {
-            hud::controls(ui, &session, &CLIMBING_CONTROLS, commands);
-        });
+        egui::CollapsingHeader::new(egui::RichText::new("Training").strong().color(GOLD))
+            .default_open(true)
+            .show(ui, |ui| {
+                hud::controls(ui, &session, &CLIMBING_CONTROLS, commands);
+            });
         climber(ui, &session);
         ground(ui, &session, terrain.as_deref());
         ui.add_space(4.0);
@@ -192,7 +207,14 @@ fn your_student(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, command
         );
     });
     let docs = Corpus::from_text(&draft.text, "your text").map_or(0, |c| c.docs.len());
-    ui.label(egui::RichText::new(format!("{docs} documents  ·  {}: edit  ·  or drop a .txt on the window", bind::EDIT_TEXT.keys)).small().color(MUTED));
+    ui.label(
+        egui::RichText::new(format!(
+            "{docs} documents  ·  {}: edit  ·  or drop a .txt on the window",
+            bind::EDIT_TEXT.keys
+        ))
+        .small()
+        .color(MUTED),
+    );
     #[cfg(target_arch = "wasm32")]
     {
         ui.horizontal(|ui| {
@@ -211,7 +233,12 @@ fn your_student(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, command
     }
     #[cfg(not(target_arch = "wasm32"))]
     ui.horizontal(|ui| {
-        ui.add(egui::TextEdit::singleline(&mut draft.path).id(PATH_FIELD.into()).hint_text("a text file…").desired_width(160.0));
+        ui.add(
+            egui::TextEdit::singleline(&mut draft.path)
+                .id(PATH_FIELD.into())
+                .hint_text("a text file…")
+                .desired_width(160.0),
+        );
         if ui.button("Load").clicked() {
             match std::fs::read_to_string(draft.path.trim()) {
                 Ok(text) => {
@@ -241,7 +268,11 @@ fn your_student(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, command
         });
     }
     if key_button(ui, "Train on this", bind::TRAIN) {
-        commands.trigger(Do(Command::Retrain(Retrain { text: draft.text.clone(), model: draft.model, gpt: draft.gpt })));
+        commands.trigger(Do(Command::Retrain(Retrain {
+            text: draft.text.clone(),
+            model: draft.model,
+            gpt: draft.gpt,
+        })));
     }
     if let Some(notice) = &session.play.notice {
         ui.label(egui::RichText::new(notice).color(BAD));

@@ -15,7 +15,7 @@ use crate::game::props::ballot::BallotBox;
 use crate::game::props::mark_board::MarkBoard;
 use crate::game::session::{Playback, Session};
 use crate::game::state::{InLesson, Pause};
-use crate::game::student::{Post, Pose};
+use crate::game::student::{Pose, Post};
 use crate::game::view::{Screenful, Seen};
 use crate::lesson::keys as bind;
 use crate::lesson::view;
@@ -36,7 +36,12 @@ pub(super) fn view_plugin(app: &mut App) {
 }
 
 fn set_the_scene(mut commands: Commands) {
-    commands.spawn((Name::new("Voting box"), BallotBox, Transform::from_translation(BOX_AT), DespawnOnExit(HERE)));
+    commands.spawn((
+        Name::new("Voting box"),
+        BallotBox,
+        Transform::from_translation(BOX_AT),
+        DespawnOnExit(HERE),
+    ));
     commands.spawn((
         Name::new("Teacher's board"),
         MarkBoard,
@@ -97,10 +102,21 @@ fn panel(
             for (i, cell) in marks.cells.iter().enumerate() {
                 let [r, g, b] = heat_rgb(cell.heat);
                 let text = format!("{}\n{:.2}", cell.pair, cell.score);
-                let button = egui::Button::new(egui::RichText::new(text).monospace().color(egui::Color32::BLACK))
-                    .fill(egui::Color32::from_rgb(r, g, b))
-                    .stroke(egui::Stroke::new(if i == marks.position { 3.0 } else { 0.0 }, crate::game::consts::GOLD));
-                if ui.add(button).on_hover_text(format!("the true letter got a share of {}", view::percent_text(cell.share))).clicked() {
+                let button =
+                    egui::Button::new(egui::RichText::new(text).monospace().color(egui::Color32::BLACK))
+                        .fill(egui::Color32::from_rgb(r, g, b))
+                        .stroke(egui::Stroke::new(
+                            if i == marks.position { 3.0 } else { 0.0 },
+                            crate::game::consts::GOLD,
+                        ));
+                if ui
+                    .add(button)
+                    .on_hover_text(format!(
+                        "the true letter got a share of {}",
+                        view::percent_text(cell.share)
+                    ))
+                    .clicked()
+                {
                     commands.trigger(Do(Command::SelectPosition(i)));
                 }
             }
@@ -127,9 +143,11 @@ fn panel(
             ui.label(egui::RichText::new(crate::brain::math::SCORE_GRADIENT.text).small().strong());
             ui.label(egui::RichText::new(format!("largest: {gradient}")).small().monospace());
             ui.label(
-                egui::RichText::new("The arrows over the columns: raise a vote against its arrow to lower the score.")
-                    .small()
-                    .color(MUTED),
+                egui::RichText::new(
+                    "The arrows over the columns: raise a vote against its arrow to lower the score.",
+                )
+                .small()
+                .color(MUTED),
             );
         }
     });

@@ -17,7 +17,7 @@ use crate::game::props::YARD;
 use crate::game::props::ballot::{BallotBox, column_top, tray_slot};
 use crate::game::session::{Playback, Session};
 use crate::game::state::{InLesson, Pause};
-use crate::game::student::{Gesture, Post, Pose, Student};
+use crate::game::student::{Gesture, Pose, Post, Student};
 use crate::game::view::{Screenful, Seen};
 use crate::lesson::view::{self, BallotView};
 use crate::lesson::{MAX_VOTE, keys as bind};
@@ -48,7 +48,12 @@ pub(super) fn view_plugin(app: &mut App) {
 }
 
 fn set_the_scene(mut commands: Commands) {
-    commands.spawn((Name::new("Voting box"), BallotBox, Transform::from_translation(BOX_AT), DespawnOnExit(HERE)));
+    commands.spawn((
+        Name::new("Voting box"),
+        BallotBox,
+        Transform::from_translation(BOX_AT),
+        DespawnOnExit(HERE),
+    ));
     commands.insert_resource(Post::At { spot: ROBOT_AT, facing: 0.8 });
     commands.insert_resource(Pose::Stand);
     commands.insert_resource(ballot_shot(3.4));
@@ -124,12 +129,17 @@ fn cast_votes(
     if flights.seen.len() != n || tally.iter().zip(&flights.seen).any(|(now, was)| now < was) {
         flights.seen = tally.clone();
     }
-    let thrown: Vec<usize> = (0..n).flat_map(|i| std::iter::repeat_n(i, (tally[i] - flights.seen[i]) as usize)).collect();
+    let thrown: Vec<usize> =
+        (0..n).flat_map(|i| std::iter::repeat_n(i, (tally[i] - flights.seen[i]) as usize)).collect();
     if !thrown.is_empty() {
         let target = column_top(ballot, &view, view.selected);
         commands.trigger(Gesture::Cast(target));
         for (k, &letter) in thrown.iter().take(FLYING).enumerate() {
-            flights.flying.push((view.labels[letter].clone(), tray_slot(ballot, n, letter), -0.04 * k as f32));
+            flights.flying.push((
+                view.labels[letter].clone(),
+                tray_slot(ballot, n, letter),
+                -0.04 * k as f32,
+            ));
         }
         flights.seen = tally.clone();
     }
@@ -176,9 +186,17 @@ fn panel(
             }
         });
         if let Some(drawn) = view::ballot_panel(&view).drawn {
-            ui.label(egui::RichText::new(format!("{drawn} since the votes or the temperature last changed")).small().color(MUTED));
+            ui.label(
+                egui::RichText::new(format!("{drawn} since the votes or the temperature last changed"))
+                    .small()
+                    .color(MUTED),
+            );
         }
-        ui.label(egui::RichText::new(format!("{}: the tally next to the shares", bind::CHART.keys)).small().color(MUTED));
+        ui.label(
+            egui::RichText::new(format!("{}: the tally next to the shares", bind::CHART.keys))
+                .small()
+                .color(MUTED),
+        );
         ui.add_space(6.0);
         hud::controls(ui, &session, &[Control::Temperature], commands);
     });
@@ -192,7 +210,10 @@ pub(super) fn ballot_panel(ui: &mut egui::Ui, view: &BallotView, commands: &mut 
     heading(
         ui,
         &panel.title,
-        &format!("Each column is a letter's vote (logit); the number over it its share, {}.", crate::brain::math::SHARES_AT_T.text),
+        &format!(
+            "Each column is a letter's vote (logit); the number over it its share, {}.",
+            crate::brain::math::SHARES_AT_T.text
+        ),
     );
     egui::Grid::new("ballot_pick").num_columns(2).show(ui, |ui| {
         ui.label("letter");
@@ -202,7 +223,11 @@ pub(super) fn ballot_panel(ui: &mut egui::Ui, view: &BallotView, commands: &mut 
         let mut vote = panel.vote;
         let slider = egui::Slider::new(&mut vote, -MAX_VOTE..=MAX_VOTE).step_by(0.05);
         if ui.add(slider).on_hover_text(bind::VOTE.keys).changed() {
-            commands.trigger(Do(Command::Set(Setting::Vote { after: view.context, letter: view.selected, value: vote })));
+            commands.trigger(Do(Command::Set(Setting::Vote {
+                after: view.context,
+                letter: view.selected,
+                value: vote,
+            })));
         }
         ui.end_row();
         ui.label("its share");
@@ -221,5 +246,9 @@ pub(super) fn ballot_panel(ui: &mut egui::Ui, view: &BallotView, commands: &mut 
             commands.trigger(Do(Command::Select((view.selected + 1) % v)));
         }
     });
-    ui.label(egui::RichText::new(format!("{}: {}  ·  or drag a column", bind::VOTE.keys, bind::VOTE.does)).small().color(MUTED));
+    ui.label(
+        egui::RichText::new(format!("{}: {}  ·  or drag a column", bind::VOTE.keys, bind::VOTE.does))
+            .small()
+            .color(MUTED),
+    );
 }

@@ -122,7 +122,11 @@ fn vote_height(vote: f32, floor: f32) -> f32 {
 pub fn column_top(ballot: &GlobalTransform, view: &BallotView, letter: usize) -> Vec3 {
     let n = view.votes.len();
     let floor = floor_vote(&view.votes);
-    ballot.transform_point(Vec3::new(column_x(letter.min(n - 1), n), vote_height(view.votes[letter.min(n - 1)], floor), 0.0))
+    ballot.transform_point(Vec3::new(
+        column_x(letter.min(n - 1), n),
+        vote_height(view.votes[letter.min(n - 1)], floor),
+        0.0,
+    ))
 }
 
 /// Where drawn letters land for `letter`, in the world.
@@ -135,7 +139,10 @@ fn shape_columns(
     session: Option<Res<Session>>,
     boxes: Query<(), With<BallotBox>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
-    mut columns: Query<(&Column, &mut Transform, &mut Visibility, &MeshMaterial3d<StandardMaterial>), Without<TrayChip>>,
+    mut columns: Query<
+        (&Column, &mut Transform, &mut Visibility, &MeshMaterial3d<StandardMaterial>),
+        Without<TrayChip>,
+    >,
     mut chips: Query<(&TrayChip, &mut Transform, &mut Visibility), Without<Column>>,
 ) {
     if boxes.is_empty() {
@@ -165,7 +172,8 @@ fn shape_columns(
         let count = show.tally.as_ref().and_then(|t| t.get(chip.0)).copied().unwrap_or(0);
         let shown = chip.0 < n && chip.1 < count.min(TRAY_STACK);
         *visibility = if shown { Visibility::Inherited } else { Visibility::Hidden };
-        transform.translation = Vec3::new(column_x(chip.0.min(n.max(1) - 1), n.max(1)), 0.34 + 0.08 * chip.1 as f32, 0.85);
+        transform.translation =
+            Vec3::new(column_x(chip.0.min(n.max(1) - 1), n.max(1)), 0.34 + 0.08 * chip.1 as f32, 0.85);
     }
 }
 
@@ -188,9 +196,14 @@ fn label_columns(
     let half = column_x(n - 1, n) + PITCH;
     // Vote 0, for reference: where the columns would stand if every vote were 0.
     let zero = vote_height(0.0, floor);
-    gizmos.line(at(Vec3::new(-half, zero, -0.3)), at(Vec3::new(half, zero, -0.3)), Color::srgba(1.0, 1.0, 1.0, 0.35));
+    gizmos.line(
+        at(Vec3::new(-half, zero, -0.3)),
+        at(Vec3::new(half, zero, -0.3)),
+        Color::srgba(1.0, 1.0, 1.0, 0.35),
+    );
     labels.add(
-        Label::new(at(Vec3::new(-half - 0.1, zero, -0.3)), "vote 0", 0.26, MUTED).anchor(Align2::RIGHT_CENTER),
+        Label::new(at(Vec3::new(-half - 0.1, zero, -0.3)), "vote 0", 0.26, MUTED)
+            .anchor(Align2::RIGHT_CENTER),
     );
     let top_of_all = (0..n).map(|i| vote_height(show.votes[i], floor)).fold(BOX_TOP, f32::max);
     labels.add(
@@ -208,8 +221,13 @@ fn label_columns(
         let top = vote_height(show.votes[i], floor);
         let selected = i == show.selected;
         labels.add(
-            Label::new(at(Vec3::new(x, BOX_TOP * 0.55, 0.52)), show.labels[i].clone(), 0.36, if selected { gold } else { white })
-                .min_points(13.0),
+            Label::new(
+                at(Vec3::new(x, BOX_TOP * 0.55, 0.52)),
+                show.labels[i].clone(),
+                0.36,
+                if selected { gold } else { white },
+            )
+            .min_points(13.0),
         );
         let share = show.shares[i] * 100.0;
         if selected {
@@ -227,7 +245,8 @@ fn label_columns(
             );
         }
         if let Some(count) = show.tally.as_ref().map(|t| t[i]).filter(|&c| c > 0) {
-            labels.add(Label::new(at(Vec3::new(x, 0.1, 1.2)), count.to_string(), 0.22, white).min_points(10.0));
+            labels
+                .add(Label::new(at(Vec3::new(x, 0.1, 1.2)), count.to_string(), 0.22, white).min_points(10.0));
         }
         if let Some(gradient) = &show.gradient {
             // The arrow points the way the score goes if the vote rises.
@@ -243,9 +262,11 @@ fn label_columns(
     let top = vote_height(show.votes[show.selected.min(n - 1)], floor);
     let frame_centre = Vec3::new(x, (BOX_TOP + top) / 2.0 + 0.2, 0.0);
     gizmos.cube(
-        Transform::from_translation(at(frame_centre))
-            .with_rotation(ballot.rotation())
-            .with_scale(Vec3::new(PITCH * 0.98, top - BOX_TOP + 1.2, WIDTH + 0.2)),
+        Transform::from_translation(at(frame_centre)).with_rotation(ballot.rotation()).with_scale(Vec3::new(
+            PITCH * 0.98,
+            top - BOX_TOP + 1.2,
+            WIDTH + 0.2,
+        )),
         Color::srgb(1.0, 0.8, 0.3),
     );
 }

@@ -60,7 +60,11 @@ fn build(
                 Transform::default(),
                 Visibility::Hidden,
                 children![
-                    (Mesh3d(meshes.add(body(kind))), MeshMaterial3d(material.clone()), Transform::from_xyz(0.0, 0.65, 0.0)),
+                    (
+                        Mesh3d(meshes.add(body(kind))),
+                        MeshMaterial3d(material.clone()),
+                        Transform::from_xyz(0.0, 0.65, 0.0)
+                    ),
                     (Mesh3d(head.clone()), MeshMaterial3d(material), Transform::from_xyz(0.0, 1.5, 0.0)),
                 ],
             ));
@@ -117,7 +121,11 @@ fn place_ghosts(
             })
             .collect();
         gizmos.linestrip(trail, Color::srgb_u8(r, gr, bl));
-        let name = if g.fell_at.is_some() { format!("{} (fell)", g.kind.label()) } else { g.kind.label().to_string() };
+        let name = if g.fell_at.is_some() {
+            format!("{} (fell)", g.kind.label())
+        } else {
+            g.kind.label().to_string()
+        };
         labels.add(
             Label::new(transform.translation + Vec3::Y * 2.1, name, 0.34, Color32::from_rgb(r, gr, bl))
                 .plate(Color32::from_rgba_unmultiplied(16, 18, 26, 210))

@@ -7,10 +7,10 @@ use bevy::prelude::*;
 use bevy_egui::egui::{Align2, Color32};
 
 use super::matte;
+use crate::brain::math::{KNOWING_NOTHING, SCORE};
 use crate::game::consts::{GOLD, GOOD, MUTED, heat_rgb};
 use crate::game::labels::{Label, WorldLabels};
 use crate::game::session::Session;
-use crate::brain::math::{KNOWING_NOTHING, SCORE};
 use crate::lesson::view;
 
 /// The teacher's board; spawned by a lesson, it builds itself and shows the marks.
@@ -92,7 +92,10 @@ fn show_marks(
     session: Option<Res<Session>>,
     boards: Query<&GlobalTransform, With<MarkBoard>>,
     mut backs: Query<&mut Transform, (With<Back>, Without<Cell>)>,
-    mut cells: Query<(&mut Cell, &mut Transform, &mut Visibility, &MeshMaterial3d<StandardMaterial>), Without<Back>>,
+    mut cells: Query<
+        (&mut Cell, &mut Transform, &mut Visibility, &MeshMaterial3d<StandardMaterial>),
+        Without<Back>,
+    >,
     mut materials: ResMut<Assets<StandardMaterial>>,
     mut labels: ResMut<WorldLabels>,
     mut gizmos: Gizmos,
@@ -128,7 +131,10 @@ fn show_marks(
         let at = |y: f32| board.transform_point(Vec3::new(x, y, 0.06));
         labels.add(Label::new(at(0.38), mark.pair.clone(), 0.3, dark).min_points(11.0));
         labels.add(Label::new(at(-0.02), format!("{:.2}", mark.score), 0.44, dark).min_points(13.0));
-        labels.add(Label::new(at(-0.4), format!("p {}", view::percent_text(mark.share)), 0.24, dark).min_points(10.0));
+        labels.add(
+            Label::new(at(-0.4), format!("p {}", view::percent_text(mark.share)), 0.24, dark)
+                .min_points(10.0),
+        );
         if cell.index == marks.position {
             gizmos.rect(
                 Isometry3d::new(board.transform_point(Vec3::new(x, 0.0, 0.1)), board.rotation()),
@@ -141,14 +147,24 @@ fn show_marks(
     let top = board.transform_point(Vec3::new(0.0, CELL.y / 2.0 + 0.45, 0.06));
     let goal = marks.goal.map_or(String::new(), |g| format!("  →  goal below {g:.2}"));
     labels.add(
-        Label::new(top, format!("the teacher's score of \"{}\": mean {:.3}{goal}", marks.word, marks.mean), 0.36, if reached { GOOD } else { GOLD })
-            .plate(Color32::from_rgba_unmultiplied(20, 22, 28, 220))
-            .min_points(14.0),
+        Label::new(
+            top,
+            format!("the teacher's score of \"{}\": mean {:.3}{goal}", marks.word, marks.mean),
+            0.36,
+            if reached { GOOD } else { GOLD },
+        )
+        .plate(Color32::from_rgba_unmultiplied(20, 22, 28, 220))
+        .min_points(14.0),
     );
     let bottom = board.transform_point(Vec3::new(0.0, -CELL.y / 2.0 - 0.4, 0.06));
     labels.add(
-        Label::new(bottom, format!("each cell: {}  ·  {} = {:.2}", SCORE.text, KNOWING_NOTHING.text, marks.uniform), 0.24, MUTED)
-            .plate(Color32::from_rgba_unmultiplied(20, 22, 28, 200))
-            .anchor(Align2::CENTER_CENTER),
+        Label::new(
+            bottom,
+            format!("each cell: {}  ·  {} = {:.2}", SCORE.text, KNOWING_NOTHING.text, marks.uniform),
+            0.24,
+            MUTED,
+        )
+        .plate(Color32::from_rgba_unmultiplied(20, 22, 28, 200))
+        .anchor(Align2::CENTER_CENTER),
     );
 }

@@ -112,9 +112,14 @@ fn show_performance(
             for (i, letter) in shown.iter().enumerate() {
                 let colour = if first + i == 0 { MUTED } else { GOLD };
                 labels.add(
-                    Label::new(at(Vec3::new(x0 + i as f32 * LETTER, line_y, 0.3)), letter.clone(), 0.5, colour)
-                        .plate(plate)
-                        .min_points(15.0),
+                    Label::new(
+                        at(Vec3::new(x0 + i as f32 * LETTER, line_y, 0.3)),
+                        letter.clone(),
+                        0.5,
+                        colour,
+                    )
+                    .plate(plate)
+                    .min_points(15.0),
                 );
             }
             if let (true, Some(letter)) = (flying, &performance.just_drawn) {
@@ -125,9 +130,14 @@ fn show_performance(
                 let to = spot() + Vec3::Y * (HEAD_HEIGHT - 0.2);
                 let arc = Vec3::Y * 0.8 * (t * std::f32::consts::PI).sin();
                 labels.add(
-                    Label::new(at(from.lerp(to, t) + arc), letter.clone(), 0.55 * (1.0 - 0.5 * t), Color32::WHITE)
-                        .plate(Color32::from_rgba_unmultiplied(200, 120, 30, 220))
-                        .min_points(13.0),
+                    Label::new(
+                        at(from.lerp(to, t) + arc),
+                        letter.clone(),
+                        0.55 * (1.0 - 0.5 * t),
+                        Color32::WHITE,
+                    )
+                    .plate(Color32::from_rgba_unmultiplied(200, 120, 30, 220))
+                    .min_points(13.0),
                 );
             }
             if let Some(letter) = &performance.just_drawn {
@@ -137,8 +147,13 @@ fn show_performance(
                     .find(|s| s.label == *letter)
                     .map_or(String::new(), |s| format!(" (its share {})", view::percent_text(s.share)));
                 labels.add(
-                    Label::new(at(Vec3::new(0.0, line_y - 0.55, 0.3)), format!("it drew '{letter}'{share}"), 0.26, MUTED)
-                        .min_points(11.0),
+                    Label::new(
+                        at(Vec3::new(0.0, line_y - 0.55, 0.3)),
+                        format!("it drew '{letter}'{share}"),
+                        0.26,
+                        MUTED,
+                    )
+                    .min_points(11.0),
                 );
             }
         }
@@ -155,7 +170,9 @@ fn show_performance(
     // The board of written texts.
     let corner = BOARD + Vec3::new(-BOARD_SIZE.x / 2.0 + 0.25, BOARD_SIZE.y / 2.0 - 0.3, 0.08);
     labels.add(
-        Label::new(at(corner), "written (new · ≡ memorised)", 0.26, MUTED).anchor(Align2::LEFT_CENTER).min_points(11.0),
+        Label::new(at(corner), "written (new · ≡ memorised)", 0.26, MUTED)
+            .anchor(Align2::LEFT_CENTER)
+            .min_points(11.0),
     );
     for (i, w) in view::written(play, LISTED).iter().enumerate() {
         let (mark, colour) = if w.memorised { ("≡", MUTED) } else { ("new", GOOD) };

@@ -34,7 +34,9 @@ fn build(
         ..default()
     });
     let size = 2.0 * HALF_WORLD + 0.4;
-    commands.entity(add.entity).insert((Mesh3d(meshes.add(Cuboid::new(size, 0.04, size))), MeshMaterial3d(water)));
+    commands
+        .entity(add.entity)
+        .insert((Mesh3d(meshes.add(Cuboid::new(size, 0.04, size))), MeshMaterial3d(water)));
 }
 
 fn rise_to_the_goal(
@@ -43,7 +45,9 @@ fn rise_to_the_goal(
     mut water: Query<&mut Transform, With<WaterLine>>,
     mut labels: ResMut<WorldLabels>,
 ) {
-    let (Some(session), Some(terrain), Ok(mut transform)) = (session, terrain, water.single_mut()) else { return };
+    let (Some(session), Some(terrain), Ok(mut transform)) = (session, terrain, water.single_mut()) else {
+        return;
+    };
     let Goal::LossBelow { loss, window } = session.play.level.file.goal else { return };
     let y = world_height(loss, terrain.uniform);
     transform.translation = Vec3::new(0.0, y, 0.0);

@@ -6,7 +6,9 @@ use bevy::prelude::*;
 
 use super::Start;
 use super::consts::CAN_QUIT;
-use super::intent::{OpenMap, OpenReplay, OpenReplayText, OpenTitle, PlayAgain, PlayLevel, PlayNext, Quit, TogglePause};
+use super::intent::{
+    OpenMap, OpenReplay, OpenReplayText, OpenTitle, PlayAgain, PlayLevel, PlayNext, Quit, TogglePause,
+};
 use super::levels::{CurrentLevel, Levels, Notices, ProgressRes};
 use super::session::{Cards, PendingLink, PendingReplay};
 use super::state::{Pause, Screen, Studying};
@@ -184,7 +186,10 @@ fn play_back(world: &mut World, read: Result<PendingReplay, String>) {
 }
 
 /// The part of the window below a screen's card, for the robot (`None` if too small).
-pub(crate) fn below(ctx: &bevy_egui::egui::Context, card: bevy_egui::egui::Rect) -> Option<bevy_egui::egui::Rect> {
+pub(crate) fn below(
+    ctx: &bevy_egui::egui::Context,
+    card: bevy_egui::egui::Rect,
+) -> Option<bevy_egui::egui::Rect> {
     let view = ctx.viewport_rect();
     let free = bevy_egui::egui::Rect::from_min_max(bevy_egui::egui::pos2(view.min.x, card.max.y), view.max);
     (free.height() >= 150.0).then_some(free)

@@ -17,31 +17,32 @@ pub(super) fn plugin(app: &mut App) {
 
 fn show(mut contexts: EguiContexts, mut commands: Commands, mut free: ResMut<FreeArea>) -> Result {
     let ctx = contexts.ctx_mut()?;
-    let panel = egui::Area::new("title".into()).anchor(egui::Align2::CENTER_TOP, [0.0, 40.0]).show(ctx, |ui| {
-        egui::Frame::window(ui.style()).inner_margin(24.0).show(ui, |ui| {
-            ui.set_width(470.0);
-            ui.vertical_centered(|ui| {
-                ui.label(egui::RichText::new("RAW WEIGHTS").size(46.0).strong().color(GOLD));
-                ui.label(egui::RichText::new("A robot student learns to write").size(20.0));
-                ui.add_space(10.0);
-                ui.label(
-                    egui::RichText::new(
-                        "Its brain is a real language model that trains as you watch. Five lessons: \
+    let panel =
+        egui::Area::new("title".into()).anchor(egui::Align2::CENTER_TOP, [0.0, 40.0]).show(ctx, |ui| {
+            egui::Frame::window(ui.style()).inner_margin(24.0).show(ui, |ui| {
+                ui.set_width(470.0);
+                ui.vertical_centered(|ui| {
+                    ui.label(egui::RichText::new("RAW WEIGHTS").size(46.0).strong().color(GOLD));
+                    ui.label(egui::RichText::new("A robot student learns to write").size(20.0));
+                    ui.add_space(10.0);
+                    ui.label(
+                        egui::RichText::new(
+                            "Its brain is a real language model that trains as you watch. Five lessons: \
                          prediction, voting, scoring, climbing, performing; then a sandbox of your own.",
-                    )
-                    .color(MUTED),
-                );
-                ui.add_space(14.0);
-                if key_button(ui, "▶  Play", keys::TITLE_PLAY) {
-                    commands.trigger(OpenMap);
-                }
-                ui.add_space(4.0);
-                if CAN_QUIT && key_button(ui, "Quit", keys::QUIT) {
-                    commands.trigger(Quit);
-                }
+                        )
+                        .color(MUTED),
+                    );
+                    ui.add_space(14.0);
+                    if key_button(ui, "▶  Play", keys::TITLE_PLAY) {
+                        commands.trigger(OpenMap);
+                    }
+                    ui.add_space(4.0);
+                    if CAN_QUIT && key_button(ui, "Quit", keys::QUIT) {
+                        commands.trigger(Quit);
+                    }
+                });
             });
         });
-    });
     free.0 = below(ctx, panel.response.rect);
     Ok(())
 }

@@ -57,7 +57,9 @@ pub enum Moment {
     /// A run (re)started.
     Started,
     /// The score the student is marked by went down (good) or up (bad).
-    Marked { better: bool },
+    Marked {
+        better: bool,
+    },
 }
 
 /// Whether lessons open on their story card. Demo mode never shows it; a
@@ -326,7 +328,8 @@ fn open_text(
         if let Some(mut session) = session
             && *screen.get() == Screen::Playing
         {
-            session.play.notice = Some("The sandbox is still locked: finish the lessons before it first.".into());
+            session.play.notice =
+                Some("The sandbox is still locked: finish the lessons before it first.".into());
         }
         return;
     }
