@@ -60,12 +60,23 @@ fn main() {
     let levels = LevelSet::builtin();
     std::fs::create_dir_all("replays").expect("replays/ can be made");
 
-    // Prediction: a guess a second while the student studies twenty steps a second.
+    // Prediction: a guess a second while the student studies twenty steps a
+    // second, by a player who knows names well: a look now and then, a miss or two.
     let mut s = Session::new(&levels, "prediction");
-    let guesses = [Guess::Letter('a'), Guess::Letter('e'), Guess::Look, Guess::Letter('n'), Guess::End];
-    for guess in guesses.iter().cycle().take(30) {
+    for i in 0..40 {
+        if s.play.goal_reached().is_some() {
+            break;
+        }
         s.train(20);
-        s.give(Command::Guess(*guess));
+        let Activity::Reading(reading) = &s.play.activity else { unreachable!() };
+        let truth = reading.covered(&s.play.run);
+        let guess = match (i % 6, s.play.run.vocab.letter(truth)) {
+            (2, _) => Guess::Look,
+            (5, _) => Guess::Letter('e'),
+            (_, Some(c)) => Guess::Letter(c),
+            (_, None) => Guess::End,
+        };
+        s.give(Command::Guess(guess));
     }
     s.save("1-prediction");
 
@@ -99,14 +110,16 @@ fn main() {
     }
     s.save("3-scoring");
 
-    // Climbing: 200 steps as the level starts, then a bolder learning rate.
+    // Climbing: 200 steps of plain SGD as the level starts, then Adam at a bolder rate.
     let mut s = Session::new(&levels, "climbing");
     s.train(200);
+    s.give(Command::Set(Setting::Optimizer(raw_weights::brain::OptimizerKind::Adam)));
     s.give(Command::Set(Setting::LearningRate(0.02)));
     s.train(1000);
     s.save("4-climbing");
 
-    // Performing: three names from "ma", then five more at a warmer temperature.
+    // Performing: three names from "ma" at the level's adventurous temperature,
+    // then cooler, until it has written three names it read and three of its own.
     let mut s = Session::new(&levels, "performing");
     s.give(Command::Set(Setting::Prefix("ma".into())));
     for _ in 0..3 {
@@ -114,8 +127,11 @@ fn main() {
         s.give(Command::FinishWriting);
     }
     s.give(Command::Set(Setting::Prefix(String::new())));
-    s.give(Command::Set(Setting::Temperature(1.2)));
-    for _ in 0..5 {
+    s.give(Command::Set(Setting::Temperature(0.4)));
+    for _ in 0..60 {
+        if s.play.goal_reached().is_some() {
+            break;
+        }
         s.give(Command::Write);
         s.give(Command::FinishWriting);
     }

@@ -78,3 +78,9 @@ gz=$(gzip -9 -c "$out/app_bg.wasm" | wc -c)
 case $out in /*) where=$out ;; *) where=$root/$out ;; esac
 say "done: $where"
 awk -v raw="$raw" -v gz="$gz" 'BEGIN { printf "build-web: app_bg.wasm %.2f MB raw, %.2f MB gzip\n", raw / 1e6, gz / 1e6 }'
+# The download's ceiling: a classroom on a school network waits for every byte.
+ceiling=${WEB_GZIP_CEILING:-8000000}
+if [ "$gz" -gt "$ceiling" ]; then
+    echo "build-web: app_bg.wasm is $gz bytes gzipped, above the ceiling of $ceiling" >&2
+    exit 1
+fi

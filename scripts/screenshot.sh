@@ -36,9 +36,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# shoot "PLAY ARGS" NAME [SECONDS_AFTER_READY] [--demo]
+# shoot "PLAY ARGS" NAME [SECONDS_AFTER_READY] [--demo] [LINE TO WAIT FOR]
 shoot() {
-    local args=$1 name=$2 linger=${3:-0} demo=${4:-}
+    local args=$1 name=$2 linger=${3:-0} demo=${4:-} needle=${5:-"ready: "}
     local log="$out/$name.log" png="$out/$name.png"
     echo "screenshot: $name ($args $demo)"
     : >"$log"
@@ -47,7 +47,7 @@ shoot() {
         "$bin" play $args $demo >"$log" 2>&1 &
     game=$!
     local waited=0
-    until grep -q "ready: " "$log"; do
+    until grep -q "$needle" "$log"; do
         if ! kill -0 "$game" 2>/dev/null; then
             echo "screenshot: the game exited before $name was ready; see $log" >&2
             tail -n 20 "$log" >&2
@@ -88,15 +88,19 @@ shoot() {
 
 shoot "--start title" title
 shoot "--start map" map
-shoot "--start play:climbing" playing
+shoot "--start play:climbing" playing 6
+# A lesson as it opens: its story card.
+shoot "--link #level=prediction" card 1 "" "shown: the story card"
 # Each lesson, playing itself (--demo) for a few seconds.
 shoot "--start play:prediction" lesson-1-prediction 8 --demo
 shoot "--start play:voting" lesson-2-voting 8 --demo
 shoot "--start play:scoring" lesson-3-scoring 4 --demo
-shoot "--start play:climbing" lesson-4-climbing 4 --demo
+shoot "--start play:climbing" lesson-4-climbing 6 --demo
 shoot "--start play:performing" lesson-5-performing 8 --demo
-shoot "--start play:sandbox" sandbox 2
+shoot "--start play:sandbox" sandbox 4
+# Presenter mode, for a projector: larger type, a closer world.
+shoot "--start play:voting --presenter" presenter-voting 4 --demo
 # A replay playing back (the climbing example, recorded with the game's commands).
 shoot "--start replay:replays/4-climbing.replay.ron" replay 2
-# A teacher's link: climbing with plain SGD, the other climbers as ghosts.
-shoot "--link #level=climbing&optimizer=sgd&lr=0.05" link-climbing-sgd 4
+# A teacher's link, past the card: climbing with Adam, the other climbers as ghosts.
+shoot "--link #level=climbing&optimizer=adam&lr=0.02&card=off" link-climbing-adam 4

@@ -63,6 +63,9 @@ pub struct PlayArgs {
     /// The lessons play themselves, slowly (for screenshots, or a screen left running in class).
     #[arg(long)]
     pub demo: bool,
+    /// Presenter mode from the start (F5 in the game): larger type and world, for a projector.
+    #[arg(long)]
+    pub presenter: bool,
     /// Play back a replay file (saved from the game with F6).
     #[arg(long, value_name = "FILE", conflicts_with = "start")]
     pub replay: Option<PathBuf>,
@@ -74,7 +77,7 @@ pub struct PlayArgs {
 
 impl Default for PlayArgs {
     fn default() -> Self {
-        Self { start: "title".into(), demo: false, replay: None, link: None }
+        Self { start: "title".into(), demo: false, presenter: false, replay: None, link: None }
     }
 }
 

@@ -9,13 +9,13 @@ mod cli;
 fn main() -> std::process::ExitCode {
     use clap::Parser;
     let args = cli::Cli::parse();
-    let (start, demo) = match args.command {
-        None => (cli::PlayArgs::default().start(), false),
-        Some(cli::Command::Play(play)) => (play.start(), play.demo),
+    let (start, demo, presenter) = match args.command {
+        None => (cli::PlayArgs::default().start(), false, false),
+        Some(cli::Command::Play(play)) => (play.start(), play.demo, play.presenter),
         Some(command) => return cli::run(command),
     };
     match start {
-        Ok(start) => play(start, demo),
+        Ok(start) => play(start, demo, presenter),
         Err(message) => {
             eprintln!("error: {message}");
             std::process::ExitCode::FAILURE
@@ -24,15 +24,15 @@ fn main() -> std::process::ExitCode {
 }
 
 #[cfg(all(not(target_arch = "wasm32"), feature = "game"))]
-fn play(start: raw_weights::game::Start, demo: bool) -> std::process::ExitCode {
-    match raw_weights::game::run(start, demo) {
+fn play(start: raw_weights::game::Start, demo: bool, presenter: bool) -> std::process::ExitCode {
+    match raw_weights::game::run(start, demo, presenter) {
         bevy::app::AppExit::Success => std::process::ExitCode::SUCCESS,
         bevy::app::AppExit::Error(code) => std::process::ExitCode::from(code.get()),
     }
 }
 
 #[cfg(all(not(target_arch = "wasm32"), not(feature = "game")))]
-fn play(_start: (), _demo: bool) -> std::process::ExitCode {
+fn play(_start: (), _demo: bool, _presenter: bool) -> std::process::ExitCode {
     eprintln!(
         "error: this build has no game (built without the `game` feature); try `raw-weights train --corpus assets/corpora/names.txt`"
     );

@@ -1,5 +1,7 @@
 //! The page the browser build runs in (`web/bridge.js`): storage, downloads,
-//! the replay file picker and the address's hash. Only in the wasm build.
+//! the file picker and dropped files, the address's hash. Only in the wasm
+//! build. A leaf: it knows the page, nothing of the game (the page's entry
+//! points into the game are in `game::page`).
 
 use wasm_bindgen::prelude::*;
 
@@ -100,30 +102,4 @@ pub fn shown(screen: &str) {
 /// milliseconds, and the training steps run): the browser test reports it.
 pub fn frame_cost(training_ms: f64, landscape_ms: f64, steps: u32) {
     rw_frame_cost(training_ms, landscape_ms, steps)
-}
-
-/// The checksums of the brain's reference runs, one per line: the browser
-/// test compares them with the native build's.
-#[wasm_bindgen]
-pub fn reference_checksums() -> String {
-    crate::brain::reference::reference_runs()
-        .into_iter()
-        .map(|(label, config)| match crate::brain::reference::reference_checksum(config) {
-            Ok(sum) => format!("{label}: {sum}"),
-            Err(e) => format!("{label}: error {e}"),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Checks a replay file in the browser, as `raw-weights replay FILE --verify`
-/// does natively, and prints the same line (or `error: <why>`).
-#[wasm_bindgen]
-pub fn verify_replay(name: &str, text: &str) -> String {
-    use crate::lesson::replay::verify;
-    use crate::level::replay::ReplayFile;
-    match ReplayFile::parse(name, text).and_then(|(file, level)| verify(file, &level, name)) {
-        Ok(verified) => verified.summary(name),
-        Err(e) => format!("error: {e}"),
-    }
 }

@@ -75,7 +75,7 @@ impl GptConfig {
                 expected: "at most 16.8 million attention weights: fewer layers, heads or positions",
             });
         }
-        if self.n_embd % self.n_head != 0 {
+        if !self.n_embd.is_multiple_of(self.n_head) {
             return Err(BrainError::InvalidSetting {
                 name: "n_embd",
                 value: self.n_embd.to_string(),

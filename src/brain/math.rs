@@ -2,7 +2,7 @@
 //!
 //! Every reduction here runs in a fixed order, and every transcendental
 //! function comes from `libm`, so a result has the same bits on any machine
-//! and in the browser (see DESIGN.md, "Determinism").
+//! and in the browser (docs/architecture.md, "Determinism").
 
 /// Number of independent partial sums in [`dot`]. Part of the definition of
 /// the result: changing it changes the last bits of every run.

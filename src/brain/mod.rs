@@ -1,7 +1,7 @@
 //! The robot student's brain: a character-level language model, its exact
 //! gradients, its optimizers and its sampling. Pure Rust, no Bevy.
 //!
-//! Determinism is part of the contract (DESIGN.md): f32 throughout, fixed-order
+//! Determinism is part of the contract (docs/architecture.md): f32 throughout, fixed-order
 //! loops, `libm` for transcendental functions, one seeded ChaCha stream per
 //! purpose, and training advanced by step count. The same run gives the same
 //! bits natively and in the browser; [`Params::checksum`] names those bits.

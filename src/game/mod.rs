@@ -116,15 +116,18 @@ impl Start {
     }
 }
 
-/// Opens the window and plays (`demo`: the lessons play themselves). Without
-/// a display or a graphics driver it says what it needs, and exits non-zero.
-pub fn run(start: Start, demo: bool) -> AppExit {
+/// Opens the window and plays (`demo`: the lessons play themselves;
+/// `presenter`: presenter mode from the start). Without a display or a
+/// graphics driver it says what it needs, and exits non-zero.
+pub fn run(start: Start, demo: bool, presenter: bool) -> AppExit {
     if let Err(why) = start::can_open_a_window() {
         eprintln!("{why}");
         return AppExit::from_code(2);
     }
     start::explain_startup_failures();
-    run_with(start, demo, |_| {})
+    run_with(start, demo, move |app| {
+        app.insert_resource(view::Seen { presenter, ..default() });
+    })
 }
 
 /// Like [`run`], with more added to the app before it starts.

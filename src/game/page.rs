@@ -50,3 +50,29 @@ fn open_picked(mut commands: Commands) {
         commands.trigger(OpenReplayText { name, text });
     }
 }
+
+/// The checksums of the brain's reference runs, one per line: the browser
+/// test compares them with the native build's.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn reference_checksums() -> String {
+    crate::brain::reference::reference_runs()
+        .into_iter()
+        .map(|(label, config)| match crate::brain::reference::reference_checksum(config) {
+            Ok(sum) => format!("{label}: {sum}"),
+            Err(e) => format!("{label}: error {e}"),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Checks a replay file in the browser, as `raw-weights replay FILE --verify`
+/// does natively, and prints the same line (or `error: <why>`).
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn verify_replay(name: &str, text: &str) -> String {
+    use crate::lesson::replay::verify;
+    use crate::level::replay::ReplayFile;
+    match ReplayFile::parse(name, text).and_then(|(file, level)| verify(file, &level, name)) {
+        Ok(verified) => verified.summary(name),
+        Err(e) => format!("error: {e}"),
+    }
+}

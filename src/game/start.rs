@@ -3,9 +3,9 @@
 //! exits non-zero, instead of a panic and a backtrace.
 
 /// What the game needs and what works without it.
-pub const NEEDS: &str = "raw-weights: the game needs a display (X11) and a Vulkan or OpenGL driver. \
-Without them, the browser build (scripts/build-web.sh) and the commands work: \
-raw-weights train, sample, bench, levels, replay --verify (see raw-weights --help).";
+pub const NEEDS: &str = "error: the game needs an X11 display and a Vulkan or OpenGL driver; without them the \
+browser build (scripts/build-web.sh) and the commands train, sample, bench, levels and replay --verify work \
+(raw-weights --help)";
 
 /// Checks, before the window opens, that there is a display to open it on.
 pub fn can_open_a_window() -> Result<(), String> {

@@ -333,7 +333,7 @@ fn walk(
 }
 
 /// The gait, the pose and the moods, applied to the robot's joints.
-#[allow(clippy::type_complexity)]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 fn animate(
     time: Res<Time>,
     pose: Res<Pose>,

@@ -307,7 +307,8 @@ fn surface_mesh(heights: &[f32], colours: Vec<[f32; 4]>) -> Mesh {
     }
     // The four walls: each edge of the grid, from the surface down to y = 0.
     let earth = Color::srgb(0.42, 0.33, 0.24).to_linear().to_f32_array();
-    let edges: [(Vec3, Box<dyn Fn(usize) -> (usize, usize)>); 4] = [
+    type Edge = Box<dyn Fn(usize) -> (usize, usize)>;
+    let edges: [(Vec3, Edge); 4] = [
         (Vec3::NEG_X, Box::new(|k| (0, k))),
         (Vec3::X, Box::new(move |k| (n - 1, k))),
         (Vec3::NEG_Z, Box::new(|k| (k, 0))),

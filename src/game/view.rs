@@ -85,17 +85,22 @@ pub fn announce_ready(
     ground: Res<Ground>,
     session: Option<Res<Session>>,
     screenful: Res<Screenful>,
-    mut settled: Local<(Option<Screen>, u64, u32, bool)>,
+    mut settled: Local<(Option<(Screen, String)>, u32, bool)>,
+    mut card_told: Local<bool>,
 ) {
-    let run_id = session.as_ref().map_or(0, |s| s.play.run_id);
-    let (shown, run, frames, announced) = &mut *settled;
-    if *shown != Some(*screen.get()) || *run != run_id && !*announced {
-        *shown = Some(*screen.get());
-        *run = run_id;
+    // A screen, or another level on the playing screen (a replay opened while playing), is announced anew.
+    let level = session.as_ref().map_or(String::new(), |s| s.play.level.id().to_string());
+    let now = (*screen.get(), level);
+    let (shown, frames, announced) = &mut *settled;
+    if shown.as_ref() != Some(&now) {
+        *shown = Some(now);
         *frames = 0;
         *announced = false;
+        *card_told = false;
     }
+    let on_card = *screen.get() == Screen::Playing && session.as_deref().is_some_and(|s| s.phase == Phase::Card);
     let ready = match (screen.get(), session.as_deref()) {
+        (Screen::Playing, Some(_)) if on_card => ground.plane.is_some(),
         (Screen::Playing, Some(s)) => {
             let begun = !matches!(s.phase, Phase::Card | Phase::Backdrop);
             let trains = s.play.level.file.train_while_playing && !s.play.run.is_finished();
@@ -111,6 +116,15 @@ pub fn announce_ready(
     if !*announced && *frames >= SETTLE_FRAMES {
         *announced = true;
         match (screen.get(), session.as_deref()) {
+            // Not "ready": play has not begun. Scripts that picture the card wait for this line.
+            (Screen::Playing, Some(s)) if on_card => {
+                *announced = false;
+                *frames = 0;
+                if !*card_told {
+                    *card_told = true;
+                    info!("shown: the story card of {}", s.play.level.file.lesson.name());
+                }
+            }
             (Screen::Playing, Some(s)) => info!(
                 "ready: Playing {} scene {}",
                 s.play.level.file.lesson.name(),

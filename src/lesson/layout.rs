@@ -83,7 +83,7 @@ pub fn layout(input: LayoutInput) -> Layout {
     let below = window.height - hud_height;
     let wanted = if input.presenter { PRESENTER_PANEL_PIXELS } else { PANEL_PIXELS };
     let panel_width = wanted.min(window.width * MAX_PANEL_SHARE);
-    let panel = (!input.panel_hidden).then(|| Rect {
+    let panel = (!input.panel_hidden).then_some(Rect {
         x: window.width - panel_width,
         y: hud_height,
         width: panel_width,

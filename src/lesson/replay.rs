@@ -60,7 +60,7 @@ impl Recorder {
     /// After a training step: a checksum when one is due.
     pub fn stepped(&mut self, play: &Play) {
         let step = play.run.step_count();
-        if step % self.file.checkpoint_every == 0 && step > self.checked {
+        if step.is_multiple_of(self.file.checkpoint_every) && step > self.checked {
             self.checked = step;
             self.file.events.push(Event::Check { run: self.run, step, checksum: play.run.checksum_hex() });
         }
@@ -147,7 +147,7 @@ impl Replayer {
                 play.step().map_err(|e| self.broken(format!("training failed before step {step}: {e}")))?;
                 left -= 1;
                 self.position += 1;
-                if self.position % SNAPSHOT_EVERY == 0 {
+                if self.position.is_multiple_of(SNAPSHOT_EVERY) {
                     self.snapshots.push((self.position, self.cursor, self.run, play.clone()));
                 }
                 continue;

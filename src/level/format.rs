@@ -773,7 +773,7 @@ fn find_key(text: &str, key: &str, from: usize) -> Option<usize> {
     for line in text[line_start..].split_inclusive('\n') {
         let code_end = line.find("//").unwrap_or(line.len());
         let code = &line[..code_end];
-        let mut search = if line_start < from { from - line_start } else { 0 };
+        let mut search = from.saturating_sub(line_start);
         while let Some(i) = code.get(search..).and_then(|s| s.find(key)) {
             let start = search + i;
             let end = start + key.len();

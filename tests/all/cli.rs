@@ -151,3 +151,21 @@ fn an_export_with_weights_that_are_not_numbers_is_a_clear_error() {
     std::fs::write(&export, json.to_string()).unwrap();
     assert_clear_error(&raw_weights(&["sample", "--load", e, "--top-k", "3"]), "not a finite number");
 }
+
+#[test]
+fn without_a_display_the_game_says_what_it_needs_in_one_line() {
+    for display in [None, Some(":97")] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_raw-weights"));
+        command.arg("play").current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("WAYLAND_DISPLAY");
+        match display {
+            Some(d) => command.env("DISPLAY", d),
+            None => command.env_remove("DISPLAY"),
+        };
+        let out = command.output().expect("the binary runs");
+        assert_clear_error(&out, "needs an X11 display and a Vulkan or OpenGL driver");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{display:?}: one line: {stderr}");
+        assert!(stderr.contains("replay --verify"), "it says what works instead: {stderr}");
+        assert_eq!(out.status.code(), Some(2));
+    }
+}

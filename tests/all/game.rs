@@ -949,3 +949,23 @@ fn the_levels_in_play_are_the_ones_loaded() {
     let g = open_game(LevelSet::builtin(), 1);
     assert_eq!(g.app.world().resource::<Levels>().set.levels.len(), 6);
 }
+
+#[test]
+fn the_readme_lists_every_key_from_the_one_table() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = raw_weights::lesson::keys::markdown();
+    assert!(readme.contains(&table), "README.md should hold the key table, as lesson::keys::markdown() writes it:\n{table}");
+    // Every control a level can show has a key.
+    use raw_weights::level::Control::*;
+    for control in [Speed, LearningRate, Optimizer, Beta1, Beta2, Eps, WeightDecay, Schedule, Temperature, TopK, Prefix, Votes, Model] {
+        assert!(raw_weights::game::hud::control_key(control).is_some(), "{control:?}");
+    }
+}
+
+#[test]
+fn a_dropped_file_is_known_by_its_name() {
+    use raw_weights::game::drop::{Dropped, kind_of};
+    assert_eq!(kind_of("/home/t/4-climbing.replay.ron"), Dropped::Replay);
+    assert_eq!(kind_of("Names.TXT"), Dropped::Text);
+    assert_eq!(kind_of("photo.png"), Dropped::Unknown);
+}

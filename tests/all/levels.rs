@@ -177,3 +177,33 @@ fn a_goal_must_fit_its_lesson() {
     let err = parse_level("x.ron", &too_much, None).unwrap_err();
     assert!(err.message.contains("pretrain 9000"), "{err}");
 }
+
+#[test]
+fn a_level_text_may_name_a_formula_and_gets_the_brains_own_writing() {
+    use raw_weights::brain::{formula, optim};
+    assert_eq!(formula::fill("Adam: {formula:step_adam}.").unwrap(), format!("Adam: {}.", optim::STEP_ADAM.text));
+    assert_eq!(formula::fill("no formula here").unwrap(), "no formula here");
+    let err = formula::fill("{formula:stepp}").unwrap_err();
+    assert!(err.contains("unknown formula `stepp`") && err.contains("step_adam"), "{err}");
+    assert!(formula::fill("{formula:m").unwrap_err().contains("not closed"));
+    // Every formula the table names can be filled in, and the names are unique.
+    let names = formula::names();
+    for name in &names {
+        assert_eq!(formula::fill(&format!("{{formula:{name}}}")).unwrap(), formula::named(name).unwrap().text);
+        assert_eq!(names.iter().filter(|n| *n == name).count(), 1, "{name}");
+    }
+    // In a level file: the story reads the brain's text; an unknown name is located at its key.
+    let sources = builtin_sources();
+    let level = parse_level("x.ron", &sources[3].1, None).unwrap();
+    assert!(level.file.learned.contains(optim::STEP_ADAM.text), "{}", level.file.learned);
+    assert!(!level.file.learned.contains("{formula:"));
+    let broken = sources[3].1.replace("{formula:step_adam}", "{formula:step_adma}");
+    let err = parse_level("x.ron", &broken, None).unwrap_err();
+    assert_eq!(err.line, text_line(&broken, "learned:"), "{err}");
+    assert!(err.message.contains("unknown formula `step_adma`"), "{err}");
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("4-climbing.ron"), &broken).unwrap();
+    let out = raw_weights(&["levels", "--check", folder.path().to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown formula `step_adma`"));
+}

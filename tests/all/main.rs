@@ -1,5 +1,6 @@
 //! The one integration-test binary (each extra binary would relink Bevy).
 
+mod architecture;
 mod cli;
 mod determinism;
 mod game;

@@ -204,11 +204,11 @@ try {
   check(log.panics().length === 0, `no panic on the title page ${JSON.stringify(log.panics())}`);
   await first.close();
 
-  // 4. A teacher's link: climbing with SGD at lr 0.02, locked or not.
+  // 4. A teacher's link: climbing with Adam at lr 0.02, locked or not, past the story card.
   const second = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
   const game = await second.newPage();
   const glog = watch(game, 'climbing');
-  await game.goto(`${base}/#level=climbing&lr=0.02&optimizer=sgd`);
+  await game.goto(`${base}/#level=climbing&lr=0.02&optimizer=adam&card=off`);
   await glog.waitFor('ready: Playing');
   const climbShot = path.join(out, 'web-climbing.png');
   await game.screenshot({ path: climbShot });
@@ -227,7 +227,7 @@ try {
 
   // F7 puts the link to the level as it is set now in the address bar.
   // The page opened with the same settings in another order: wait for the game's own.
-  const want = '#level=climbing&optimizer=sgd&lr=0.02';
+  const want = '#level=climbing&optimizer=adam&lr=0.02';
   await game.evaluate(() => document.getElementById('bevy').focus());
   await game.keyboard.press('F7');
   await game.waitForFunction((w) => location.hash === w, want, { timeout: 120000 }).catch(() => {});
@@ -239,7 +239,7 @@ try {
   const recorded = path.join(out, download.suggestedFilename());
   await download.saveAs(recorded);
   const text = readFileSync(recorded, 'utf8');
-  check(/learning_rate\(0\.02\)/.test(text) && /optimizer\(sgd\)/.test(text), `the browser's replay holds the link's settings: ${recorded}`);
+  check(/learning_rate\(0\.02\)/.test(text) && /optimizer\(adam\)/.test(text), `the browser's replay holds the link's settings: ${recorded}`);
   let verified;
   try {
     verified = nativeOut(['replay', recorded, '--verify']).trim();
@@ -247,6 +247,15 @@ try {
     verified = `${e.stdout || ''}${e.stderr || ''}`.trim() || String(e);
   }
   check(/: ok, /.test(verified), `the browser's replay verifies natively: ${verified}`);
+  // 6. A replay dropped onto the page plays back.
+  const dropped = readFileSync(path.join(dist, 'replays', '2-voting.replay.ron'), 'utf8');
+  await game.evaluate((text) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], '2-voting.replay.ron', { type: 'text/plain' }));
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, dropped);
+  await glog.waitFor('ready: Playing voting');
+  check(true, 'a replay dropped onto the page plays back');
   // The canvas follows the window.
   await game.setViewportSize({ width: 1000, height: 640 });
   await game

@@ -50,8 +50,11 @@ impl Default for Draft {
     }
 }
 
-/// The model sizes the sandbox offers, with what each is.
-const SIZES: [(&str, fn(&mut GptConfig) -> &mut usize, usize, usize, &str); 4] = [
+/// A model size the sandbox offers: its name, the field, its range, what it is.
+type Size = (&'static str, fn(&mut GptConfig) -> &mut usize, usize, usize, &'static str);
+
+/// The model sizes the sandbox offers.
+const SIZES: [Size; 4] = [
     ("layers", |g| &mut g.n_layer, 1, 4, "n_layer: attention + MLP blocks stacked"),
     ("heads", |g| &mut g.n_head, 1, 8, "n_head: attention heads per layer; must divide the width"),
     ("width", |g| &mut g.n_embd, 4, 64, "n_embd: numbers per letter inside the model"),

@@ -101,11 +101,14 @@ pub fn covered_cell(board: &GlobalTransform, content: &view::Board) -> Vec3 {
     board.transform_point(Vec3::Y * BOARD_HEIGHT + cell_centre(next - first, last - first))
 }
 
+/// Which reveal a lift belongs to: the run, the document's length, the cursor.
+type RevealKey = (u64, usize, usize);
+
 /// Plates rest on covered cells; the plate of the letter just uncovered lifts away.
 fn place_plates(
     time: Res<Time>,
     session: Option<Res<Session>>,
-    mut last_reveal: Local<Option<((u64, usize, usize), f32)>>,
+    mut last_reveal: Local<Option<(RevealKey, f32)>>,
     boards: Query<(), With<Blackboard>>,
     mut plates: Query<(&Plate, &mut Transform, &mut Visibility)>,
 ) {
