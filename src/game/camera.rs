@@ -231,7 +231,8 @@ fn follow(
         orbit.focus = orbit.focus.lerp(student.translation + Vec3::Y * 0.8, k);
     }
     let mut view = *orbit;
-    if seen.presenter {
+    // A lesson's own shot already fills the scene; on the landscape, come closer.
+    if seen.presenter && following {
         view.distance *= PRESENTER_CLOSER;
     }
     // Looking at the student in a deep valley, keep the eye above the
@@ -269,7 +270,7 @@ fn haze(
         (Shot::Frame(_), false) => {
             commands.entity(camera).insert(DistanceFog {
                 color: SKY,
-                falloff: FogFalloff::Linear { start: 19.0, end: 42.0 },
+                falloff: FogFalloff::Linear { start: 16.0, end: 34.0 },
                 ..default()
             });
         }

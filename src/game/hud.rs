@@ -223,6 +223,8 @@ pub fn controls(ui: &mut egui::Ui, session: &Session, which: &[Control], command
     let play = &session.play;
     let opt = play.run.optimizer.config;
     let mut set = |s: Setting| commands.trigger(Do(Command::Set(s)));
+    // The sliders take what the panel leaves after the names and the values.
+    ui.spacing_mut().slider_width = (ui.available_width() - 150.0).clamp(50.0, 110.0);
     egui::Grid::new("controls").num_columns(2).spacing([8.0, 5.0]).show(ui, |ui| {
         for control in shown {
             let enabled = controls.allows(control);
@@ -478,37 +480,35 @@ fn card(
     let Some(session) = session.filter(|s| s.phase == Phase::Card) else { return Ok(()) };
     let file = &session.play.level.file;
     let scene = scene_points(&screenful);
-    let width = (scene.width() - 60.0).clamp(320.0, 620.0);
-    egui::Window::new("story card")
-        .title_bar(false)
-        .collapsible(false)
-        .resizable(false)
-        .fixed_pos(scene.center() - egui::vec2(width / 2.0, scene.height().min(560.0) / 2.0 - 10.0))
-        .fixed_size([width, 0.0])
+    let width = (scene.width() - 60.0).clamp(300.0, 640.0);
+    egui::Area::new("story card".into())
+        .fixed_pos(scene.center_top() + egui::vec2(0.0, 24.0))
+        .pivot(egui::Align2::CENTER_TOP)
+        .order(egui::Order::Foreground)
         .show(ctx, |ui| {
-            ui.label(
-                egui::RichText::new(format!("Lesson {} · {}", file.order, file.title))
-                    .size(26.0)
-                    .strong()
-                    .color(GOLD),
-            );
-            ui.label(egui::RichText::new(&file.tagline).italics().size(17.0).color(MUTED));
-            ui.add_space(8.0);
-            egui::ScrollArea::vertical().max_height(scene.height() - 240.0).show(ui, |ui| {
-                ui.label(egui::RichText::new(&file.story).size(16.0));
-            });
-            ui.add_space(8.0);
-            ui.label(egui::RichText::new("Your goal").strong().color(GOLD));
-            ui.label(egui::RichText::new(file.goal.describe(file.steps)).size(16.0));
-            ui.add_space(10.0);
-            ui.horizontal(|ui| {
-                if key_button(ui, "▶ Begin", keys::BEGIN) {
-                    commands.trigger(Begin);
-                }
-                if key_button(ui, "Level map", keys::LEAVE) {
-                    commands.trigger(OpenMap);
-                }
-                ui.label(egui::RichText::new(format!("{}: every key", keys::HELP.keys)).small().color(MUTED));
+            egui::Frame::window(ui.style()).inner_margin(18.0).show(ui, |ui| {
+                ui.set_width(width);
+                let title = format!("Lesson {} · {}", file.order, file.title);
+                ui.label(egui::RichText::new(title).size(26.0).strong().color(GOLD));
+                ui.label(egui::RichText::new(&file.tagline).italics().size(17.0).color(MUTED));
+                ui.add_space(8.0);
+                egui::ScrollArea::vertical().max_height((scene.height() - 260.0).max(120.0)).show(ui, |ui| {
+                    ui.label(egui::RichText::new(&file.story).size(16.0));
+                });
+                ui.add_space(8.0);
+                ui.label(egui::RichText::new("Your goal").strong().color(GOLD));
+                ui.label(egui::RichText::new(file.goal.describe(file.steps)).size(16.0));
+                ui.add_space(10.0);
+                ui.horizontal(|ui| {
+                    if key_button(ui, "▶ Begin", keys::BEGIN) {
+                        commands.trigger(Begin);
+                    }
+                    if key_button(ui, "Level map", keys::LEAVE) {
+                        commands.trigger(OpenMap);
+                    }
+                    let help = format!("{}: every key", keys::HELP.keys);
+                    ui.label(egui::RichText::new(help).small().color(MUTED));
+                });
             });
         });
     Ok(())

@@ -42,6 +42,7 @@ fn abstract_display_socket_exists(display: &str) -> bool {
 }
 
 /// Panic messages that mean the window or the renderer could not start.
+#[cfg(not(target_arch = "wasm32"))]
 const STARTUP_FAILURES: [&str; 4] = [
     "Unable to find a GPU",
     "Failed to build event loop",

@@ -98,7 +98,8 @@ pub fn announce_ready(
         *announced = false;
         *card_told = false;
     }
-    let on_card = *screen.get() == Screen::Playing && session.as_deref().is_some_and(|s| s.phase == Phase::Card);
+    let on_card =
+        *screen.get() == Screen::Playing && session.as_deref().is_some_and(|s| s.phase == Phase::Card);
     let ready = match (screen.get(), session.as_deref()) {
         (Screen::Playing, Some(_)) if on_card => ground.plane.is_some(),
         (Screen::Playing, Some(s)) => {

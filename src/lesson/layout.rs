@@ -65,8 +65,8 @@ pub const HUD_POINTS: f32 = 38.0;
 pub const PANEL_PIXELS: f32 = 300.0;
 /// In presenter mode the type is larger (zoom) and the panel a little narrower,
 /// so the scene never loses room to the larger HUD line.
-pub const PRESENTER_ZOOM: f32 = 1.25;
-pub const PRESENTER_PANEL_PIXELS: f32 = 280.0;
+pub const PRESENTER_ZOOM: f32 = 1.15;
+pub const PRESENTER_PANEL_PIXELS: f32 = 290.0;
 /// The panel never takes more than this share of the window's width.
 const MAX_PANEL_SHARE: f32 = 0.3;
 

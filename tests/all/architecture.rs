@@ -87,16 +87,21 @@ fn imports_run_one_way_and_only_the_game_knows_bevy() {
 
 #[test]
 fn the_games_shared_constants_are_a_leaf() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/game/consts.rs")).unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/game/consts.rs")).unwrap();
     for line in text.lines().filter(|l| l.trim_start().starts_with("use ")) {
-        assert!(!line.contains("super::") && !line.contains("crate::game"), "consts.rs imports the game: {line}");
+        assert!(
+            !line.contains("super::") && !line.contains("crate::game"),
+            "consts.rs imports the game: {line}"
+        );
     }
 }
 
 #[test]
 fn the_layer_check_sees_a_wrong_import() {
     // The check itself: a level file reaching into the lesson is caught.
-    let names = crate_paths("use crate::lesson::play::Play;\nuse crate::{brain, game};\n// crate::game in a comment");
+    let names =
+        crate_paths("use crate::lesson::play::Play;\nuse crate::{brain, game};\n// crate::game in a comment");
     assert_eq!(names, ["lesson", "brain", "game"]);
     assert!(layer("lesson") > layer("level"));
 }

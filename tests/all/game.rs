@@ -954,10 +954,27 @@ fn the_levels_in_play_are_the_ones_loaded() {
 fn the_readme_lists_every_key_from_the_one_table() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let table = raw_weights::lesson::keys::markdown();
-    assert!(readme.contains(&table), "README.md should hold the key table, as lesson::keys::markdown() writes it:\n{table}");
+    assert!(
+        readme.contains(&table),
+        "README.md should hold the key table, as lesson::keys::markdown() writes it:\n{table}"
+    );
     // Every control a level can show has a key.
     use raw_weights::level::Control::*;
-    for control in [Speed, LearningRate, Optimizer, Beta1, Beta2, Eps, WeightDecay, Schedule, Temperature, TopK, Prefix, Votes, Model] {
+    for control in [
+        Speed,
+        LearningRate,
+        Optimizer,
+        Beta1,
+        Beta2,
+        Eps,
+        WeightDecay,
+        Schedule,
+        Temperature,
+        TopK,
+        Prefix,
+        Votes,
+        Model,
+    ] {
         assert!(raw_weights::game::hud::control_key(control).is_some(), "{control:?}");
     }
 }

@@ -181,7 +181,10 @@ fn a_goal_must_fit_its_lesson() {
 #[test]
 fn a_level_text_may_name_a_formula_and_gets_the_brains_own_writing() {
     use raw_weights::brain::{formula, optim};
-    assert_eq!(formula::fill("Adam: {formula:step_adam}.").unwrap(), format!("Adam: {}.", optim::STEP_ADAM.text));
+    assert_eq!(
+        formula::fill("Adam: {formula:step_adam}.").unwrap(),
+        format!("Adam: {}.", optim::STEP_ADAM.text)
+    );
     assert_eq!(formula::fill("no formula here").unwrap(), "no formula here");
     let err = formula::fill("{formula:stepp}").unwrap_err();
     assert!(err.contains("unknown formula `stepp`") && err.contains("step_adam"), "{err}");
@@ -189,7 +192,10 @@ fn a_level_text_may_name_a_formula_and_gets_the_brains_own_writing() {
     // Every formula the table names can be filled in, and the names are unique.
     let names = formula::names();
     for name in &names {
-        assert_eq!(formula::fill(&format!("{{formula:{name}}}")).unwrap(), formula::named(name).unwrap().text);
+        assert_eq!(
+            formula::fill(&format!("{{formula:{name}}}")).unwrap(),
+            formula::named(name).unwrap().text
+        );
         assert_eq!(names.iter().filter(|n| *n == name).count(), 1, "{name}");
     }
     // In a level file: the story reads the brain's text; an unknown name is located at its key.

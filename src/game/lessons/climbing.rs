@@ -158,14 +158,14 @@ pub(super) fn climber(ui: &mut egui::Ui, session: &Session) {
                 .show(ui, |ui| {
                     ui.label("");
                     for (short, full) in &c.columns {
-                        ui.label(egui::RichText::new(short).small().strong()).on_hover_text(full.as_str());
+                        ui.label(egui::RichText::new(short).size(10.5).strong()).on_hover_text(full.as_str());
                     }
                     ui.end_row();
                     for row in &c.rows {
                         ui.label(egui::RichText::new(row.name).small().monospace())
                             .on_hover_text(row.formula);
                         for v in &row.values {
-                            ui.label(egui::RichText::new(format!("{v:+.1e}")).small().monospace());
+                            ui.label(egui::RichText::new(format!("{v:+.1e}")).size(10.5).monospace());
                         }
                         ui.end_row();
                     }

@@ -25,7 +25,7 @@ use crate::level::{Control, Lesson};
 const HERE: InLesson = InLesson(Lesson::Prediction);
 /// The board, and the robot beside it, turned to the board and the class.
 const BOARD_AT: Vec3 = Vec3::new(YARD.x + 1.2, YARD.y, YARD.z);
-const ROBOT_AT: Vec3 = Vec3::new(YARD.x - 6.3, YARD.y, YARD.z + 1.6);
+const ROBOT_AT: Vec3 = Vec3::new(YARD.x - 6.0, YARD.y, YARD.z + 0.9);
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(HERE), set_the_scene);
@@ -48,8 +48,8 @@ fn set_the_scene(mut commands: Commands) {
     commands.insert_resource(Shot::Frame(OrbitCamera {
         yaw: 0.0,
         pitch: 0.16,
-        distance: 13.8,
-        focus: Vec3::new(YARD.x + 0.4, 2.6, YARD.z + 0.6),
+        distance: 14.2,
+        focus: Vec3::new(YARD.x + 0.0, 2.7, YARD.z + 0.5),
     }));
 }
 
@@ -86,13 +86,13 @@ fn read_aloud(
         let guess = &content.guess;
         labels.add(
             Label::new(
-                robot.translation + Vec3::Y * (HEAD_HEIGHT + 0.7),
+                robot.translation + Vec3::new(-0.6, HEAD_HEIGHT + 1.2, 0.0),
                 format!("I guess '{}'  ({})", guess.label, view::percent_text(guess.share)),
                 0.34,
                 GOLD,
             )
             .plate(egui::Color32::from_rgba_unmultiplied(16, 18, 26, 225))
-            .anchor(egui::Align2::CENTER_BOTTOM)
+            .anchor(egui::Align2::LEFT_BOTTOM)
             .min_points(14.0),
         );
     }

@@ -10,7 +10,7 @@ use crate::brain::{Corpus, GptConfig, ModelKind};
 use crate::game::camera::Shot;
 use crate::game::charts::loss_chart;
 use crate::game::consts::{BAD, GOLD, MUTED};
-use crate::game::hud::{self, PATH_FIELD, TEXT_FIELD, UiSet, heading, key_button};
+use crate::game::hud::{self, TEXT_FIELD, UiSet, heading, key_button};
 use crate::game::intent::{Command, Do, Retrain};
 use crate::game::keys::{Keys, climber_keys, lesson_keys_live, performer_keys};
 use crate::game::labels::{Label, WorldLabels};
@@ -238,7 +238,7 @@ fn your_student(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, command
     ui.horizontal(|ui| {
         ui.add(
             egui::TextEdit::singleline(&mut draft.path)
-                .id(PATH_FIELD.into())
+                .id(hud::PATH_FIELD.into())
                 .hint_text("a text file…")
                 .desired_width(160.0),
         );

@@ -24,7 +24,7 @@ use crate::level::Lesson;
 const HERE: InLesson = InLesson(Lesson::Scoring);
 const BOX_AT: Vec3 = Vec3::new(YARD.x + 1.0, YARD.y, YARD.z);
 const BOARD_AT: Vec3 = Vec3::new(YARD.x + 1.0, YARD.y + 8.6, YARD.z - 1.4);
-const ROBOT_AT: Vec3 = Vec3::new(YARD.x - 7.6, YARD.y, YARD.z + 1.6);
+const ROBOT_AT: Vec3 = Vec3::new(YARD.x - 7.0, YARD.y, YARD.z + 1.2);
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(HERE), set_the_scene);

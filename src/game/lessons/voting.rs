@@ -25,15 +25,15 @@ use crate::level::{Control, Lesson};
 
 const HERE: InLesson = InLesson(Lesson::Voting);
 const BOX_AT: Vec3 = Vec3::new(YARD.x + 1.0, YARD.y, YARD.z);
-const ROBOT_AT: Vec3 = Vec3::new(YARD.x - 7.6, YARD.y, YARD.z + 1.6);
+const ROBOT_AT: Vec3 = Vec3::new(YARD.x - 7.0, YARD.y, YARD.z + 1.2);
 
 /// The shot that frames the robot and the whole box.
 pub(super) fn ballot_shot(height: f32) -> Shot {
     Shot::Frame(OrbitCamera {
         yaw: 0.0,
         pitch: 0.2,
-        distance: 15.5,
-        focus: Vec3::new(YARD.x + 0.1, height, YARD.z + 0.6),
+        distance: 14.8,
+        focus: Vec3::new(YARD.x - 0.4, height, YARD.z + 0.6),
     })
 }
 
@@ -177,7 +177,7 @@ fn panel(
         ballot_panel(ui, &view, commands);
         ui.add_space(6.0);
         heading(ui, "Drawing letters", crate::brain::sample::DRAW.text);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if key_button_text(ui, "Draw 10", "D") {
                 commands.trigger(Do(Command::Draw(10)));
             }
@@ -207,6 +207,7 @@ fn panel(
 /// The picked letter's vote and share: shared with the scoring lesson.
 pub(super) fn ballot_panel(ui: &mut egui::Ui, view: &BallotView, commands: &mut Commands) {
     let panel = view::ballot_panel(view);
+    ui.spacing_mut().slider_width = (ui.available_width() - 150.0).clamp(50.0, 110.0);
     heading(
         ui,
         &panel.title,

@@ -35,13 +35,19 @@ pub const BOX_TOP: f32 = 1.0;
 /// Votes per pixel of mouse drag.
 const VOTES_PER_PIXEL: f32 = 0.03;
 /// Drawn letters shown in a tray slot at most (the count is written beside it).
-const TRAY_STACK: u32 = 12;
+const TRAY_STACK: u32 = 8;
+/// How far in front of the box the tray lies.
+const TRAY_Z: f32 = 1.35;
 
 #[derive(Component)]
 struct Column(usize);
 
 #[derive(Component)]
 struct TrayChip(usize, u32);
+
+/// The tray drawn letters land in (shown where letters are drawn: voting).
+#[derive(Component)]
+struct Tray;
 
 /// A column being dragged: its letter, the vote and the pointer height when the drag began.
 #[derive(Resource, Default, Debug)]
@@ -77,9 +83,10 @@ fn build(
         ));
         // The tray in front, where drawn letters land.
         b.spawn((
-            Mesh3d(meshes.add(Cuboid::new(width, 0.3, 0.6))),
+            Tray,
+            Mesh3d(meshes.add(Cuboid::new(width, 0.16, 0.7))),
             MeshMaterial3d(dark),
-            Transform::from_xyz(0.0, 0.15, 0.85),
+            Transform::from_xyz(0.0, 0.08, TRAY_Z),
         ));
         for i in 0..COLUMNS {
             b.spawn((
@@ -131,7 +138,7 @@ pub fn column_top(ballot: &GlobalTransform, view: &BallotView, letter: usize) ->
 
 /// Where drawn letters land for `letter`, in the world.
 pub fn tray_slot(ballot: &GlobalTransform, n: usize, letter: usize) -> Vec3 {
-    ballot.transform_point(Vec3::new(column_x(letter, n), 0.32, 0.85))
+    ballot.transform_point(Vec3::new(column_x(letter, n), 0.2, TRAY_Z))
 }
 
 #[allow(clippy::type_complexity)]
@@ -144,6 +151,7 @@ fn shape_columns(
         Without<TrayChip>,
     >,
     mut chips: Query<(&TrayChip, &mut Transform, &mut Visibility), Without<Column>>,
+    mut trays: Query<&mut Visibility, (With<Tray>, Without<Column>, Without<TrayChip>)>,
 ) {
     if boxes.is_empty() {
         return;
@@ -151,6 +159,9 @@ fn shape_columns(
     let Some(show) = session.as_ref().and_then(|s| view::ballot(&s.play)) else { return };
     let n = show.votes.len();
     let floor = floor_vote(&show.votes);
+    for mut tray in &mut trays {
+        *tray = if show.tally.is_some() { Visibility::Inherited } else { Visibility::Hidden };
+    }
     for (column, mut transform, mut visibility, material) in &mut columns {
         if column.0 >= n {
             *visibility = Visibility::Hidden;
@@ -173,7 +184,7 @@ fn shape_columns(
         let shown = chip.0 < n && chip.1 < count.min(TRAY_STACK);
         *visibility = if shown { Visibility::Inherited } else { Visibility::Hidden };
         transform.translation =
-            Vec3::new(column_x(chip.0.min(n.max(1) - 1), n.max(1)), 0.34 + 0.08 * chip.1 as f32, 0.85);
+            Vec3::new(column_x(chip.0.min(n.max(1) - 1), n.max(1)), 0.2 + 0.075 * chip.1 as f32, TRAY_Z);
     }
 }
 
@@ -222,9 +233,9 @@ fn label_columns(
         let selected = i == show.selected;
         labels.add(
             Label::new(
-                at(Vec3::new(x, BOX_TOP * 0.55, 0.52)),
+                at(Vec3::new(x, BOX_TOP * 0.62, 0.52)),
                 show.labels[i].clone(),
-                0.36,
+                0.38,
                 if selected { gold } else { white },
             )
             .min_points(13.0),
@@ -239,14 +250,16 @@ fn label_columns(
             );
         } else if share >= 0.5 {
             labels.add(
-                Label::new(at(Vec3::new(x, top + 0.08, 0.0)), format!("{share:.0}"), 0.24, gold)
+                Label::new(at(Vec3::new(x, top + 0.08, 0.0)), format!("{share:.0}"), 0.3, gold)
                     .anchor(Align2::CENTER_BOTTOM)
                     .min_points(11.0),
             );
         }
         if let Some(count) = show.tally.as_ref().map(|t| t[i]).filter(|&c| c > 0) {
-            labels
-                .add(Label::new(at(Vec3::new(x, 0.1, 1.2)), count.to_string(), 0.22, white).min_points(10.0));
+            labels.add(
+                Label::new(at(Vec3::new(x, 0.05, TRAY_Z + 0.45)), count.to_string(), 0.24, white)
+                    .min_points(11.0),
+            );
         }
         if let Some(gradient) = &show.gradient {
             // The arrow points the way the score goes if the vote rises.

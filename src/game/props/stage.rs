@@ -167,6 +167,19 @@ fn show_performance(
             );
         }
     }
+    // What the player decides: how adventurous the draw is.
+    let sampling = play.sampling;
+    let top_k = if sampling.top_k == 0 { String::new() } else { format!("  ·  top-k {}", sampling.top_k) };
+    labels.add(
+        Label::new(
+            at(Vec3::new(0.0, 0.15, 3.3)),
+            format!("temperature {:.2}{top_k}", sampling.temperature),
+            0.36,
+            GOLD,
+        )
+        .plate(plate)
+        .min_points(13.0),
+    );
     // The board of written texts.
     let corner = BOARD + Vec3::new(-BOARD_SIZE.x / 2.0 + 0.25, BOARD_SIZE.y / 2.0 - 0.3, 0.08);
     labels.add(

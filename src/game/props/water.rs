@@ -33,7 +33,9 @@ fn build(
         cull_mode: None,
         ..default()
     });
-    let size = 2.0 * HALF_WORLD + 0.4;
+    // Wider than the landscape: a sea around the island at the goal's height,
+    // and a lake wherever the ground dips below it.
+    let size = 2.0 * HALF_WORLD + 7.0;
     commands
         .entity(add.entity)
         .insert((Mesh3d(meshes.add(Cuboid::new(size, 0.04, size))), MeshMaterial3d(water)));
@@ -53,13 +55,13 @@ fn rise_to_the_goal(
     transform.translation = Vec3::new(0.0, y, 0.0);
     labels.add(
         Label::new(
-            Vec3::new(-HALF_WORLD, y + 0.1, HALF_WORLD),
-            format!("water line: the goal, a mean score of {loss:.2} over {window} steps"),
+            Vec3::new(-HALF_WORLD - 2.0, y + 0.1, 0.0),
+            format!("the water line: the goal, a mean score of {loss:.2} over {window} steps"),
             0.32,
             Color32::from_rgb(170, 215, 255),
         )
         .plate(Color32::from_rgba_unmultiplied(14, 30, 60, 200))
-        .anchor(Align2::LEFT_BOTTOM)
+        .anchor(Align2::CENTER_BOTTOM)
         .min_points(12.0),
     );
 }

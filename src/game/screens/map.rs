@@ -7,8 +7,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::below;
 use crate::game::camera::FreeArea;
 use crate::game::consts::{BAD, GOLD, GOOD, MUTED};
-use crate::game::hud::{PATH_FIELD, UiSet, key_button};
-use crate::game::intent::{OpenReplay, OpenReplayText, OpenTitle, PlayLevel};
+use crate::game::hud::{UiSet, key_button};
+use crate::game::intent::{OpenReplayText, OpenTitle, PlayLevel};
 use crate::game::levels::{Levels, Notices, ProgressRes};
 use crate::game::state::Screen;
 use crate::lesson::keys;
@@ -117,12 +117,12 @@ fn show(
                 {
                     ui.add(
                         egui::TextEdit::singleline(&mut *replay_path)
-                            .id(PATH_FIELD.into())
+                            .id(crate::game::hud::PATH_FIELD.into())
                             .hint_text("path/to/session.replay.ron")
                             .desired_width(360.0),
                     );
                     if ui.button("Open").clicked() && !replay_path.trim().is_empty() {
-                        commands.trigger(OpenReplay(replay_path.trim().to_string()));
+                        commands.trigger(crate::game::intent::OpenReplay(replay_path.trim().to_string()));
                     }
                 }
                 #[cfg(target_arch = "wasm32")]
