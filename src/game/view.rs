@@ -76,6 +76,9 @@ const SETTLE_FRAMES: u32 = 20;
 /// Steps a level that trains must have trained before the playing screen is "ready".
 const READY_STEPS: usize = 120;
 
+/// The screen (and level) on show, the frames it has been settled, and whether it was announced.
+type Settling = (Option<(Screen, String)>, u32, bool);
+
 /// Logs `ready: <screen>` once a screen has settled (the ground on show, and
 /// while playing, the lesson begun and some training behind it), with the
 /// lesson and the scene's share of the window, so scripts know when to take
@@ -85,7 +88,7 @@ pub fn announce_ready(
     ground: Res<Ground>,
     session: Option<Res<Session>>,
     screenful: Res<Screenful>,
-    mut settled: Local<(Option<(Screen, String)>, u32, bool)>,
+    mut settled: Local<Settling>,
     mut card_told: Local<bool>,
 ) {
     // A screen, or another level on the playing screen (a replay opened while playing), is announced anew.
