@@ -14,7 +14,7 @@ use bevy_egui::PrimaryEguiContext;
 use bevy_egui::input::EguiWantsInput;
 
 use super::props::ballot::BallotDrag;
-use super::session::Session;
+use super::session::{Playback, Session};
 use super::state::Screen;
 use super::student::Student;
 use super::terrain::Ground;
@@ -59,7 +59,6 @@ pub fn plugin(app: &mut App) {
     app.init_resource::<Shot>();
     app.init_resource::<FreeArea>();
     app.add_systems(Startup, spawn_camera_and_light);
-    app.add_systems(OnExit(Screen::Playing), |mut shot: ResMut<Shot>| *shot = Shot::Follow);
     app.add_systems(Update, (aim_at_new_shot, steer, follow, fit_viewport, haze).chain());
 }
 
@@ -109,9 +108,13 @@ fn aim_at_new_shot(
     shot: Res<Shot>,
     cameras: Query<(Entity, &OrbitCamera)>,
     keys: Res<ButtonInput<KeyCode>>,
+    egui: Option<Res<EguiWantsInput>>,
+    playback: Option<Res<Playback>>,
 ) {
     let Ok((camera, orbit)) = cameras.single() else { return };
-    let home = keys.just_pressed(KeyCode::Home);
+    // Home in a text field moves its cursor; in a replay it goes back to the start.
+    let keys_free = egui.is_none_or(|e| !e.wants_keyboard_input()) && playback.is_none();
+    let home = keys_free && keys.just_pressed(KeyCode::Home);
     if !shot.is_changed() && !home {
         return;
     }
@@ -134,12 +137,15 @@ fn steer(
     time: Res<Time>,
     screen: Res<State<Screen>>,
     session: Option<Res<Session>>,
+    playback: Option<Res<Playback>>,
     drag: Res<BallotDrag>,
 ) {
     let Ok((entity, mut orbit, easing)) = cameras.single_mut() else { return };
     let dt = time.delta_secs();
+    // The lesson's own arrows, and a replay's (→ steps it), are not the camera's.
     let arrows_free = !(*screen.get() == Screen::Playing
-        && session.as_deref().is_some_and(|s| s.play.level.file.lesson.uses_arrows()));
+        && (playback.is_some()
+            || session.as_deref().is_some_and(|s| s.play.level.file.lesson.uses_arrows())));
     let pointer_free = egui.as_ref().is_none_or(|e| !e.wants_any_pointer_input());
     let keys_free = egui.as_ref().is_none_or(|e| !e.wants_keyboard_input());
     let before = *orbit;
@@ -291,6 +297,10 @@ fn fit_viewport(
     let scale = window.scale_factor();
     let scene = screenful.0.scene;
     let (w, h) = (window.physical_width(), window.physical_height());
+    // A minimised window (or a hidden canvas) has no room to render into.
+    if w == 0 || h == 0 {
+        return;
+    }
     let x = ((scene.x * scale).round() as u32).min(w.saturating_sub(1));
     let y = ((scene.y * scale).round() as u32).min(h.saturating_sub(1));
     let width = ((scene.width * scale).round() as u32).clamp(1, w - x);

@@ -48,7 +48,8 @@ pub fn plugin(app: &mut App) {
             .in_set(UiSet::Overlays)
             .run_if(in_state(Screen::Playing)),
     );
-    app.add_systems(EguiPrimaryContextPass, release_focus.in_set(UiSet::Focus));
+    app.init_resource::<WantFocus>();
+    app.add_systems(EguiPrimaryContextPass, (give_focus, release_focus).chain().in_set(UiSet::Focus));
 }
 
 /// The text fields: the only widgets that keep the keyboard, so the game's
@@ -92,6 +93,18 @@ fn zoom(mut contexts: EguiContexts, screenful: Res<Screenful>) -> Result {
     let ctx = contexts.ctx_mut()?;
     if (ctx.zoom_factor() - screenful.0.zoom).abs() > 1e-4 {
         ctx.set_zoom_factor(screenful.0.zoom);
+    }
+    Ok(())
+}
+
+/// A text field a key asked to type into (P, N). It gets the keyboard at the
+/// end of this pass, so the key's own letter is not typed into it.
+#[derive(Resource, Clone, Copy, Debug, Default)]
+pub struct WantFocus(pub Option<&'static str>);
+
+fn give_focus(mut contexts: EguiContexts, mut wanted: ResMut<WantFocus>) -> Result {
+    if let Some(field) = wanted.0.take() {
+        contexts.ctx_mut()?.memory_mut(|m| m.request_focus(egui::Id::new(field)));
     }
     Ok(())
 }
@@ -254,7 +267,8 @@ pub fn controls(ui: &mut egui::Ui, session: &Session, which: &[Control], command
                 Control::Optimizer => {
                     let mut kind = opt.kind;
                     egui::ComboBox::from_id_salt("climber")
-                        .selected_text(format!("{}   {}", kind.label(), keys::CLIMBER.keys))
+                        .selected_text(kind.label())
+                        .width(ui.spacing().slider_width + 40.0)
                         .show_ui(ui, |ui| {
                             for k in OptimizerKind::ALL {
                                 ui.selectable_value(&mut kind, k, k.label());
@@ -302,15 +316,13 @@ pub fn controls(ui: &mut egui::Ui, session: &Session, which: &[Control], command
                     }
                 }
                 Control::Schedule => {
-                    let mut s = opt.schedule;
-                    ui.horizontal(|ui| {
-                        ui.selectable_value(&mut s, Schedule::Linear, "decay to 0");
-                        ui.selectable_value(&mut s, Schedule::Constant, "constant");
-                    })
-                    .response
-                    .on_hover_text(keys::SCHEDULE.keys);
-                    if s != opt.schedule {
-                        set(Setting::Schedule(s));
+                    // One button: what the rate does now; a click (or S) switches.
+                    let (now, other) = match opt.schedule {
+                        Schedule::Linear => ("decay to 0", Schedule::Constant),
+                        Schedule::Constant => ("constant", Schedule::Linear),
+                    };
+                    if ui.button(now).on_hover_text(format!("{}: switch", keys::SCHEDULE.keys)).clicked() {
+                        set(Setting::Schedule(other));
                     }
                 }
                 Control::Temperature => {
@@ -576,6 +588,7 @@ fn pause_menu(
     mut commands: Commands,
     pause: Option<Res<State<Pause>>>,
     session: Option<Res<Session>>,
+    playback: Option<Res<Playback>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     if !pause.is_some_and(|p| *p.get() == Pause::Paused) || session.is_none() {
@@ -591,7 +604,8 @@ fn pause_menu(
                 if key_button(ui, "▶ Resume", keys::PAUSE) {
                     commands.trigger(TogglePause);
                 }
-                if key_button_text(ui, "↺ Restart the lesson", "R") {
+                // A replay playing back restarts only by its own scrubber.
+                if playback.is_none() && key_button_text(ui, "↺ Restart the lesson", "R") {
                     commands.trigger(Do(Command::Restart));
                     commands.trigger(TogglePause);
                 }

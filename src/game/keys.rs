@@ -177,7 +177,7 @@ fn playing(
     }
     if paused {
         // The pause menu's keys.
-        if pressed(KeyCode::KeyR) {
+        if pressed(KeyCode::KeyR) && playback.is_none() {
             commands.trigger(Do(Command::Restart));
             commands.trigger(TogglePause);
         } else if pressed(KeyCode::KeyM) || pressed(KeyCode::Backspace) {

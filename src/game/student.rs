@@ -10,7 +10,6 @@ use std::f32::consts::{FRAC_PI_2, PI};
 use bevy::prelude::*;
 
 use super::session::{Moment, Session};
-use super::state::Screen;
 use super::terrain::{Ground, Terrain, world_height, world_xz};
 
 /// Where the robot stands.
@@ -109,10 +108,6 @@ pub fn plugin(app: &mut App) {
     app.init_resource::<Post>();
     app.init_resource::<Pose>();
     app.add_systems(Startup, spawn_student);
-    app.add_systems(OnExit(Screen::Playing), |mut post: ResMut<Post>, mut pose: ResMut<Pose>| {
-        *post = Post::OnTheGround;
-        *pose = Pose::Stand;
-    });
     app.add_observer(gesture);
     app.add_systems(Update, (react, walk, animate).chain());
 }

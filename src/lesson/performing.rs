@@ -8,6 +8,8 @@ use crate::brain::{BrainError, Rand, Run, SampleSettings};
 #[derive(Clone, Debug, PartialEq)]
 pub struct Written {
     pub text: String,
+    /// Letters the student drew itself, after the prefix (the end mark not counted).
+    pub own_letters: usize,
     /// True if the text is one of the training documents word for word.
     pub memorised: bool,
     /// The training step the student was at.
@@ -55,7 +57,13 @@ impl Recital {
         }
         if stage.performance.done {
             let text = stage.performance.text(&run.vocab);
-            self.written.push(Written { memorised: run.is_memorised(&text), text, step: run.step_count() });
+            let own_letters = stage.performance.tokens.len() - stage.performance.prefix_len;
+            self.written.push(Written {
+                memorised: run.is_memorised(&text),
+                text,
+                own_letters,
+                step: run.step_count(),
+            });
             self.stage = None;
         }
         drawn
@@ -79,9 +87,11 @@ impl Recital {
     }
 
     /// Different texts written that are (`memorised`) or are not in the training text.
+    /// Only texts the student wrote at least one letter of count: a prefix
+    /// that is itself a name, or a performance that ends at once, is not its work.
     pub fn distinct(&self, memorised: bool) -> usize {
         let mut seen: Vec<&str> = Vec::new();
-        for w in self.written.iter().filter(|w| w.memorised == memorised) {
+        for w in self.written.iter().filter(|w| w.memorised == memorised && w.own_letters > 0) {
             if !seen.contains(&w.text.as_str()) {
                 seen.push(&w.text);
             }

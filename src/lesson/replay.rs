@@ -17,11 +17,21 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// Starts recording a level (with the events of an earlier session it
-    /// continues, when a replay is taken over).
+    /// Starts recording a level.
     pub fn new(level: &LevelFile, events: Vec<Event>) -> Self {
         let run = events.last().map_or(0, |e| e.at().0);
-        let checked = events.iter().rev().find(|e| matches!(e, Event::Check { .. })).map_or(0, |e| e.at().1);
+        Self::resume(level, events, run)
+    }
+
+    /// Records on from the events of an earlier session (a replay taken
+    /// over), in `run`: the run the replay is in, which is one past the last
+    /// event's when that event restarted it.
+    pub fn resume(level: &LevelFile, events: Vec<Event>, run: u32) -> Self {
+        let checked = events
+            .iter()
+            .rev()
+            .find(|e| matches!(e, Event::Check { .. }) && e.at().0 == run)
+            .map_or(0, |e| e.at().1);
         Self {
             file: ReplayFile {
                 version: REPLAY_VERSION,

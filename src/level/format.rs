@@ -170,6 +170,15 @@ pub enum Lesson {
 }
 
 impl Lesson {
+    pub const ALL: [Lesson; 6] = [
+        Lesson::Prediction,
+        Lesson::Voting,
+        Lesson::Scoring,
+        Lesson::Climbing,
+        Lesson::Performing,
+        Lesson::Sandbox,
+    ];
+
     /// The lesson's name as level files write it.
     pub fn name(self) -> &'static str {
         match self {

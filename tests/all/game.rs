@@ -986,3 +986,64 @@ fn a_dropped_file_is_known_by_its_name() {
     assert_eq!(kind_of("Names.TXT"), Dropped::Text);
     assert_eq!(kind_of("photo.png"), Dropped::Unknown);
 }
+
+#[test]
+fn a_guess_after_the_round_is_decided_is_refused() {
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("prediction");
+    for _ in 0..19 {
+        g.press(KeyCode::KeyQ);
+    }
+    // The twentieth and a twenty-first in the same frame, before the tick that ends the round.
+    g.app.world_mut().trigger(raw_weights::game::intent::Do(Command::Guess(
+        raw_weights::game::intent::Guess::Letter('q'),
+    )));
+    g.app.world_mut().trigger(raw_weights::game::intent::Do(Command::Guess(
+        raw_weights::game::intent::Guess::Letter('a'),
+    )));
+    g.app.update();
+    assert_eq!(reading(&g).player_guesses, 20, "the round holds twenty guesses");
+}
+
+#[test]
+fn a_name_typed_as_the_prefix_is_not_the_students_work() {
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("performing");
+    // At temperature 0 after a whole name, it ends at once: nothing of its own.
+    g.command(Command::Set(Setting::Temperature(0.0)));
+    let name = g.session().play.run.docs[0].clone();
+    g.command(Command::Set(Setting::Prefix(name.clone())));
+    for _ in 0..3 {
+        g.command(Command::Write);
+        g.command(Command::FinishWriting);
+    }
+    let recital = &g.session().play.recital;
+    for w in &recital.written {
+        if w.text == name {
+            assert_eq!(w.own_letters, 0);
+        }
+    }
+    let own_memorised = recital.written.iter().filter(|w| w.memorised && w.own_letters > 0).count();
+    assert!(recital.distinct(true) <= own_memorised.min(1), "only texts with letters of its own count");
+}
+
+#[test]
+fn the_pause_menus_restart_restarts_even_while_cheering() {
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("scoring");
+    // Meet the goal by hand, then pause during the cheer and press R.
+    let Activity::Scoring(marking) = &g.session().play.activity else { panic!() };
+    let tokens = marking.tokens.clone();
+    for pair in tokens.windows(2) {
+        let now = bigram_votes(&g.session().play.run, pair[0])[pair[1]];
+        g.command(Command::Set(Setting::Vote { after: pair[0], letter: pair[1], value: now + 6.0 }));
+    }
+    g.run_until(10, |g| matches!(g.session().phase, Phase::Cheering { .. }));
+    let run = g.session().play.run_id;
+    g.press(KeyCode::Space);
+    g.press(KeyCode::KeyR);
+    assert_eq!(g.session().play.run_id, run + 1, "R in the pause menu restarts");
+    assert_eq!(g.session().phase, Phase::Playing);
+    assert_eq!(*g.app.world().resource::<State<Pause>>().get(), Pause::Running);
+    assert_eq!(g.screen(), Screen::Playing);
+}

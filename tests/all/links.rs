@@ -10,7 +10,7 @@ use bevy::prelude::*;
 use crate::harness::{Game, Setup};
 use raw_weights::brain::{OptimizerKind, Schedule};
 use raw_weights::game::Start;
-use raw_weights::game::intent::{Begin, CopyLink, Do, OpenReplayText};
+use raw_weights::game::intent::{Begin, OpenReplayText};
 use raw_weights::game::levels::Notices;
 use raw_weights::game::session::{Playback, Recording, Session};
 use raw_weights::game::state::Screen;
@@ -202,12 +202,11 @@ fn a_damaged_replay_picked_as_text_is_named_with_line_and_column() {
 
 #[test]
 fn the_share_key_makes_a_link_that_opens_the_same_settings() {
-    let (mut app, _dir) = app_starting(Start::Play("climbing".into()));
-    app.world_mut().trigger(Do(Command::Set(Setting::LearningRate(0.015))));
-    app.update();
-    app.world_mut().trigger(CopyLink);
-    app.update();
-    let notice = app.world().resource::<Session>().play.notice.clone().unwrap_or_default();
+    let mut g = Game::new(Setup { start: Start::Play("climbing".into()), ..Setup::default() });
+    g.app.update();
+    g.command(Command::Set(Setting::LearningRate(0.015)));
+    g.press(KeyCode::F7);
+    let notice = g.session().play.notice.clone().unwrap_or_default();
     let text = notice.split('\'').nth(1).unwrap_or_else(|| panic!("{notice}"));
     assert_eq!(text, "#level=climbing&lr=0.015");
 }

@@ -371,3 +371,66 @@ fn the_race_follows_the_students_climber_and_replays_the_same() {
     assert_eq!(replayer.mismatch, None);
     assert_eq!(ghosts(&again), ghosts(&play), "the ghosts replay bit for bit");
 }
+
+#[test]
+fn taking_over_a_finished_replay_completes_nothing_and_records_a_loadable_session() {
+    // The sandbox session restarts and retrains: take it over after its last retrain.
+    let mut g = Game::new(Setup { training_budget: None, ..Setup::default() });
+    let (path, _) = example("6-sandbox");
+    g.trigger(OpenReplay(path));
+    let total = g.app.world().resource::<Playback>().replayer.file.total_steps();
+    g.trigger(DriveReplay(ReplayControl::Seek(total)));
+    g.trigger(DriveReplay(ReplayControl::TakeOver));
+    assert!(g.session().taken_over);
+    run_for(&mut g, 80);
+    g.trigger(TogglePause);
+    g.trigger(SaveReplay);
+    let said = notice(&g);
+    let saved = said.strip_prefix("Replay saved to ").expect(&said);
+    let (file, level) = ReplayFile::load(std::path::Path::new(saved)).unwrap_or_else(|e| panic!("{e}"));
+    let done = verify(file, &level, saved).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(done.checksum, g.session().play.run.checksum_hex());
+    // A shipped voting session whose goal is met at once: taking it over unlocks nothing.
+    let mut g = Game::new(Setup::default());
+    let (path, _) = example("2-voting");
+    g.trigger(OpenReplay(path));
+    run_for(&mut g, 5);
+    g.trigger(DriveReplay(ReplayControl::TakeOver));
+    run_for(&mut g, 200);
+    let set = &g.app.world().resource::<raw_weights::game::levels::Levels>().set;
+    assert!(!g.progress().is_unlocked(set, "scoring"), "someone else's session completes nothing");
+}
+
+#[test]
+fn taking_over_right_after_a_restart_records_in_the_new_run() {
+    let levels = LevelSet::builtin();
+    let level = levels.get("climbing").unwrap();
+    let (mut play, mut recorder) = (Play::new(level, 0).unwrap(), Recorder::new(&level.file, Vec::new()));
+    for _ in 0..60 {
+        play.step().unwrap();
+        recorder.stepped(&play);
+    }
+    recorder.command(&play, &Command::Restart);
+    play.execute(&Command::Restart).unwrap();
+    for _ in 0..70 {
+        play.step().unwrap();
+        recorder.stepped(&play);
+    }
+    let text = recorder.finish(&play).to_ron();
+    let (file, level) = ReplayFile::parse("r.replay.ron", &text).unwrap();
+    // Go to just after the restart: the history ends with it, and the replay is in run 1.
+    let (mut replayer, mut again) = Replayer::start(file.clone(), &level, "r.replay.ron").unwrap();
+    replayer.seek(&mut again, 60).unwrap();
+    assert_eq!(replayer.run, 1);
+    assert!(matches!(replayer.history().last(), Some(Event::Do { command: Command::Restart, .. })));
+    let mut taken = Recorder::resume(&file.level, replayer.history(), replayer.run);
+    for _ in 0..55 {
+        again.step().unwrap();
+        taken.stepped(&again);
+    }
+    let branch = taken.finish(&again).to_ron();
+    let (branch, level) = ReplayFile::parse("b.replay.ron", &branch).unwrap_or_else(|e| panic!("{e}"));
+    let done = verify(branch, &level, "b.replay.ron").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((done.runs, done.checksum.clone()), (2, again.run.checksum_hex()));
+    assert!(done.checks >= 2, "checksums in the new run from its first 50 steps: {}", done.checks);
+}

@@ -6,6 +6,11 @@
 
 use bevy::prelude::*;
 
+use super::camera::Shot;
+use super::state::InLesson;
+use super::student::{Pose, Post};
+use crate::level::Lesson;
+
 pub mod climbing;
 pub mod performing;
 pub mod prediction;
@@ -15,6 +20,11 @@ pub mod voting;
 
 /// The lessons' rules that need no window: their scenes' objects and their keys.
 pub fn plugin(app: &mut App) {
+    // Leaving a lesson (not the screen: a replay of the same lesson opened
+    // while it plays keeps its scene), the robot goes back to the ground.
+    for lesson in Lesson::ALL {
+        app.add_systems(OnExit(InLesson(lesson)), leave_the_scene);
+    }
     app.add_plugins((
         prediction::plugin,
         voting::plugin,
@@ -35,4 +45,10 @@ pub fn view_plugin(app: &mut App) {
         performing::view_plugin,
         sandbox::view_plugin,
     ));
+}
+
+fn leave_the_scene(mut commands: Commands) {
+    commands.insert_resource(Post::OnTheGround);
+    commands.insert_resource(Pose::Stand);
+    commands.insert_resource(Shot::Follow);
 }

@@ -8,7 +8,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::game::camera::{OrbitCamera, Shot};
 use crate::game::consts::{BAD, GOLD, GOOD, MUTED};
-use crate::game::hud::{self, PREFIX_FIELD, UiSet, heading, key_button, share_row};
+use crate::game::hud::{self, PREFIX_FIELD, UiSet, WantFocus, heading, key_button, share_row};
 use crate::game::intent::{Command, Do};
 use crate::game::keys::{Keys, lesson_keys_live, performer_keys};
 use crate::game::props::YARD;
@@ -71,13 +71,18 @@ pub(super) fn perform_on_stage(session: Option<Res<Session>>, mut pose: ResMut<P
 /// P puts the keyboard in the prefix field (Enter or Esc gives it back).
 pub(super) fn focus_prefix(
     input: Res<ButtonInput<KeyCode>>,
+    session: Option<Res<Session>>,
+    pause: Option<Res<State<Pause>>>,
+    playback: Option<Res<Playback>>,
     egui: Option<Res<bevy_egui::input::EguiWantsInput>>,
-    mut contexts: EguiContexts,
-) -> Result {
-    if input.just_pressed(KeyCode::KeyP) && !egui.is_some_and(|e| e.wants_keyboard_input()) {
-        contexts.ctx_mut()?.memory_mut(|m| m.request_focus(egui::Id::new(PREFIX_FIELD)));
+    mut wanted: ResMut<WantFocus>,
+) {
+    let Some(session) = session else { return };
+    if input.just_pressed(KeyCode::KeyP)
+        && lesson_keys_live(&session, pause.as_deref(), playback.as_deref(), egui.as_deref())
+    {
+        wanted.0 = Some(PREFIX_FIELD);
     }
-    Ok(())
 }
 
 fn panel(

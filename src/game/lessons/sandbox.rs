@@ -139,13 +139,18 @@ fn keys(
 /// N puts the keyboard in the training text (Esc gives it back).
 fn focus_text(
     input: Res<ButtonInput<KeyCode>>,
+    session: Option<Res<Session>>,
+    pause: Option<Res<State<Pause>>>,
+    playback: Option<Res<Playback>>,
     egui: Option<Res<bevy_egui::input::EguiWantsInput>>,
-    mut contexts: EguiContexts,
-) -> Result {
-    if input.just_pressed(KeyCode::KeyN) && !egui.is_some_and(|e| e.wants_keyboard_input()) {
-        contexts.ctx_mut()?.memory_mut(|m| m.request_focus(egui::Id::new(TEXT_FIELD)));
+    mut wanted: ResMut<hud::WantFocus>,
+) {
+    let Some(session) = session else { return };
+    if input.just_pressed(KeyCode::KeyN)
+        && lesson_keys_live(&session, pause.as_deref(), playback.as_deref(), egui.as_deref())
+    {
+        wanted.0 = Some(TEXT_FIELD);
     }
-    Ok(())
 }
 
 /// What it writes, over its head.

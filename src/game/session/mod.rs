@@ -28,6 +28,8 @@ pub struct Session {
     pub play: Play,
     pub phase: Phase,
     pub pace: Pace,
+    /// A replay taken over: the lesson plays on, but completes nothing.
+    pub taken_over: bool,
 }
 
 /// Where the level stands.
@@ -76,7 +78,7 @@ impl Session {
     }
 
     fn from_play(play: Play, phase: Phase) -> Self {
-        Self { play, phase, pace: Pace::default() }
+        Self { play, phase, pace: Pace::default(), taken_over: false }
     }
 
     /// The lesson accepts the player's actions (not on the card, not while cheering or fallen).
@@ -203,14 +205,23 @@ pub fn start_level(
 
 /// Whether the player's command may happen now: never while a replay plays
 /// back; settings and a restart whenever the lesson is on screen (paused, or
-/// after a missed try); the rest only while the lesson plays.
+/// after a missed try); the rest only while the lesson plays and its goal is open.
 fn allowed(command: &Command, session: &Session, running: bool) -> bool {
     let setting = matches!(command, Command::Set(_));
     let restart = matches!(command, Command::Restart);
+    // A new text for the sandbox is like a setting: it may come while paused or on the card.
+    let retrain = matches!(command, Command::Retrain(_));
     match &session.phase {
-        Phase::Playing => running || setting || restart,
+        // Once the goal is met or missed (this tick, before the phase shows it), the lesson's
+        // own actions stop: a 21st guess cannot turn a lost round into a won one.
+        Phase::Playing if !matches!(session.play.goal(), crate::lesson::GoalState::Open) => {
+            setting || restart || retrain
+        }
+        Phase::Playing => running || setting || restart || retrain,
         Phase::Missed(_) => setting || restart,
-        _ => false,
+        Phase::Card => retrain || restart,
+        Phase::Cheering { .. } | Phase::Fallen { .. } => restart,
+        Phase::Backdrop => false,
     }
 }
 

@@ -176,8 +176,8 @@ fn advance_phase(
     }
     match session.phase.clone() {
         Phase::Cheering { score, ticks_left } => {
-            // A demo plays for show: it records nothing.
-            if ticks_left == CHEER_TICKS && demo.is_none() {
+            // A demo plays for show, and a replay taken over is someone else's: they record nothing.
+            if ticks_left == CHEER_TICKS && demo.is_none() && !session.taken_over {
                 let id = session.play.level.id().to_string();
                 let (_, lower_is_better) = session.play.level.file.goal.score_meaning();
                 progress.progress.record(&id, score, lower_is_better);

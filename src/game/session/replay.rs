@@ -109,9 +109,12 @@ fn drive(
         }
         ReplayControl::Seek(position) => playback.replayer.seek(&mut session.play, position),
         ReplayControl::TakeOver => {
-            let level = &playback.replayer.file.level;
-            commands.insert_resource(Recording(Recorder::new(level, playback.replayer.history())));
+            let replayer = &playback.replayer;
+            let recorder = Recorder::resume(&replayer.file.level, replayer.history(), replayer.run);
+            commands.insert_resource(Recording(recorder));
             commands.remove_resource::<Playback>();
+            // Someone else's session: meeting its goal from here completes nothing.
+            session.taken_over = true;
             return;
         }
     };
