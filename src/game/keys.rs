@@ -18,7 +18,9 @@ use crate::lesson::play::Play;
 use crate::level::command::range;
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(Update, keyboard.run_if(resource_exists::<ButtonInput<KeyCode>>).in_set(KeySet));
+    // Without a keyboard (benchmarks run the logic bare), no key system runs.
+    app.configure_sets(Update, KeySet.run_if(resource_exists::<ButtonInput<KeyCode>>));
+    app.add_systems(Update, keyboard.in_set(KeySet));
 }
 
 /// The keyboard systems, before the ones that read what they changed.

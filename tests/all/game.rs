@@ -1047,3 +1047,25 @@ fn the_pause_menus_restart_restarts_even_while_cheering() {
     assert_eq!(*g.app.world().resource::<State<Pause>>().get(), Pause::Running);
     assert_eq!(g.screen(), Screen::Playing);
 }
+
+#[test]
+fn every_lesson_runs_without_a_keyboard_as_the_game_benchmark_does() {
+    use bevy::state::app::StatesPlugin;
+    use bevy::time::TimeUpdateStrategy;
+    for level in LevelSet::builtin().levels {
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, StatesPlugin));
+        app.insert_resource(TimeUpdateStrategy::FixedTimesteps(1));
+        app.insert_resource(Start::Play(level.id().to_string()));
+        app.insert_resource(raw_weights::game::levels::ProgressRes {
+            progress: Default::default(),
+            store: None,
+        });
+        app.add_plugins(raw_weights::game::logic);
+        for _ in 0..5 {
+            app.update();
+        }
+        let session = app.world().resource::<raw_weights::game::session::Session>();
+        assert_eq!(session.play.level.id(), level.id());
+    }
+}
