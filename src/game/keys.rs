@@ -2,6 +2,7 @@
 //! lessons use (`crate::lesson::keys` is the table the buttons, the help and
 //! the README show). Keys become intents, never direct changes.
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::input::EguiWantsInput;
 
@@ -44,6 +45,25 @@ impl Keys<'_> {
     /// `key` pressed: `Some(true)` without Shift, `Some(false)` with it.
     pub fn up_or_down(&self, key: KeyCode) -> Option<bool> {
         self.pressed(key).then(|| !self.shift())
+    }
+}
+
+/// What a lesson's key system reads: the keyboard, and whether its keys are live.
+#[derive(SystemParam)]
+pub struct LessonKeys<'w> {
+    input: Res<'w, ButtonInput<KeyCode>>,
+    session: Option<Res<'w, Session>>,
+    pause: Option<Res<'w, State<Pause>>>,
+    playback: Option<Res<'w, Playback>>,
+    egui: Option<Res<'w, EguiWantsInput>>,
+}
+
+impl LessonKeys<'_> {
+    /// The keys and the session, when the lesson's own keys should be read now.
+    pub fn live(&self) -> Option<(Keys<'_>, &Session)> {
+        let session = self.session.as_deref()?;
+        lesson_keys_live(session, self.pause.as_deref(), self.playback.as_deref(), self.egui.as_deref())
+            .then(|| (Keys { input: &self.input }, session))
     }
 }
 
@@ -249,37 +269,44 @@ fn digit(n: usize) -> KeyCode {
     ][n % 10]
 }
 
+/// The letter keys, a to z.
+const LETTERS: [KeyCode; 26] = [
+    KeyCode::KeyA,
+    KeyCode::KeyB,
+    KeyCode::KeyC,
+    KeyCode::KeyD,
+    KeyCode::KeyE,
+    KeyCode::KeyF,
+    KeyCode::KeyG,
+    KeyCode::KeyH,
+    KeyCode::KeyI,
+    KeyCode::KeyJ,
+    KeyCode::KeyK,
+    KeyCode::KeyL,
+    KeyCode::KeyM,
+    KeyCode::KeyN,
+    KeyCode::KeyO,
+    KeyCode::KeyP,
+    KeyCode::KeyQ,
+    KeyCode::KeyR,
+    KeyCode::KeyS,
+    KeyCode::KeyT,
+    KeyCode::KeyU,
+    KeyCode::KeyV,
+    KeyCode::KeyW,
+    KeyCode::KeyX,
+    KeyCode::KeyY,
+    KeyCode::KeyZ,
+];
+
 /// The lowercase letter of a letter key.
 pub fn letter_of(key: KeyCode) -> Option<char> {
-    const LETTERS: [KeyCode; 26] = [
-        KeyCode::KeyA,
-        KeyCode::KeyB,
-        KeyCode::KeyC,
-        KeyCode::KeyD,
-        KeyCode::KeyE,
-        KeyCode::KeyF,
-        KeyCode::KeyG,
-        KeyCode::KeyH,
-        KeyCode::KeyI,
-        KeyCode::KeyJ,
-        KeyCode::KeyK,
-        KeyCode::KeyL,
-        KeyCode::KeyM,
-        KeyCode::KeyN,
-        KeyCode::KeyO,
-        KeyCode::KeyP,
-        KeyCode::KeyQ,
-        KeyCode::KeyR,
-        KeyCode::KeyS,
-        KeyCode::KeyT,
-        KeyCode::KeyU,
-        KeyCode::KeyV,
-        KeyCode::KeyW,
-        KeyCode::KeyX,
-        KeyCode::KeyY,
-        KeyCode::KeyZ,
-    ];
     LETTERS.iter().position(|k| *k == key).map(|i| (b'a' + i as u8) as char)
+}
+
+/// The key of a lowercase letter.
+pub fn key_of(letter: char) -> Option<KeyCode> {
+    letter.is_ascii_lowercase().then(|| LETTERS[(letter as u8 - b'a') as usize])
 }
 
 // ------------------------------------------------------------ shared key groups

@@ -37,35 +37,7 @@ fn reading(g: &Game) -> &raw_weights::lesson::prediction::Reading {
 }
 
 fn letter_key(c: char) -> KeyCode {
-    let keys = [
-        KeyCode::KeyA,
-        KeyCode::KeyB,
-        KeyCode::KeyC,
-        KeyCode::KeyD,
-        KeyCode::KeyE,
-        KeyCode::KeyF,
-        KeyCode::KeyG,
-        KeyCode::KeyH,
-        KeyCode::KeyI,
-        KeyCode::KeyJ,
-        KeyCode::KeyK,
-        KeyCode::KeyL,
-        KeyCode::KeyM,
-        KeyCode::KeyN,
-        KeyCode::KeyO,
-        KeyCode::KeyP,
-        KeyCode::KeyQ,
-        KeyCode::KeyR,
-        KeyCode::KeyS,
-        KeyCode::KeyT,
-        KeyCode::KeyU,
-        KeyCode::KeyV,
-        KeyCode::KeyW,
-        KeyCode::KeyX,
-        KeyCode::KeyY,
-        KeyCode::KeyZ,
-    ];
-    keys[(c as u8 - b'a') as usize]
+    raw_weights::game::keys::key_of(c).expect("a lowercase letter")
 }
 
 #[test]
@@ -1068,4 +1040,14 @@ fn every_lesson_runs_without_a_keyboard_as_the_game_benchmark_does() {
         let session = app.world().resource::<raw_weights::game::session::Session>();
         assert_eq!(session.play.level.id(), level.id());
     }
+}
+
+#[test]
+fn every_letter_key_is_its_letter() {
+    use raw_weights::game::keys::{key_of, letter_of};
+    for c in 'a'..='z' {
+        assert_eq!(key_of(c).and_then(letter_of), Some(c));
+    }
+    assert_eq!(key_of('A'), None);
+    assert_eq!(letter_of(KeyCode::Digit1), None);
 }

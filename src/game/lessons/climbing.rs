@@ -10,11 +10,11 @@ use crate::game::camera::Shot;
 use crate::game::charts::loss_chart;
 use crate::game::consts::{BAD, GOLD, GOOD, MUTED, ghost_colour};
 use crate::game::hud::{self, UiSet, heading};
-use crate::game::keys::{Keys, climber_keys, lesson_keys_live};
+use crate::game::keys::{LessonKeys, climber_keys};
 use crate::game::props::ghosts::Ghosts;
 use crate::game::props::water::WaterLine;
-use crate::game::session::{Playback, Session};
-use crate::game::state::{InLesson, Pause};
+use crate::game::session::Session;
+use crate::game::state::InLesson;
 use crate::game::student::{Pose, Post};
 use crate::game::terrain::Terrain;
 use crate::game::view::{Screenful, Seen};
@@ -55,17 +55,9 @@ fn set_the_scene(mut commands: Commands, session: Option<Res<Session>>) {
     commands.insert_resource(Shot::Follow);
 }
 
-fn keys(
-    input: Res<ButtonInput<KeyCode>>,
-    session: Option<Res<Session>>,
-    pause: Option<Res<State<Pause>>>,
-    playback: Option<Res<Playback>>,
-    egui: Option<Res<bevy_egui::input::EguiWantsInput>>,
-    mut commands: Commands,
-) {
-    let Some(session) = session else { return };
-    if lesson_keys_live(&session, pause.as_deref(), playback.as_deref(), egui.as_deref()) {
-        climber_keys(&Keys { input: &input }, &session.play, &mut commands);
+fn keys(lesson: LessonKeys, mut commands: Commands) {
+    if let Some((keys, session)) = lesson.live() {
+        climber_keys(&keys, &session.play, &mut commands);
     }
 }
 

@@ -10,11 +10,11 @@ use crate::game::camera::{OrbitCamera, Shot};
 use crate::game::consts::{BAD, GOLD, GOOD, MUTED};
 use crate::game::hud::{self, PREFIX_FIELD, UiSet, WantFocus, heading, key_button, share_row};
 use crate::game::intent::{Command, Do};
-use crate::game::keys::{Keys, lesson_keys_live, performer_keys};
+use crate::game::keys::{LessonKeys, performer_keys};
 use crate::game::props::YARD;
 use crate::game::props::stage::{Stage, spot};
-use crate::game::session::{Playback, Session};
-use crate::game::state::{InLesson, Pause};
+use crate::game::session::Session;
+use crate::game::state::InLesson;
 use crate::game::student::{Pose, Post};
 use crate::game::view::{Screenful, Seen};
 use crate::lesson::keys as bind;
@@ -45,17 +45,9 @@ fn set_the_scene(mut commands: Commands) {
     }));
 }
 
-fn keys(
-    input: Res<ButtonInput<KeyCode>>,
-    session: Option<Res<Session>>,
-    pause: Option<Res<State<Pause>>>,
-    playback: Option<Res<Playback>>,
-    egui: Option<Res<bevy_egui::input::EguiWantsInput>>,
-    mut commands: Commands,
-) {
-    let Some(session) = session else { return };
-    if lesson_keys_live(&session, pause.as_deref(), playback.as_deref(), egui.as_deref()) {
-        performer_keys(&Keys { input: &input }, &session.play, &mut commands);
+fn keys(lesson: LessonKeys, mut commands: Commands) {
+    if let Some((keys, session)) = lesson.live() {
+        performer_keys(&keys, &session.play, &mut commands);
     }
 }
 
@@ -69,18 +61,8 @@ pub(super) fn perform_on_stage(session: Option<Res<Session>>, mut pose: ResMut<P
 }
 
 /// P puts the keyboard in the prefix field (Enter or Esc gives it back).
-pub(super) fn focus_prefix(
-    input: Res<ButtonInput<KeyCode>>,
-    session: Option<Res<Session>>,
-    pause: Option<Res<State<Pause>>>,
-    playback: Option<Res<Playback>>,
-    egui: Option<Res<bevy_egui::input::EguiWantsInput>>,
-    mut wanted: ResMut<WantFocus>,
-) {
-    let Some(session) = session else { return };
-    if input.just_pressed(KeyCode::KeyP)
-        && lesson_keys_live(&session, pause.as_deref(), playback.as_deref(), egui.as_deref())
-    {
+pub(super) fn focus_prefix(lesson: LessonKeys, mut wanted: ResMut<WantFocus>) {
+    if lesson.live().is_some_and(|(keys, _)| keys.pressed(KeyCode::KeyP)) {
         wanted.0 = Some(PREFIX_FIELD);
     }
 }

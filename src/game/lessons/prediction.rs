@@ -10,12 +10,12 @@ use crate::game::charts::loss_chart;
 use crate::game::consts::{BAD, GOLD, GOOD, MUTED};
 use crate::game::hud::{self, UiSet, heading, key_button, share_row};
 use crate::game::intent::{Command, Do, Guess};
-use crate::game::keys::{Keys, guess_keys, lesson_keys_live};
+use crate::game::keys::{LessonKeys, guess_keys};
 use crate::game::labels::{Label, WorldLabels};
 use crate::game::props::YARD;
 use crate::game::props::blackboard::{Blackboard, covered_cell};
-use crate::game::session::{Phase, Playback, Session};
-use crate::game::state::{InLesson, Pause};
+use crate::game::session::{Phase, Session};
+use crate::game::state::InLesson;
 use crate::game::student::{HEAD_HEIGHT, Pose, Post, Student};
 use crate::game::view::{Screenful, Seen};
 use crate::lesson::keys as bind;
@@ -54,21 +54,12 @@ fn set_the_scene(mut commands: Commands) {
 }
 
 /// The letter keys are guesses (so restart and the map are in the pause menu).
-fn keys(
-    input: Res<ButtonInput<KeyCode>>,
-    session: Option<Res<Session>>,
-    pause: Option<Res<State<Pause>>>,
-    playback: Option<Res<Playback>>,
-    egui: Option<Res<bevy_egui::input::EguiWantsInput>>,
-    mut commands: Commands,
-) {
-    let Some(session) = session else { return };
-    if !lesson_keys_live(&session, pause.as_deref(), playback.as_deref(), egui.as_deref())
-        || session.phase != Phase::Playing
+fn keys(lesson: LessonKeys, mut commands: Commands) {
+    if let Some((keys, session)) = lesson.live()
+        && session.phase == Phase::Playing
     {
-        return;
+        guess_keys(&keys, &mut commands);
     }
-    guess_keys(&Keys { input: &input }, &mut commands);
 }
 
 /// The robot points at the next cover and says its guess.

@@ -12,10 +12,10 @@ use crate::game::charts::loss_chart;
 use crate::game::consts::{BAD, GOLD, MUTED};
 use crate::game::hud::{self, TEXT_FIELD, UiSet, heading, key_button};
 use crate::game::intent::{Command, Do, Retrain};
-use crate::game::keys::{Keys, climber_keys, lesson_keys_live, performer_keys};
+use crate::game::keys::{LessonKeys, climber_keys, performer_keys};
 use crate::game::labels::{Label, WorldLabels};
-use crate::game::session::{Playback, Session};
-use crate::game::state::{InLesson, Pause};
+use crate::game::session::Session;
+use crate::game::state::InLesson;
 use crate::game::student::{HEAD_HEIGHT, Post, Student};
 use crate::game::terrain::Terrain;
 use crate::game::view::{Screenful, Seen};
@@ -97,20 +97,8 @@ fn follow_the_run(session: Option<Res<Session>>, mut draft: ResMut<Draft>) {
     draft.run_id = Some(play.run_id);
 }
 
-fn keys(
-    input: Res<ButtonInput<KeyCode>>,
-    session: Option<Res<Session>>,
-    pause: Option<Res<State<Pause>>>,
-    playback: Option<Res<Playback>>,
-    egui: Option<Res<bevy_egui::input::EguiWantsInput>>,
-    mut draft: ResMut<Draft>,
-    mut commands: Commands,
-) {
-    let Some(session) = session else { return };
-    if !lesson_keys_live(&session, pause.as_deref(), playback.as_deref(), egui.as_deref()) {
-        return;
-    }
-    let keys = Keys { input: &input };
+fn keys(lesson: LessonKeys, mut draft: ResMut<Draft>, mut commands: Commands) {
+    let Some((keys, session)) = lesson.live() else { return };
     climber_keys(&keys, &session.play, &mut commands);
     performer_keys(&keys, &session.play, &mut commands);
     if keys.pressed(KeyCode::KeyG) {
@@ -137,18 +125,8 @@ fn keys(
 }
 
 /// N puts the keyboard in the training text (Esc gives it back).
-fn focus_text(
-    input: Res<ButtonInput<KeyCode>>,
-    session: Option<Res<Session>>,
-    pause: Option<Res<State<Pause>>>,
-    playback: Option<Res<Playback>>,
-    egui: Option<Res<bevy_egui::input::EguiWantsInput>>,
-    mut wanted: ResMut<hud::WantFocus>,
-) {
-    let Some(session) = session else { return };
-    if input.just_pressed(KeyCode::KeyN)
-        && lesson_keys_live(&session, pause.as_deref(), playback.as_deref(), egui.as_deref())
-    {
+fn focus_text(lesson: LessonKeys, mut wanted: ResMut<hud::WantFocus>) {
+    if lesson.live().is_some_and(|(keys, _)| keys.pressed(KeyCode::KeyN)) {
         wanted.0 = Some(TEXT_FIELD);
     }
 }

@@ -9,12 +9,12 @@ use super::voting::{ballot_keys, ballot_panel, ballot_shot};
 use crate::game::consts::{GOOD, MUTED, heat_rgb};
 use crate::game::hud::{self, UiSet, heading, key_button, key_button_text};
 use crate::game::intent::{Command, Do};
-use crate::game::keys::{Keys, lesson_keys_live};
+use crate::game::keys::LessonKeys;
 use crate::game::props::YARD;
 use crate::game::props::ballot::BallotBox;
 use crate::game::props::mark_board::MarkBoard;
-use crate::game::session::{Playback, Session};
-use crate::game::state::{InLesson, Pause};
+use crate::game::session::Session;
+use crate::game::state::InLesson;
 use crate::game::student::{Pose, Post};
 use crate::game::view::{Screenful, Seen};
 use crate::lesson::keys as bind;
@@ -54,19 +54,8 @@ fn set_the_scene(mut commands: Commands) {
 }
 
 /// The ballot's keys, and . , to walk along the word.
-fn keys(
-    input: Res<ButtonInput<KeyCode>>,
-    session: Option<Res<Session>>,
-    pause: Option<Res<State<Pause>>>,
-    playback: Option<Res<Playback>>,
-    egui: Option<Res<bevy_egui::input::EguiWantsInput>>,
-    mut commands: Commands,
-) {
-    let Some(session) = session else { return };
-    if !lesson_keys_live(&session, pause.as_deref(), playback.as_deref(), egui.as_deref()) {
-        return;
-    }
-    let keys = Keys { input: &input };
+fn keys(lesson: LessonKeys, mut commands: Commands) {
+    let Some((keys, session)) = lesson.live() else { return };
     if let Some(view) = view::ballot(&session.play) {
         ballot_keys(&keys, &view, &mut commands);
     }

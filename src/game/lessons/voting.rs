@@ -11,12 +11,12 @@ use crate::game::charts::tally_chart;
 use crate::game::consts::{GOLD, MUTED};
 use crate::game::hud::{self, UiSet, heading, key_button, key_button_text};
 use crate::game::intent::{Command, Do, Setting};
-use crate::game::keys::{Keys, lesson_keys_live, temperature_keys};
+use crate::game::keys::{Keys, LessonKeys, temperature_keys};
 use crate::game::labels::{Label, WorldLabels};
 use crate::game::props::YARD;
 use crate::game::props::ballot::{BallotBox, column_top, tray_slot};
-use crate::game::session::{Playback, Session};
-use crate::game::state::{InLesson, Pause};
+use crate::game::session::Session;
+use crate::game::state::InLesson;
 use crate::game::student::{Gesture, Pose, Post, Student};
 use crate::game::view::{Screenful, Seen};
 use crate::lesson::view::{self, BallotView};
@@ -81,19 +81,8 @@ pub(super) fn ballot_keys(keys: &Keys, view: &BallotView, commands: &mut Command
     commands.trigger(Do(command));
 }
 
-fn keys(
-    input: Res<ButtonInput<KeyCode>>,
-    session: Option<Res<Session>>,
-    pause: Option<Res<State<Pause>>>,
-    playback: Option<Res<Playback>>,
-    egui: Option<Res<bevy_egui::input::EguiWantsInput>>,
-    mut commands: Commands,
-) {
-    let Some(session) = session else { return };
-    if !lesson_keys_live(&session, pause.as_deref(), playback.as_deref(), egui.as_deref()) {
-        return;
-    }
-    let keys = Keys { input: &input };
+fn keys(lesson: LessonKeys, mut commands: Commands) {
+    let Some((keys, session)) = lesson.live() else { return };
     if let Some(view) = view::ballot(&session.play) {
         ballot_keys(&keys, &view, &mut commands);
     }
