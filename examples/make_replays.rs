@@ -137,6 +137,34 @@ fn main() {
     }
     s.save("5-performing");
 
+    // Looking back: watch the heads while the student learns (moving along
+    // the chant, switching a head off for a while); once it stops, switch
+    // each head off and on, and name the one whose loss rises most.
+    let mut s = Session::new(&levels, "looking");
+    s.train(150);
+    s.give(Command::SelectPosition(3));
+    s.give(Command::PickHead { layer: 0, head: 1 });
+    s.train(150);
+    s.give(Command::SwitchHead { layer: 0, head: 1, off: true });
+    s.train(100);
+    s.give(Command::SwitchHead { layer: 0, head: 1, off: false });
+    s.give(Command::BoardText(1));
+    s.train(1000);
+    let mut best = (0, f32::MIN);
+    for head in 0..4 {
+        s.give(Command::PickHead { layer: 0, head });
+        s.give(Command::SwitchHead { layer: 0, head, off: true });
+        let Activity::Looking(lens) = &s.play.activity else { unreachable!() };
+        let rise = lens.shown_rise(0, head).expect("tried after the freeze");
+        if rise > best.1 {
+            best = (head, rise);
+        }
+        s.give(Command::SwitchHead { layer: 0, head, off: false });
+    }
+    s.give(Command::PickHead { layer: 0, head: best.0 });
+    s.give(Command::NameHead { layer: 0, head: best.0 });
+    s.save("6-looking");
+
     // The sandbox: plain SGD at a rate of 10 falls off the hill (and restarts);
     // then a small text of our own on a smaller GPT, 400 steps, two performances.
     let mut s = Session::new(&levels, "sandbox");
@@ -152,5 +180,5 @@ fn main() {
         s.give(Command::Write);
         s.give(Command::FinishWriting);
     }
-    s.save("6-sandbox");
+    s.save("7-sandbox");
 }

@@ -43,6 +43,24 @@ pub enum Command {
     Levels(LevelsArgs),
     /// Check a replay: recompute its run and compare every checksum.
     Replay(ReplayArgs),
+    /// Read a text with a trained tiny GPT and print, as one JSON object, what it
+    /// looks at: its tokens, every attention weight, the votes and the score.
+    Attention(AttentionArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AttentionArgs {
+    /// An exported run (from `train --export`): its final weights and vocabulary are read.
+    #[arg(long, value_name = "RUN.json", required_unless_present = "corpus", conflicts_with = "corpus")]
+    pub load: Option<PathBuf>,
+    /// A text file to train on first, one document per line (with the model options below).
+    #[arg(long)]
+    pub corpus: Option<PathBuf>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// The text to read: the student reads BOS, then these letters.
+    #[arg(long)]
+    pub text: String,
 }
 
 #[derive(Args, Debug)]
@@ -233,6 +251,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Bench(args) => bench::run(args).map_err(|e| e.to_string()),
         Command::Levels(args) => return levels(args),
         Command::Replay(args) => return replay(args),
+        Command::Attention(args) => attention(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -279,9 +298,27 @@ fn replay(args: ReplayArgs) -> ExitCode {
 }
 
 fn levels(args: LevelsArgs) -> ExitCode {
-    let set = LevelSet::load_dir(&args.dir);
+    let mut set = LevelSet::load_dir(&args.dir);
     for level in &set.levels {
         println!("{:>2}  {:<12} {}", level.file.order, level.id(), level.file.title);
+    }
+    if args.check {
+        // Goals with an answer the model gives: the level's own run must give it clearly.
+        for level in &set.levels {
+            match raw_weights::lesson::looking::answer(level) {
+                Ok(None) => {}
+                Ok(Some(answer)) if answer.holds() => println!("    {}: {}", level.id(), answer.describe()),
+                Ok(Some(answer)) => set.errors.push(answer_error(
+                    level,
+                    format!(
+                        "the level's own run does not give a clear answer: {}; \
+                     change the seed, the steps or the margin",
+                        answer.describe()
+                    ),
+                )),
+                Err(e) => set.errors.push(answer_error(level, format!("the level's own run fails: {e}"))),
+            }
+        }
     }
     for error in &set.errors {
         eprintln!("{error}");
@@ -291,6 +328,12 @@ fn levels(args: LevelsArgs) -> ExitCode {
         return ExitCode::FAILURE;
     }
     if set.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+/// An error about a level's answer, located at its goal's margin.
+fn answer_error(level: &raw_weights::level::Level, message: String) -> raw_weights::level::LevelError {
+    let text = std::fs::read_to_string(&level.path).unwrap_or_default();
+    raw_weights::level::format::error_at(&level.path, &text, &["goal", "margin"], message)
 }
 
 fn train(args: TrainArgs) -> Result<(), String> {
@@ -305,18 +348,53 @@ fn train(args: TrainArgs) -> Result<(), String> {
     Ok(())
 }
 
+fn attention(args: AttentionArgs) -> Result<(), String> {
+    use raw_weights::brain::attention::Look;
+    use raw_weights::brain::gpt::HeadsOff;
+    use raw_weights::brain::{Brain, BrainError};
+    let (vocab, brain, params) = match (&args.load, &args.corpus) {
+        (Some(path), _) => {
+            let (vocab, brain, params, _, _) = load_export(path)?;
+            (vocab, brain, params)
+        }
+        (None, Some(corpus)) => {
+            if args.model.model != "gpt" {
+                return Err(BrainError::NotATransformer { what: "attention" }.to_string());
+            }
+            let run = train_run(corpus, args.model.run_config())?;
+            eprintln!("{}", summary(&run));
+            (run.vocab, run.brain, run.params)
+        }
+        (None, None) => unreachable!("clap requires --load or --corpus"),
+    };
+    let Brain::Gpt(gpt) = &brain else {
+        return Err(BrainError::NotATransformer { what: "attention" }.to_string());
+    };
+    let mut look = Look::new(gpt);
+    look.read(gpt, &params.data, &vocab, &args.text, HeadsOff::NONE).map_err(|e| e.to_string())?;
+    println!("{}", serde_json::to_string(&look.report()).expect("the report is plain data"));
+    Ok(())
+}
+
+/// Reads a run export: the trained student, its seed and its documents.
+fn load_export(
+    path: &Path,
+) -> Result<
+    (raw_weights::brain::Vocab, raw_weights::brain::Brain, raw_weights::brain::Params, u64, Vec<String>),
+    String,
+> {
+    let origin = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read run export {origin}: {e}"))?;
+    let export = RunExport::from_json(&text, &origin).map_err(|e| e.to_string())?;
+    let (vocab, brain, params) = export.trained_model(&origin).map_err(|e| e.to_string())?;
+    Ok((vocab, brain, params, export.seed, export.docs))
+}
+
 fn sample(args: SampleArgs) -> Result<(), String> {
     let settings = SampleSettings { temperature: args.temperature, top_k: args.top_k };
     settings.validate().map_err(|e| e.to_string())?;
     let (vocab, brain, params, seed, docs) = match (&args.load, &args.corpus) {
-        (Some(path), _) => {
-            let origin = path.display().to_string();
-            let text =
-                std::fs::read_to_string(path).map_err(|e| format!("cannot read run export {origin}: {e}"))?;
-            let export = RunExport::from_json(&text, &origin).map_err(|e| e.to_string())?;
-            let (vocab, brain, params) = export.trained_model(&origin).map_err(|e| e.to_string())?;
-            (vocab, brain, params, export.seed, export.docs)
-        }
+        (Some(path), _) => load_export(path)?,
         (None, Some(corpus)) => {
             let run = train_run(corpus, args.model.run_config())?;
             eprintln!("{}", summary(&run));

@@ -12,6 +12,12 @@ pub enum BrainError {
     PrefixOutsideVocab { letter: char, vocab: String },
     /// A prefix that does not leave room for a single new letter.
     PrefixTooLong { len: usize, block_size: usize },
+    /// A text to read with a letter the student has never seen.
+    LetterOutsideVocab { letter: char, vocab: String },
+    /// A text longer than the context can hold with BOS and the closing prediction.
+    TextTooLong { len: usize, most: usize, block_size: usize },
+    /// Something only the tiny GPT has (attention, the inside view) asked of the bigram.
+    NotATransformer { what: &'static str },
     /// A setting with a value it cannot take.
     InvalidSetting { name: &'static str, value: String, expected: &'static str },
     /// The training run produced a non-finite loss.
@@ -39,6 +45,17 @@ impl fmt::Display for BrainError {
                 f,
                 "prefix of {len} letters leaves no room to write: the context holds {block_size} positions"
             ),
+            BrainError::LetterOutsideVocab { letter, vocab } => {
+                write!(f, "letter {letter:?} is not in the vocabulary; the student knows only {vocab:?}")
+            }
+            BrainError::TextTooLong { len, most, block_size } => write!(
+                f,
+                "the text has {len} letters but the student reads at most {most} at once \
+                 (block_size {block_size} holds the start mark and the letters)"
+            ),
+            BrainError::NotATransformer { what } => {
+                write!(f, "{what} needs the tiny GPT; this run's model is the bigram, which has no attention")
+            }
             BrainError::InvalidSetting { name, value, expected } => {
                 write!(f, "invalid {name} {value}: expected {expected}")
             }

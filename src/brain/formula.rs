@@ -3,7 +3,7 @@
 //! `bigram.rs`); this table gathers them so that panels, tooltips and level
 //! files (`{formula:NAME}`) all read the same text.
 
-use super::{bigram, math, optim, sample};
+use super::{bigram, gpt, math, optim, sample};
 
 /// A formula as the screen writes it, and the name level files call it by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,7 +34,23 @@ pub const ALL: [Formula; 17] = [
 ];
 
 /// Formulas the panels use that need more than one line of the table above.
-pub const MORE: [Formula; 2] = [sample::DRAW, bigram::BIGRAM_VOTES];
+pub const MORE: [Formula; 15] = [
+    sample::DRAW,
+    bigram::BIGRAM_VOTES,
+    gpt::EMBEDDING,
+    gpt::RMSNORM,
+    gpt::QKV,
+    gpt::ATTENTION_SCORE,
+    gpt::ATTENTION_WEIGHTS,
+    gpt::ATTENTION_OUT,
+    gpt::AFTER_ATTENTION,
+    gpt::HIDDEN,
+    gpt::RELU,
+    gpt::AFTER_MLP,
+    gpt::VOTES,
+    gpt::ATTENTION_ENTROPY,
+    gpt::HEAD_OFF,
+];
 
 /// The formula called `name`.
 pub fn named(name: &str) -> Option<Formula> {

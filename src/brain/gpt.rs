@@ -16,6 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::BrainError;
+use super::formula::Formula;
 use super::math::{
     axpy, dot, matvec, matvec_t_acc, outer_acc, rmsnorm, rmsnorm_backward, score_gradient, softmax,
     softmax_and_score,
@@ -44,7 +45,7 @@ impl Default for GptConfig {
 /// (`n_layer · n_head · block_size²` numbers) together.
 const MAX_LAYERS: usize = 16;
 const MAX_EMBD: usize = 512;
-const MAX_BLOCK: usize = 512;
+pub const MAX_BLOCK: usize = 512;
 const MAX_ATTENTION_FLOATS: usize = 1 << 24;
 
 impl GptConfig {
@@ -92,6 +93,40 @@ impl GptConfig {
     /// Width of the MLP's hidden layer: 4·n_embd.
     pub fn mlp_width(&self) -> usize {
         4 * self.n_embd
+    }
+}
+
+/// Heads switched off for a measurement pass, as a bit per head
+/// (`layer · n_head + head`, up to 64 heads in all; heads beyond are always on).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct HeadsOff(u64);
+
+impl HeadsOff {
+    /// Every head on.
+    pub const NONE: HeadsOff = HeadsOff(0);
+
+    /// Only head `head` of layer `layer` off, for a model with `n_head` heads a layer.
+    pub fn only(layer: usize, head: usize, n_head: usize) -> Self {
+        Self::NONE.with(layer, head, n_head, true)
+    }
+
+    /// The same switches with one head set off (`true`) or on.
+    pub fn with(self, layer: usize, head: usize, n_head: usize, off: bool) -> Self {
+        let bit = layer * n_head + head;
+        if bit >= 64 {
+            return self;
+        }
+        if off { HeadsOff(self.0 | 1 << bit) } else { HeadsOff(self.0 & !(1 << bit)) }
+    }
+
+    /// Whether head `head` of layer `layer` is off, for `n_head` heads a layer.
+    pub fn is_off(&self, layer: usize, head: usize, n_head: usize) -> bool {
+        let bit = layer * n_head + head;
+        bit < 64 && (self.0 >> bit) & 1 == 1
+    }
+
+    pub fn any(&self) -> bool {
+        self.0 != 0
     }
 }
 
@@ -175,6 +210,29 @@ impl Gpt {
     /// every earlier position, and returns the votes for the token after it.
     /// Panics if the context is full; callers check [`GptActivations::is_full`].
     pub fn read<'a>(&self, p: &[f32], act: &'a mut GptActivations, token: usize) -> &'a [f32] {
+        self.read_with(p, act, token, &HeadsOff::NONE)
+    }
+
+    /// [`Gpt::read`] with some heads switched off: their output is zeroed
+    /// before `attn_wo` (their attention weights are still computed, for the
+    /// view). For measurement passes only; training always reads with every head.
+    pub fn read_measuring<'a>(
+        &self,
+        p: &[f32],
+        act: &'a mut GptActivations,
+        token: usize,
+        off: &HeadsOff,
+    ) -> &'a [f32] {
+        self.read_with(p, act, token, off)
+    }
+
+    fn read_with<'a>(
+        &self,
+        p: &[f32],
+        act: &'a mut GptActivations,
+        token: usize,
+        off: &HeadsOff,
+    ) -> &'a [f32] {
         let GptConfig { n_head, n_embd: c, block_size: bt, .. } = self.config;
         let hd = self.config.head_dim();
         let f = self.config.mlp_width();
@@ -219,6 +277,9 @@ impl Gpt {
                 softmax(weights, scores);
                 let out_h = &mut a.attn_out[lt * c + hs..][..hd];
                 out_h.fill(0.0);
+                if off.is_off(l, h, n_head) {
+                    continue;
+                }
                 for (s, &weight) in weights.iter().enumerate() {
                     axpy(out_h, weight, &a.v[(l * bt + s) * c + hs..][..hd]);
                 }
@@ -252,12 +313,24 @@ impl Gpt {
 
     /// Mean teacher's score over a document's positions, forward only.
     pub fn loss(&self, p: &[f32], act: &mut GptActivations, tokens: &[usize]) -> f32 {
+        self.loss_measuring(p, act, tokens, &HeadsOff::NONE)
+    }
+
+    /// [`Gpt::loss`] with some heads switched off (see [`Gpt::read_measuring`]):
+    /// what the score would be without them. Leaves every activation in `act`.
+    pub fn loss_measuring(
+        &self,
+        p: &[f32],
+        act: &mut GptActivations,
+        tokens: &[usize],
+        off: &HeadsOff,
+    ) -> f32 {
         let n = self.positions(tokens.len());
         let v = self.vocab_size;
         act.reset();
         let mut total = 0.0f32;
         for pos in 0..n {
-            self.read(p, act, tokens[pos]);
+            self.read_with(p, act, tokens[pos], off);
             let (logits, probs) = (&act.logits[pos * v..][..v], &mut act.probs[pos * v..][..v]);
             total += softmax_and_score(probs, logits, tokens[pos + 1]);
         }
@@ -391,6 +464,8 @@ impl Gpt {
 pub struct GptActivations {
     len: usize,
     block_size: usize,
+    config: GptConfig,
+    vocab_size: usize,
     pub tokens: Vec<usize>,
     emb: Vec<f32>,
     r0: Vec<f32>,
@@ -432,6 +507,8 @@ impl GptActivations {
         Self {
             len: 0,
             block_size: bt,
+            config: *cfg,
+            vocab_size,
             tokens: vec![0; bt],
             emb: z(bt * c),
             r0: z(bt),
@@ -467,6 +544,11 @@ impl GptActivations {
         self.len = 0;
     }
 
+    /// The sizes of the model these activations belong to.
+    pub fn config(&self) -> GptConfig {
+        self.config
+    }
+
     /// Positions read so far.
     pub fn len(&self) -> usize {
         self.len
@@ -480,4 +562,190 @@ impl GptActivations {
     pub fn is_full(&self) -> bool {
         self.len == self.block_size
     }
+
+    /// What stage `stage` computed at position `pos` (for stages inside a
+    /// layer, in layer `layer`; other stages ignore it). Positions not yet
+    /// read hold stale numbers: callers ask only below [`GptActivations::len`].
+    pub fn stage(&self, stage: Stage, layer: usize, pos: usize) -> &[f32] {
+        let GptConfig { n_embd: c, block_size: bt, .. } = self.config;
+        let f = self.config.mlp_width();
+        let lt = layer * bt + pos;
+        let width = |w: usize| lt * w..(lt + 1) * w;
+        match stage {
+            Stage::Embedding => &self.emb[pos * c..(pos + 1) * c],
+            Stage::Input => &self.x[width(c)],
+            Stage::AttnNorm => &self.h1[width(c)],
+            Stage::Query => &self.q[width(c)],
+            Stage::Key => &self.k[width(c)],
+            Stage::Value => &self.v[width(c)],
+            Stage::AttnOut => &self.attn_out[width(c)],
+            Stage::AfterAttention => &self.x_mid[width(c)],
+            Stage::MlpNorm => &self.h2[width(c)],
+            Stage::Hidden => &self.fc1_out[width(f)],
+            Stage::Fired => &self.relu_out[width(f)],
+            Stage::AfterMlp => &self.x[((layer + 1) * bt + pos) * c..][..c],
+            Stage::Votes => &self.logits[pos * self.vocab_size..(pos + 1) * self.vocab_size],
+        }
+    }
+
+    /// The attention weights of head `head` in layer `layer` at query position
+    /// `query` over keys `0..=query` ([`ATTENTION_WEIGHTS`]; the future is not
+    /// in the row: its weights are exactly zero).
+    pub fn attention(&self, layer: usize, head: usize, query: usize) -> &[f32] {
+        let (nh, bt) = (self.config.n_head, self.block_size);
+        &self.att[((layer * nh + head) * bt + query) * bt..][..=query]
+    }
+
+    /// The raw scores of head `head` at query `query` against keys `0..=query`
+    /// ([`ATTENTION_SCORE`]), recomputed from the stored q and k with the
+    /// forward pass's own arithmetic, into `out[..=query]`.
+    pub fn attention_scores(&self, layer: usize, head: usize, query: usize, out: &mut [f32]) {
+        let GptConfig { n_embd: c, block_size: bt, .. } = self.config;
+        let hd = self.config.head_dim();
+        let scale = 1.0 / (hd as f32).sqrt();
+        let q = &self.q[(layer * bt + query) * c + head * hd..][..hd];
+        for (s, out) in out[..=query].iter_mut().enumerate() {
+            *out = dot(q, &self.k[(layer * bt + s) * c + head * hd..][..hd]) * scale;
+        }
+    }
+
+    /// The mean entropy of the attention rows read so far
+    /// ([`ATTENTION_ENTROPY`]), over every layer, head and query position
+    /// after the first (position 0 can only look at itself). High: each head
+    /// spreads its look evenly; low: each head picks a few letters.
+    pub fn mean_attention_entropy(&self) -> f32 {
+        let GptConfig { n_layer, n_head, .. } = self.config;
+        let mut total = 0.0f32;
+        let mut rows = 0usize;
+        for l in 0..n_layer {
+            for h in 0..n_head {
+                for t in 1..self.len {
+                    total += entropy(self.attention(l, h, t));
+                    rows += 1;
+                }
+            }
+        }
+        if rows == 0 { 0.0 } else { total / rows as f32 }
+    }
 }
+
+/// −Σ a ln a over one attention row (0 ln 0 counted as 0).
+pub fn entropy(row: &[f32]) -> f32 {
+    -row.iter().filter(|&&a| a > 0.0).map(|&a| a * libm::logf(a)).sum::<f32>()
+}
+
+/// One stage of the forward pass at one position, in the order the inside
+/// view draws them. Each names the formula that made it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// `wte[token] + wpe[pos]`.
+    Embedding,
+    /// The residual stream entering a layer (layer 0: the normalised embedding).
+    Input,
+    /// rmsnorm before attention.
+    AttnNorm,
+    Query,
+    Key,
+    Value,
+    /// Each head's weighted sum of values, side by side.
+    AttnOut,
+    /// The residual stream after attention: `x + Wo · out`.
+    AfterAttention,
+    /// rmsnorm before the MLP.
+    MlpNorm,
+    /// `mlp_fc1 · h`, before the ReLU.
+    Hidden,
+    /// After the ReLU: the units that fire are positive.
+    Fired,
+    /// The residual stream after the MLP: `x' + fc2 · relu(...)`.
+    AfterMlp,
+    /// `lm_head · x`: one vote per token.
+    Votes,
+}
+
+impl Stage {
+    /// Stages inside each layer, in order.
+    pub const IN_LAYER: [Stage; 10] = [
+        Stage::AttnNorm,
+        Stage::Query,
+        Stage::Key,
+        Stage::Value,
+        Stage::AttnOut,
+        Stage::AfterAttention,
+        Stage::MlpNorm,
+        Stage::Hidden,
+        Stage::Fired,
+        Stage::AfterMlp,
+    ];
+
+    /// Every stage of a model with `n_layer` layers, bottom to top, with its layer.
+    pub fn all(n_layer: usize) -> Vec<(Stage, usize)> {
+        let mut out = vec![(Stage::Embedding, 0), (Stage::Input, 0)];
+        for l in 0..n_layer {
+            out.extend(Self::IN_LAYER.iter().map(|&s| (s, l)));
+        }
+        out.push((Stage::Votes, n_layer.saturating_sub(1)));
+        out
+    }
+
+    /// The stage's name as the inside view labels it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Embedding => "token + position",
+            Stage::Input => "rmsnorm",
+            Stage::AttnNorm => "rmsnorm",
+            Stage::Query => "q (queries)",
+            Stage::Key => "k (keys)",
+            Stage::Value => "v (values)",
+            Stage::AttnOut => "attention",
+            Stage::AfterAttention => "wo + residual",
+            Stage::MlpNorm => "rmsnorm",
+            Stage::Hidden => "mlp_fc1",
+            Stage::Fired => "ReLU",
+            Stage::AfterMlp => "mlp_fc2 + residual",
+            Stage::Votes => "lm_head: the votes",
+        }
+    }
+
+    /// The formula that computes one cell of the stage.
+    pub fn formula(self) -> Formula {
+        match self {
+            Stage::Embedding => EMBEDDING,
+            Stage::Input | Stage::AttnNorm | Stage::MlpNorm => RMSNORM,
+            Stage::Query | Stage::Key | Stage::Value => QKV,
+            Stage::AttnOut => ATTENTION_OUT,
+            Stage::AfterAttention => AFTER_ATTENTION,
+            Stage::Hidden => HIDDEN,
+            Stage::Fired => RELU,
+            Stage::AfterMlp => AFTER_MLP,
+            Stage::Votes => VOTES,
+        }
+    }
+
+    /// Whether the stage is computed per layer.
+    pub fn in_layer(self) -> bool {
+        Self::IN_LAYER.contains(&self)
+    }
+}
+
+/// The formulas of the forward pass, as the inside view and lesson 6 write them.
+pub const EMBEDDING: Formula = Formula { name: "embedding", text: "e = wte[token] + wpe[position]" };
+pub const RMSNORM: Formula = Formula { name: "rmsnorm", text: "rmsnorm(x) = x / √(mean(x²) + 10⁻⁵)" };
+pub const QKV: Formula = Formula { name: "qkv", text: "q = Wq·h,  k = Wk·h,  v = Wv·h" };
+pub const ATTENTION_SCORE: Formula =
+    Formula { name: "attention_score", text: "score(t, s) = q_t · k_s / √head_dim" };
+pub const ATTENTION_WEIGHTS: Formula = Formula {
+    name: "attention_weights",
+    text: "a(t, s) = exp(score(t, s)) / Σ_{s′ ≤ t} exp(score(t, s′)),  a(t, s) = 0 for s > t",
+};
+pub const ATTENTION_OUT: Formula =
+    Formula { name: "attention_out", text: "out_t = Σ_{s ≤ t} a(t, s) · v_s" };
+pub const AFTER_ATTENTION: Formula = Formula { name: "after_attention", text: "x′ = x + Wo · out" };
+pub const HIDDEN: Formula = Formula { name: "hidden", text: "z = mlp_fc1 · rmsnorm(x′)" };
+pub const RELU: Formula = Formula { name: "relu", text: "relu(z) = max(z, 0)" };
+pub const AFTER_MLP: Formula = Formula { name: "after_mlp", text: "x″ = x′ + mlp_fc2 · relu(z)" };
+pub const VOTES: Formula = Formula { name: "votes", text: "votes = lm_head · x" };
+pub const ATTENTION_ENTROPY: Formula =
+    Formula { name: "attention_entropy", text: "H = −Σ_s a(t, s) · ln a(t, s)" };
+pub const HEAD_OFF: Formula =
+    Formula { name: "head_off", text: "head off: its out_t = 0, as if Wo's columns for it were zero" };

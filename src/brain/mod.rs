@@ -6,6 +6,7 @@
 //! purpose, and training advanced by step count. The same run gives the same
 //! bits natively and in the browser; [`Params::checksum`] names those bits.
 
+pub mod attention;
 pub mod bigram;
 mod error;
 pub mod export;

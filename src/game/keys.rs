@@ -254,7 +254,7 @@ fn replay_keys(keys: &ButtonInput<KeyCode>, playback: &Playback, commands: &mut 
     commands.trigger(DriveReplay(control));
 }
 
-fn digit(n: usize) -> KeyCode {
+pub fn digit(n: usize) -> KeyCode {
     [
         KeyCode::Digit0,
         KeyCode::Digit1,

@@ -45,6 +45,13 @@ pub const DRAW: Bind = bind("D", "draw 10 letters from the shares (Shift+D: 100)
 pub const TEMPERATURE: Bind = bind("T / Shift+T", "temperature up or down by 0.1");
 pub const WALK: Bind = bind(". ,", "the next or previous letter of the marked word");
 
+// Looking back.
+pub const READ_AT: Bind = bind("← →", "read the letter before or after: the threads run back from it");
+pub const BOARD_NAME: Bind = bind("↑ ↓", "the next or previous chant on the board");
+pub const HEAD_PICK: Bind = bind("1–9", "pick a head for the close-up");
+pub const HEAD_SWITCH: Bind = bind("O", "switch the picked head off, or back on (training keeps every head)");
+pub const NAME_HEAD: Bind = bind("Enter", "name the picked head as the one the student needs most");
+
 // Climbing (and the sandbox).
 pub const CLIMBER: Bind = bind("O / Shift+O", "the next or previous climber");
 pub const LEARNING_RATE: Bind = bind("L / Shift+L", "learning rate ×2 or ÷2");
@@ -93,7 +100,7 @@ pub const ZOOM: Bind = bind("PageUp PageDown", "zoom in or out");
 pub const CAMERA_HOME: Bind = bind("Home", "the lesson's own view");
 
 /// The keys, grouped by where they work, in the order the help lists them.
-pub const TABLE: [(&str, &[Bind]); 11] = [
+pub const TABLE: [(&str, &[Bind]); 12] = [
     (
         "every lesson",
         &[
@@ -118,6 +125,7 @@ pub const TABLE: [(&str, &[Bind]); 11] = [
     ("voting and scoring", &[PICK, VOTE, DRAW, TEMPERATURE, WALK]),
     ("climbing and the sandbox", &[CLIMBER, LEARNING_RATE, BETA1, BETA2, EPS, SCHEDULE, WEIGHT_DECAY]),
     ("performing and the sandbox", &[WRITE, FINISH, TEMPERATURE, TOP_K, PREFIX]),
+    ("looking back", &[READ_AT, BOARD_NAME, HEAD_PICK, HEAD_SWITCH, NAME_HEAD]),
     ("the sandbox", &[MODEL, LAYERS, HEADS, WIDTH, CONTEXT, EDIT_TEXT, TRAIN]),
     ("a replay playing back", &[REPLAY_PLAY, REPLAY_STEP, REPLAY_SPEED, REPLAY_START, TAKE_OVER]),
     ("title and level map", &[TITLE_PLAY, QUIT, MAP_PICK, MAP_NEXT, MAP_BACK]),

@@ -7,6 +7,7 @@
 pub mod climbing;
 pub mod keys;
 pub mod layout;
+pub mod looking;
 pub mod performing;
 pub mod play;
 pub mod prediction;
@@ -45,6 +46,7 @@ pub enum Activity {
     Scoring(scoring::Marking),
     Climbing(climbing::Race),
     Performing,
+    Looking(Box<looking::Lens>),
     Sandbox,
 }
 
@@ -78,6 +80,13 @@ impl Activity {
                 Activity::Climbing(race)
             }
             (Lesson::Performing, _) => Activity::Performing,
+            (Lesson::Looking, goal) => {
+                let (board, probe) = match goal {
+                    Goal::StrongestHead { board, probe, .. } => (board.clone(), *probe),
+                    _ => (run.docs[..1].to_vec(), 1),
+                };
+                Activity::Looking(Box::new(looking::Lens::new(run, board, probe)?))
+            }
             (Lesson::Sandbox, _) => Activity::Sandbox,
         })
     }
@@ -135,6 +144,27 @@ pub fn goal_state(goal: &Goal, run: &Run, activity: &Activity, recital: &perform
             let mean = m.mean_score(run);
             if mean < *score { GoalState::Reached(mean) } else { GoalState::Open }
         }
+        (Goal::StrongestHead { .. }, Activity::Looking(lens)) => match (&lens.effects, lens.answer) {
+            (Some(effects), Some((layer, head))) => {
+                let n_layer = lens.n_layer();
+                let ((best_layer, best_head), _) = effects.leader();
+                let rise = |l: usize, h: usize| effects.rises[l * effects.n_head + h];
+                if (layer, head) == (best_layer, best_head) {
+                    GoalState::Reached(rise(layer, head))
+                } else {
+                    GoalState::Missed(format!(
+                        "You named {}: switched off, the mean score on the chants rises by {:+.3}. \
+                         Switching off {} raises it by {:+.3}: the student needs that head most. \
+                         Switch each head off (O) and compare before you name one.",
+                        looking::head_name(layer, head, n_layer),
+                        rise(layer, head),
+                        looking::head_name(best_layer, best_head, n_layer),
+                        rise(best_layer, best_head),
+                    ))
+                }
+            }
+            _ => GoalState::Open,
+        },
         (Goal::Perform { count }, _) if recital.performed() >= *count => {
             GoalState::Reached(recital.new_texts() as f32)
         }
@@ -176,6 +206,18 @@ pub fn goal_progress(goal: &Goal, run: &Run, activity: &Activity, recital: &perf
             format!("score of \"{word}\" {:.3} → below {score:.2}", m.mean_score(run))
         }
         (Goal::Perform { count }, _) => format!("performed {} / {count}", recital.performed().min(*count)),
+        (Goal::StrongestHead { .. }, Activity::Looking(lens)) => {
+            let n = lens.n_layer() * lens.n_head();
+            let tried = (0..lens.n_layer())
+                .flat_map(|l| (0..lens.n_head()).map(move |h| (l, h)))
+                .filter(|&(l, h)| lens.tried.is_off(l, h, lens.n_head()))
+                .count();
+            if lens.frozen() {
+                format!("heads tried {tried} / {n}  ·  name the one it needs most (Enter)")
+            } else {
+                format!("learning: attention spread {:.2} (from {:.2})", lens.spread_now, lens.spread_start)
+            }
+        }
         (Goal::MemorisedAndNew { memorised, new }, _) => format!(
             "memorised {} / {memorised}  ·  new {} / {new}",
             recital.distinct(true).min(*memorised),

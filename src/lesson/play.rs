@@ -87,8 +87,10 @@ impl Play {
     pub fn step(&mut self) -> Result<f32, BrainError> {
         let loss = self.run.step()?;
         let steps = self.run.step_count();
-        if let Activity::Climbing(race) = &mut self.activity {
-            race.catch_up(steps);
+        match &mut self.activity {
+            Activity::Climbing(race) => race.catch_up(steps),
+            Activity::Looking(lens) => lens.after_step(&self.run)?,
+            _ => {}
         }
         Ok(loss)
     }
@@ -117,13 +119,11 @@ impl Play {
                     self.selected = *letter;
                 }
             }
-            Command::SelectPosition(i) => {
-                if let Activity::Scoring(marking) = &mut self.activity
-                    && *i < marking.len()
-                {
-                    marking.position = *i;
-                }
-            }
+            Command::SelectPosition(i) => match &mut self.activity {
+                Activity::Scoring(marking) if *i < marking.len() => marking.position = *i,
+                Activity::Looking(lens) => lens.set_cursor(*i),
+                _ => {}
+            },
             Command::Write => {
                 let result =
                     self.recital.begin(&self.run, self.sampling, &self.prefix, &mut self.writing_rng);
@@ -133,6 +133,26 @@ impl Play {
             Command::FinishWriting => self.recital.finish(&self.run, &mut self.writing_rng),
             Command::Restart => self.restart().map_err(|e| e.to_string())?,
             Command::Retrain(spec) => self.retrain(spec)?,
+            Command::BoardText(i) => {
+                if let Activity::Looking(lens) = &mut self.activity {
+                    lens.set_text(*i, &self.run).map_err(|e| e.to_string())?;
+                }
+            }
+            Command::PickHead { layer, head } => {
+                if let Activity::Looking(lens) = &mut self.activity {
+                    lens.pick(*layer, *head);
+                }
+            }
+            Command::SwitchHead { layer, head, off } => {
+                if let Activity::Looking(lens) = &mut self.activity {
+                    lens.switch(*layer, *head, *off, &self.run).map_err(|e| e.to_string())?;
+                }
+            }
+            Command::NameHead { layer, head } => {
+                if let Activity::Looking(lens) = &mut self.activity {
+                    lens.name(*layer, *head);
+                }
+            }
         }
         Ok(())
     }

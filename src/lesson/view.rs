@@ -3,10 +3,12 @@
 //! tests check these against the brain.
 
 use super::climbing::watched_weights;
+use super::looking::{Lens, head_name};
 use super::performing::Written;
 use super::play::Play;
 use super::prediction::percent;
 use super::{Activity, GoalState, goal_progress};
+use crate::brain::gpt::Stage;
 use crate::brain::math::{self, uniform_score};
 use crate::brain::optim::{self, WeightState};
 use crate::brain::{ModelKind, OptimizerKind, Vocab};
@@ -122,6 +124,9 @@ pub struct Board {
 }
 
 pub fn board(play: &Play) -> Option<Board> {
+    if let Activity::Looking(lens) = &play.activity {
+        return Some(looking_board(play, lens));
+    }
     let Activity::Reading(r) = &play.activity else { return None };
     let vocab = &play.run.vocab;
     let tokens = r.tokens(&play.run);
@@ -428,4 +433,131 @@ pub fn written(play: &Play, n: usize) -> Vec<Written> {
 /// A short verdict on the goal, for the HUD's colour and the banner.
 pub fn goal_met(play: &Play) -> bool {
     matches!(play.goal(), GoalState::Reached(_))
+}
+
+// ------------------------------------------------------------ looking back
+
+/// The board in the looking-back lesson: the start mark and the name, the
+/// letters after the one being read covered (attention never looks ahead),
+/// and the student's guess for the letter after it.
+fn looking_board(play: &Play, lens: &Lens) -> Board {
+    let vocab = &play.run.vocab;
+    let tokens = &lens.look.tokens;
+    let votes = lens.look.act.stage(Stage::Votes, 0, lens.cursor);
+    let mut shares = vec![0.0; votes.len()];
+    math::softmax(&mut shares, votes);
+    Board {
+        letters: tokens.iter().map(|&t| vocab.label(t)).collect(),
+        cursor: lens.cursor,
+        guess: top_shares(vocab, &shares, 1).remove(0),
+        marks: Vec::new(),
+    }
+}
+
+/// One head in the looking-back panel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeadRow {
+    pub layer: usize,
+    pub head: usize,
+    pub name: String,
+    pub picked: bool,
+    pub off: bool,
+    /// The letter this head looks at most from the cursor, and its weight.
+    pub looks_at: (String, f32),
+    /// How much the chants' mean score rises with this head alone off, once
+    /// the student has stopped learning and the player has tried it.
+    pub rise: Option<f32>,
+}
+
+/// One earlier (or later) letter in the close-up of the picked head.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyCell {
+    pub letter: String,
+    /// q·k/√head_dim; `None` for a letter after the cursor (masked).
+    pub score: Option<f32>,
+    /// The attention weight (0 for masked letters).
+    pub weight: f32,
+}
+
+/// The looking-back panel and the threads in the world.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LookingPanel {
+    /// Learning (with its step) or frozen.
+    pub learning: Option<String>,
+    pub name: String,
+    /// Which chant of how many is on the board.
+    pub text: (usize, usize),
+    pub cursor: usize,
+    pub reading: String,
+    pub heads: Vec<HeadRow>,
+    /// The picked head at the cursor: every letter of the board.
+    pub close_up: Vec<KeyCell>,
+    pub picked: String,
+    /// The attention spread at the start and now.
+    pub spread: (f32, f32),
+    /// Most spread one row could have at the cursor: ln(cursor + 1).
+    pub even_spread: f32,
+    /// The board name's score with the heads as switched now.
+    pub board_score: f32,
+    /// The chants' mean score with every head on, and with the heads now off.
+    pub probe: Option<(f32, f32)>,
+    pub probe_count: usize,
+    /// Whether a head may be named now.
+    pub can_name: bool,
+    pub named: Option<String>,
+}
+
+/// The looking-back lesson's panel, `None` in other lessons.
+pub fn looking(play: &Play) -> Option<LookingPanel> {
+    let Activity::Looking(lens) = &play.activity else { return None };
+    let vocab = &play.run.vocab;
+    let (n_layer, n_head) = (lens.n_layer(), lens.n_head());
+    let tokens = &lens.look.tokens;
+    let label = |i: usize| vocab.label(tokens[i]);
+    let t = lens.cursor;
+    let heads = (0..n_layer)
+        .flat_map(|l| (0..n_head).map(move |h| (l, h)))
+        .map(|(l, h)| {
+            let row = lens.look.act.attention(l, h, t);
+            let best = math::argmax(row);
+            HeadRow {
+                layer: l,
+                head: h,
+                name: head_name(l, h, n_layer),
+                picked: lens.head == (l, h),
+                off: lens.off.is_off(l, h, n_head),
+                looks_at: (label(best), row[best]),
+                rise: lens.shown_rise(l, h),
+            }
+        })
+        .collect();
+    let (pl, ph) = lens.head;
+    let mut scores = [0.0f32; crate::brain::gpt::MAX_BLOCK];
+    lens.look.act.attention_scores(pl, ph, t, &mut scores);
+    let row = lens.look.act.attention(pl, ph, t);
+    let close_up = (0..lens.look.positions())
+        .map(|s| KeyCell {
+            letter: label(s),
+            score: (s <= t).then(|| scores[s]),
+            weight: if s <= t { row[s] } else { 0.0 },
+        })
+        .collect();
+    let steps = play.level.file.steps;
+    Some(LookingPanel {
+        learning: (!lens.frozen()).then(|| format!("learning: step {} of {steps}", play.run.step_count())),
+        name: lens.board[lens.text].clone(),
+        text: (lens.text, lens.board.len()),
+        cursor: t,
+        reading: label(t),
+        heads,
+        close_up,
+        picked: head_name(pl, ph, n_layer),
+        spread: (lens.spread_start, lens.spread_now),
+        even_spread: libm::logf((t + 1) as f32),
+        board_score: lens.look.score,
+        probe: lens.effects.as_ref().zip(lens.probe_score).map(|(e, now)| (e.whole, now)),
+        probe_count: lens.probe,
+        can_name: lens.frozen() && lens.answer.is_none(),
+        named: lens.answer.map(|(l, h)| head_name(l, h, n_layer)),
+    })
 }

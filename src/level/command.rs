@@ -97,6 +97,15 @@ pub enum Command {
     Restart,
     /// The sandbox trains on a new text and model.
     Retrain(Retrain),
+    /// Put the `i`-th board text up (looking back).
+    BoardText(usize),
+    /// Pick a head for the close-up (looking back).
+    PickHead { layer: usize, head: usize },
+    /// Switch a head off (its output zeroed) or back on, for the view and
+    /// the measurement only: training always uses every head.
+    SwitchHead { layer: usize, head: usize, off: bool },
+    /// Name the head the player thinks the student needs most (looking back).
+    NameHead { layer: usize, head: usize },
 }
 
 /// The values each setting can take: the level check, the sliders, the keys and

@@ -165,17 +165,21 @@ pub enum Lesson {
     Climbing,
     /// Let the trained student write, letter by letter.
     Performing,
+    /// Watch attention form while the tiny GPT learns, then switch heads off
+    /// to find the one it needs most.
+    Looking,
     /// Every control, your own text and model size.
     Sandbox,
 }
 
 impl Lesson {
-    pub const ALL: [Lesson; 6] = [
+    pub const ALL: [Lesson; 7] = [
         Lesson::Prediction,
         Lesson::Voting,
         Lesson::Scoring,
         Lesson::Climbing,
         Lesson::Performing,
+        Lesson::Looking,
         Lesson::Sandbox,
     ];
 
@@ -187,6 +191,7 @@ impl Lesson {
             Lesson::Scoring => "scoring",
             Lesson::Climbing => "climbing",
             Lesson::Performing => "performing",
+            Lesson::Looking => "looking",
             Lesson::Sandbox => "sandbox",
         }
     }
@@ -204,7 +209,7 @@ impl Lesson {
 
     /// The lesson uses the arrow keys itself (the camera does not).
     pub fn uses_arrows(self) -> bool {
-        self.types_letters() || self.edits_votes()
+        self.types_letters() || self.edits_votes() || self == Lesson::Looking
     }
 
     /// The lesson is played at a board in the world (blackboard or voting
@@ -254,6 +259,12 @@ pub enum Goal {
     /// Have the student write `memorised` different texts of its training text
     /// word for word, and `new` different texts that are not in it.
     MemorisedAndNew { memorised: usize, new: usize },
+    /// Once the student stops learning (at the step budget), name the head
+    /// whose switching off raises the mean score on the first `probe`
+    /// training texts most. `board` holds the texts the blackboard shows;
+    /// `levels --check` verifies that the right head leads the next by at
+    /// least `margin` in the level's own run.
+    StrongestHead { board: Vec<String>, probe: usize, margin: f32 },
     /// No goal: free play.
     Explore,
 }
@@ -289,6 +300,10 @@ impl Goal {
                 "choose the temperature so the student writes {memorised} different names it read (memorised) \
                  and {new} names of its own (new)"
             ),
+            Goal::StrongestHead { probe, .. } => format!(
+                "when the student stops learning at step {steps}, switch its heads off one at a time and name \
+                 the head whose loss (on {probe} chants) rises most"
+            ),
             Goal::Explore => "no goal: train what you like".to_string(),
         }
     }
@@ -311,6 +326,7 @@ impl Goal {
             Goal::ShareAtLeast { .. } => ("share reached", false),
             Goal::WordScoreBelow { .. } => ("the word's score", true),
             Goal::Perform { .. } => ("new texts written", false),
+            Goal::StrongestHead { .. } => ("the loss rise of the head you named", false),
             Goal::MemorisedAndNew { .. } => ("performances it took", true),
             Goal::Explore => ("", true),
         }
@@ -436,15 +452,16 @@ pub struct LevelSet {
     pub errors: Vec<LevelError>,
 }
 
-/// The five lessons and the sandbox, built into the game (the browser build, and a game run
+/// The six lessons and the sandbox, built into the game (the browser build, and a game run
 /// from elsewhere than the project folder, read these).
-pub const BUILTIN: [(&str, &str); 6] = [
+pub const BUILTIN: [(&str, &str); 7] = [
     ("levels/1-prediction.ron", include_str!("../../levels/1-prediction.ron")),
     ("levels/2-voting.ron", include_str!("../../levels/2-voting.ron")),
     ("levels/3-scoring.ron", include_str!("../../levels/3-scoring.ron")),
     ("levels/4-climbing.ron", include_str!("../../levels/4-climbing.ron")),
     ("levels/5-performing.ron", include_str!("../../levels/5-performing.ron")),
-    ("levels/6-sandbox.ron", include_str!("../../levels/6-sandbox.ron")),
+    ("levels/6-looking.ron", include_str!("../../levels/6-looking.ron")),
+    ("levels/7-sandbox.ron", include_str!("../../levels/7-sandbox.ron")),
 ];
 
 impl LevelSet {
@@ -729,6 +746,44 @@ fn check_goal(file: &LevelFile, corpus: &Corpus) -> Result<(), (&'static [&'stat
                 return Err((&["goal"], "ask for at least one memorised or one new text".into()));
             }
         }
+        Goal::StrongestHead { board, probe, margin } => {
+            needs(Lesson::Looking, "strongest_head")?;
+            if file.model != ModelKind::Gpt {
+                return Err((
+                    &["model"],
+                    "the looking-back lesson needs model: gpt (the bigram has no heads)".into(),
+                ));
+            }
+            if !file.train_while_playing || file.pretrain >= file.steps {
+                return Err((
+                    &["goal"],
+                    "the student must learn while the player watches: train_while_playing: true and \
+                     steps left after pretrain"
+                        .into(),
+                ));
+            }
+            if board.is_empty() {
+                return Err((&["goal", "board"], "the board needs at least one text".into()));
+            }
+            let most = file.gpt.block_size - 1;
+            for text in board {
+                for c in text.chars() {
+                    known(c, &["goal", "board"])?;
+                }
+                if text.is_empty() || text.chars().count() > most {
+                    return Err((
+                        &["goal", "board"],
+                        format!("board text {text:?} must have from 1 to {most} letters (block_size − 1)"),
+                    ));
+                }
+            }
+            if *probe == 0 {
+                return Err((&["goal", "probe"], "probe must be at least 1 text".into()));
+            }
+            if !(margin.is_finite() && *margin > 0.0) {
+                return Err((&["goal", "margin"], format!("margin {margin} must be a positive number")));
+            }
+        }
         Goal::Explore => needs(Lesson::Sandbox, "explore")?,
     }
     Ok(())
@@ -757,7 +812,7 @@ fn load_corpus(source: &CorpusSource, base: Option<&Path>) -> Result<Corpus, Str
 
 /// An error located at a (possibly nested) key: `["optimizer", "lr"]` finds
 /// `lr:` after `optimizer:`. Falls back to the start of the file.
-fn error_at(path: &str, text: &str, keys: &[&str], message: String) -> LevelError {
+pub fn error_at(path: &str, text: &str, keys: &[&str], message: String) -> LevelError {
     let mut from = 0;
     let mut found = None;
     for key in keys {

@@ -11,11 +11,31 @@ use super::LevelSet;
 
 /// Completed levels with their best (lowest) score. Which levels are
 /// unlocked follows from these: the first level, and each one after a completed level.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Progress {
+    /// The save's format: 1 before the looking-back lesson came between
+    /// performing and the sandbox, 2 since.
+    #[serde(default = "first_version")]
+    pub version: u32,
     /// Best score by level id (what it measures depends on the level's goal).
     pub best: BTreeMap<String, f32>,
+    /// Levels an earlier version of the game had opened, which stay open.
+    #[serde(skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub opened: std::collections::BTreeSet<String>,
+}
+
+/// The save format this game writes.
+pub const PROGRESS_VERSION: u32 = 2;
+
+fn first_version() -> u32 {
+    1
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Self { version: PROGRESS_VERSION, best: BTreeMap::new(), opened: Default::default() }
+    }
 }
 
 impl Progress {
@@ -23,8 +43,12 @@ impl Progress {
         self.best.contains_key(id)
     }
 
-    /// True for the first level and for every level whose predecessor is completed.
+    /// True for the first level, for every level whose predecessor is
+    /// completed, and for levels an earlier version had opened.
     pub fn is_unlocked(&self, levels: &LevelSet, id: &str) -> bool {
+        if self.opened.contains(id) {
+            return levels.get(id).is_some();
+        }
         match levels.levels.iter().position(|l| l.id() == id) {
             Some(0) => true,
             Some(i) => self.is_completed(levels.levels[i - 1].id()),
@@ -49,8 +73,15 @@ impl Progress {
         ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).expect("progress is plain data")
     }
 
+    /// Reads a save; one written before the looking-back lesson keeps the
+    /// sandbox open if it had opened it (performing completed).
     pub fn from_ron(text: &str) -> Result<Self, String> {
-        ron::from_str(text).map_err(|e| e.to_string())
+        let mut progress: Progress = ron::from_str(text).map_err(|e| e.to_string())?;
+        if progress.version < 2 && progress.is_completed("performing") {
+            progress.opened.insert("sandbox".to_string());
+        }
+        progress.version = progress.version.max(PROGRESS_VERSION);
+        Ok(progress)
     }
 }
 

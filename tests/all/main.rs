@@ -1,6 +1,7 @@
 //! The one integration-test binary (each extra binary would relink Bevy).
 
 mod architecture;
+mod attention;
 mod cli;
 mod determinism;
 mod game;

@@ -12,6 +12,7 @@ use super::student::{Pose, Post};
 use crate::level::Lesson;
 
 pub mod climbing;
+pub mod looking;
 pub mod performing;
 pub mod prediction;
 pub mod sandbox;
@@ -31,6 +32,7 @@ pub fn plugin(app: &mut App) {
         scoring::plugin,
         climbing::plugin,
         performing::plugin,
+        looking::plugin,
         sandbox::plugin,
     ));
 }
@@ -43,6 +45,7 @@ pub fn view_plugin(app: &mut App) {
         scoring::view_plugin,
         climbing::view_plugin,
         performing::view_plugin,
+        looking::view_plugin,
         sandbox::view_plugin,
     ));
 }

@@ -94,6 +94,15 @@ fn window(letters: usize, cursor: usize) -> (usize, usize) {
     (first, letters.min(first + CELLS))
 }
 
+/// Where letter `letter` of the board sits in the world (the middle of its
+/// cell), `None` when it is scrolled off the board.
+pub fn letter_point(board: &GlobalTransform, content: &view::Board, letter: usize) -> Option<Vec3> {
+    let (first, last) = window(content.letters.len(), content.cursor);
+    (first..last)
+        .contains(&letter)
+        .then(|| board.transform_point(Vec3::Y * BOARD_HEIGHT + cell_centre(letter - first, last - first)))
+}
+
 /// Where the letter under the next cover is, in the world: what the robot points at.
 pub fn covered_cell(board: &GlobalTransform, content: &view::Board) -> Vec3 {
     let (first, last) = window(content.letters.len(), content.cursor);

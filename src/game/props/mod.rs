@@ -10,6 +10,7 @@ pub mod blackboard;
 pub mod ghosts;
 pub mod mark_board;
 pub mod stage;
+pub mod threads;
 pub mod water;
 
 /// Where the lessons' objects stand: in front of the landscape's block.
@@ -23,6 +24,7 @@ pub fn plugin(app: &mut App) {
         stage::plugin,
         water::plugin,
         ghosts::plugin,
+        threads::plugin,
     ));
 }
 
