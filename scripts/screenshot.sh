@@ -97,6 +97,7 @@ shoot "--start play:voting" lesson-2-voting 8 --demo
 shoot "--start play:scoring" lesson-3-scoring 4 --demo
 shoot "--start play:climbing" lesson-4-climbing 6 --demo
 shoot "--start play:performing" lesson-5-performing 8 --demo
+shoot "--start play:looking" lesson-6-looking 9 --demo
 shoot "--start play:sandbox" sandbox 4
 # Presenter mode, for a projector: larger type, a closer world.
 shoot "--start play:voting --presenter" presenter-voting 4 --demo

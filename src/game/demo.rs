@@ -63,6 +63,22 @@ fn play(
             }
         }
         (Activity::Scoring(marking), _) => send(Command::SelectPosition(beat as usize % marking.len())),
+        (Activity::Looking(lens), _) => {
+            // Walk along the chant, a head at a time; after the freeze, try
+            // each head off and on (never naming one: that is the player's call).
+            let letters = lens.letters() + 1;
+            let heads = lens.n_layer() * lens.n_head();
+            let n_head = lens.n_head();
+            let head = (beat as usize / letters) % heads;
+            let (layer, head) = (head / n_head, head % n_head);
+            if lens.frozen() && beat % 4 == 0 {
+                let off = !lens.off.is_off(layer, head, n_head);
+                send(Command::SwitchHead { layer, head, off });
+            } else {
+                send(Command::PickHead { layer, head });
+                send(Command::SelectPosition(1 + beat as usize % (letters - 1)));
+            }
+        }
         (Activity::Performing | Activity::Sandbox, goal) => {
             let enough = match goal {
                 Goal::Perform { count } => play.recital.performed() + 1 >= *count,

@@ -18,6 +18,7 @@ use raw_weights::game::props::blackboard::Blackboard;
 use raw_weights::game::props::ghosts::Ghosts;
 use raw_weights::game::props::mark_board::MarkBoard;
 use raw_weights::game::props::stage::Stage;
+use raw_weights::game::props::threads::Threads;
 use raw_weights::game::props::water::WaterLine;
 use raw_weights::game::session::{FALL_TICKS, Phase, TrainingBudget};
 use raw_weights::game::state::{InLesson, Pause, Screen};
@@ -395,7 +396,7 @@ fn performing_writes_letter_by_letter_from_the_prefix() {
 }
 
 #[test]
-fn performing_needs_the_temperature_turned_down_and_then_unlocks_the_sandbox() {
+fn performing_needs_the_temperature_turned_down_and_then_unlocks_looking_back() {
     let mut g = Game::new(Setup { start: Start::Play("performing".into()), ..Setup::default() });
     g.app.update();
     assert_eq!(g.session().play.sampling.temperature, 1.2);
@@ -411,7 +412,7 @@ fn performing_needs_the_temperature_turned_down_and_then_unlocks_the_sandbox() {
         g.press(KeyCode::KeyW);
         g.press(KeyCode::Enter);
     }
-    g.completes("sandbox");
+    g.completes("looking");
     let s = g.session();
     assert!(s.play.recital.distinct(true) >= 3 && s.play.recital.distinct(false) >= 3);
     for w in &s.play.recital.written {
@@ -511,7 +512,7 @@ fn a_dropped_text_opens_the_sandbox_once_it_is_unlocked() {
 // ------------------------------------------------------------ the stage
 
 /// The props each lesson puts in the world.
-fn props(g: &mut Game) -> [usize; 6] {
+fn props(g: &mut Game) -> [usize; 7] {
     let world = g.app.world_mut();
     [
         world.query_filtered::<(), With<Blackboard>>().iter(world).count(),
@@ -520,21 +521,23 @@ fn props(g: &mut Game) -> [usize; 6] {
         world.query_filtered::<(), With<Ghosts>>().iter(world).count(),
         world.query_filtered::<(), With<WaterLine>>().iter(world).count(),
         world.query_filtered::<(), With<Stage>>().iter(world).count(),
+        world.query_filtered::<(), With<Threads>>().iter(world).count(),
     ]
 }
 
 #[test]
 fn each_lessons_objects_exist_only_while_it_plays() {
     let expected = [
-        ("prediction", [1, 0, 0, 0, 0, 0]),
-        ("voting", [0, 1, 0, 0, 0, 0]),
-        ("scoring", [0, 1, 1, 0, 0, 0]),
-        ("climbing", [0, 0, 0, 1, 1, 0]),
-        ("performing", [0, 0, 0, 0, 0, 1]),
-        ("sandbox", [0, 0, 0, 0, 0, 0]),
+        ("prediction", [1, 0, 0, 0, 0, 0, 0]),
+        ("voting", [0, 1, 0, 0, 0, 0, 0]),
+        ("scoring", [0, 1, 1, 0, 0, 0, 0]),
+        ("climbing", [0, 0, 0, 1, 1, 0, 0]),
+        ("performing", [0, 0, 0, 0, 0, 1, 0]),
+        ("looking", [1, 0, 0, 0, 0, 0, 1]),
+        ("sandbox", [0, 0, 0, 0, 0, 0, 0]),
     ];
     let mut g = open_game(LevelSet::builtin(), 1);
-    assert_eq!(props(&mut g), [0; 6], "nothing on the title");
+    assert_eq!(props(&mut g), [0; 7], "nothing on the title");
     for (id, want) in expected {
         g.play(id);
         let lesson = g.session().play.level.file.lesson;
@@ -543,7 +546,7 @@ fn each_lessons_objects_exist_only_while_it_plays() {
         g.command(Command::Restart);
         assert_eq!(props(&mut g), want, "{id} keeps them through a restart");
         g.trigger(OpenMap);
-        assert_eq!(props(&mut g), [0; 6], "{id} takes them away");
+        assert_eq!(props(&mut g), [0; 7], "{id} takes them away");
         assert!(g.app.world().get_resource::<State<InLesson>>().is_none());
     }
 }
@@ -893,7 +896,7 @@ fn while_paused_the_lesson_waits() {
 #[test]
 fn only_a_loss_goal_runs_out_of_steps() {
     let levels =
-        levels_with(5, |t| t.replace("steps: 3000,", "steps: 30,").replace("speed: 120,", "speed: 600,"));
+        levels_with(6, |t| t.replace("steps: 3000,", "steps: 30,").replace("speed: 120,", "speed: 600,"));
     let mut g = open_game(levels, 1);
     g.play("sandbox");
     g.run_until(100, |g| g.session().play.run.is_finished());
@@ -919,7 +922,7 @@ fn restart_after_retraining_keeps_your_text() {
 #[test]
 fn the_levels_in_play_are_the_ones_loaded() {
     let g = open_game(LevelSet::builtin(), 1);
-    assert_eq!(g.app.world().resource::<Levels>().set.levels.len(), 6);
+    assert_eq!(g.app.world().resource::<Levels>().set.levels.len(), 7);
 }
 
 #[test]
@@ -1050,4 +1053,161 @@ fn every_letter_key_is_its_letter() {
     }
     assert_eq!(key_of('A'), None);
     assert_eq!(letter_of(KeyCode::Digit1), None);
+}
+
+// ------------------------------------------------------------ looking back
+
+fn lens(g: &Game) -> &raw_weights::lesson::looking::Lens {
+    match &g.session().play.activity {
+        Activity::Looking(lens) => lens,
+        _ => panic!("the looking-back lesson"),
+    }
+}
+
+/// Opens looking back straight from the start, past its card.
+fn looking_open(ticks_per_update: u32) -> Game {
+    let mut g =
+        Game::new(Setup { start: Start::Play("looking".into()), ticks_per_update, ..Setup::default() });
+    g.app.update();
+    if g.session().phase == Phase::Card {
+        g.trigger(raw_weights::game::intent::Begin);
+    }
+    assert_eq!(g.session().phase, Phase::Playing);
+    g
+}
+
+/// Plays looking back until the student stops learning, checking the spread
+/// falls; returns the game frozen.
+fn looking_frozen() -> Game {
+    let mut g = looking_open(TICK_HZ);
+    assert!(!lens(&g).frozen(), "it learns first");
+    let start = lens(&g).spread_start;
+    // An update is at most a quarter second of game time (Bevy's largest step).
+    for _ in 0..80 {
+        if lens(&g).frozen() {
+            break;
+        }
+        g.app.update();
+    }
+    assert!(
+        lens(&g).frozen(),
+        "frozen: step {} phase {:?}",
+        g.session().play.run.step_count(),
+        g.session().phase
+    );
+    let (start_again, end) = (lens(&g).spread_start, lens(&g).spread_now);
+    assert_eq!(start, start_again);
+    // Measured on the level's own run (seed 6, 600 steps): 1.408 → 0.406.
+    assert!(start > 1.3, "near even looks at the start: {start}");
+    assert!(start - end > 0.8, "the heads pick while it learns: {start} → {end}");
+    assert!(g.session().play.run.is_finished(), "frozen at the step budget");
+    g
+}
+
+#[test]
+fn looking_back_is_won_by_switching_heads_off_and_naming_the_one_it_needs_and_unlocks_the_sandbox() {
+    let mut g = looking_frozen();
+    assert!(matches!(g.session().play.goal(), GoalState::Open), "frozen, nothing named yet");
+    // Enter before trying anything names the picked head (head 1): not yet, first try each.
+    let mut rises = Vec::new();
+    for i in 1..=4 {
+        g.press(raw_weights::game::keys::digit(i));
+        assert_eq!(lens(&g).head, (0, i - 1), "key {i} picks head {i}");
+        let whole = lens(&g).look.score;
+        g.press(KeyCode::KeyO);
+        assert!(lens(&g).off.is_off(0, i - 1, 4), "O switches it off");
+        assert_ne!(lens(&g).look.score, whole, "the board's score moves without head {i}");
+        let panel = view::looking(&g.session().play).unwrap();
+        let rise = panel.heads[i - 1].rise.expect("tried, so shown");
+        let (all_on, now) = panel.probe.unwrap();
+        assert!((now - all_on - rise).abs() < 1e-5, "the panel's rise is the measured one");
+        rises.push(rise);
+        g.press(KeyCode::KeyO);
+        assert!(!lens(&g).off.any(), "O again switches it back on");
+    }
+    let best = (0..4).max_by(|&a, &b| rises[a].total_cmp(&rises[b])).unwrap();
+    let ((_, answer), lead) = lens(&g).effects.as_ref().unwrap().leader();
+    assert_eq!(best, answer, "the player's reading of the rises is the model's answer");
+    assert!(lead >= 0.1, "by the level's margin: {lead}");
+    let set = LevelSet::builtin();
+    assert!(!g.progress().is_unlocked(&set, "sandbox"), "the sandbox waits for this lesson");
+    g.press(raw_weights::game::keys::digit(best + 1));
+    g.press(KeyCode::Enter);
+    g.completes("sandbox");
+    assert!(
+        (g.progress().best["looking"] - rises[best]).abs() < 1e-6,
+        "the score: the rise of the head named"
+    );
+}
+
+#[test]
+fn naming_the_wrong_head_says_which_head_it_needs_and_enter_tries_again() {
+    let mut g = looking_frozen();
+    let ((_, answer), _) = lens(&g).effects.as_ref().unwrap().leader();
+    let wrong = (answer + 1) % 4;
+    g.press(raw_weights::game::keys::digit(wrong + 1));
+    g.press(KeyCode::Enter);
+    g.app.update();
+    let Phase::Missed(why) = &g.session().phase else { panic!("missed: {:?}", g.session().phase) };
+    assert!(why.contains(&format!("You named head {}", wrong + 1)), "{why}");
+    assert!(why.contains(&format!("Switching off head {}", answer + 1)), "{why}");
+    g.press(KeyCode::Enter);
+    assert_eq!(g.session().phase, Phase::Playing, "Enter tries again");
+    assert!(!lens(&g).frozen() && g.session().play.run.step_count() == 0, "a fresh student learns again");
+}
+
+#[test]
+fn looking_back_keys_move_the_reading_pick_the_chant_and_never_touch_training() {
+    let mut g = looking_open(1);
+    let letters = lens(&g).letters();
+    assert_eq!(lens(&g).cursor, letters, "it starts at the last letter");
+    g.press(KeyCode::ArrowRight);
+    assert_eq!(lens(&g).cursor, 0, "→ wraps round to the start mark");
+    g.press(KeyCode::ArrowRight);
+    assert_eq!(lens(&g).cursor, 1);
+    let panel = view::looking(&g.session().play).unwrap();
+    assert_eq!(
+        panel.close_up.iter().filter(|c| c.score.is_none()).count(),
+        letters - 1,
+        "the future is masked"
+    );
+    let row: f32 = panel.close_up.iter().map(|c| c.weight).sum();
+    assert!((row - 1.0).abs() < 1e-5, "the close-up's weights are a softmax: {row}");
+    g.press(KeyCode::ArrowDown);
+    assert_eq!(lens(&g).text, 1, "↓ puts the next chant up");
+    assert_eq!(view::looking(&g.session().play).unwrap().name, "mimimi");
+    // A head switched off while it learns changes the view, never the training.
+    let mut plain = Run::new(g.session().play.level.run_config(), &g.session().play.level.corpus).unwrap();
+    g.press(KeyCode::Digit3);
+    g.press(KeyCode::KeyO);
+    g.run_until(400, |g| g.session().play.run.step_count() >= 40);
+    let steps = g.session().play.run.step_count();
+    plain.train(steps).unwrap();
+    assert_eq!(plain.checksum_hex(), g.session().play.run.checksum_hex(), "training keeps every head");
+}
+
+#[test]
+fn progress_from_before_looking_back_keeps_the_sandbox_open() {
+    use raw_weights::level::Progress;
+    let levels = LevelSet::builtin();
+    let old = "(best: {\"prediction\": 80.0, \"voting\": 0.5, \"scoring\": 1.1, \"climbing\": 2.4, \"performing\": 9.0})";
+    let progress = Progress::from_ron(old).unwrap();
+    assert!(progress.is_unlocked(&levels, "looking"), "the new lesson opens after performing");
+    assert!(progress.is_unlocked(&levels, "sandbox"), "and the sandbox it had opened stays open");
+    let saved = Progress::from_ron(&progress.to_ron()).unwrap();
+    assert!(saved.is_unlocked(&levels, "sandbox"), "saved again, it stays open");
+    // A new save with performing done has to play looking back first.
+    let mut fresh = Progress::default();
+    for id in ["prediction", "voting", "scoring", "climbing", "performing"] {
+        fresh.record(id, 1.0, true);
+    }
+    let fresh = Progress::from_ron(&fresh.to_ron()).unwrap();
+    assert!(fresh.is_unlocked(&levels, "looking") && !fresh.is_unlocked(&levels, "sandbox"));
+}
+
+#[test]
+fn an_old_sandbox_link_still_finds_its_replay() {
+    let (path, _) = raw_weights::level::replay::shipped("6-sandbox").expect("the old name resolves");
+    assert_eq!(path, "replays/7-sandbox.replay.ron");
+    assert!(raw_weights::level::replay::shipped("6-looking").is_some());
 }

@@ -15,11 +15,11 @@ fn builtin_sources() -> Vec<(String, String)> {
 }
 
 #[test]
-fn the_five_lessons_load_in_order() {
+fn the_six_lessons_and_the_sandbox_load_in_order() {
     let set = LevelSet::builtin();
     assert!(set.errors.is_empty(), "{:?}", set.errors);
     let ids: Vec<&str> = set.levels.iter().map(|l| l.id()).collect();
-    assert_eq!(ids, ["prediction", "voting", "scoring", "climbing", "performing", "sandbox"]);
+    assert_eq!(ids, ["prediction", "voting", "scoring", "climbing", "performing", "looking", "sandbox"]);
     // The folder and the built-in copies are the same files.
     let dir = LevelSet::load_dir(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/levels")));
     assert!(dir.errors.is_empty(), "{:?}", dir.errors);
@@ -63,7 +63,7 @@ fn one_broken_file_leaves_the_others_playable() {
     sources[4].1 = sources[4].1.replace("id: \"performing\"", "id: \"climbing\"");
     let set = LevelSet::from_sources(&sources, None);
     let ids: Vec<&str> = set.levels.iter().map(|l| l.id()).collect();
-    assert_eq!(ids, ["prediction", "scoring", "climbing", "sandbox"]);
+    assert_eq!(ids, ["prediction", "scoring", "climbing", "looking", "sandbox"]);
     assert_eq!(set.errors.len(), 2);
     assert!(set.errors[0].path.ends_with("2-voting.ron"));
     assert!(set.errors[1].message.contains("already used by levels/4-climbing.ron"), "{}", set.errors[1]);
@@ -74,7 +74,9 @@ fn levels_check_lists_the_levels_or_every_error() {
     let out = raw_weights(&["levels", "--check"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(stdout.lines().count(), 6);
+    // Seven levels, and the looking-back lesson's answer with its margin.
+    assert_eq!(stdout.lines().count(), 8, "{stdout}");
+    assert!(stdout.contains("looking: head") && stdout.contains("(margin 0.1)"), "{stdout}");
     assert!(stdout.lines().nth(3).unwrap().contains("climbing") && stdout.contains("Climbing"));
 
     let dir = tempfile::tempdir().unwrap();
@@ -90,7 +92,11 @@ fn levels_check_lists_the_levels_or_every_error() {
     let expected = format!("4-climbing.ron:{line}:");
     assert!(stderr.lines().count() == 1 && stderr.contains(&expected), "{stderr}");
     assert!(stderr.contains("multiple of n_head") && !stderr.contains("panicked"), "{stderr}");
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 5, "the other levels are still listed");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        7,
+        "the other levels (and the answer) are still listed"
+    );
 }
 
 #[test]

@@ -83,7 +83,9 @@ fn a_recorded_session_saves_loads_and_replays_bit_for_bit() {
 
 #[test]
 fn the_example_replays_verify_and_the_command_line_says_so() {
-    for name in ["1-prediction", "2-voting", "3-scoring", "4-climbing", "5-performing", "6-sandbox"] {
+    for name in
+        ["1-prediction", "2-voting", "3-scoring", "4-climbing", "5-performing", "6-looking", "7-sandbox"]
+    {
         let (path, text) = example(name);
         let (file, level) = ReplayFile::parse(&path, &text).unwrap();
         verify(file, &level, &path).unwrap_or_else(|e| panic!("{e}"));
@@ -376,7 +378,7 @@ fn the_race_follows_the_students_climber_and_replays_the_same() {
 fn taking_over_a_finished_replay_completes_nothing_and_records_a_loadable_session() {
     // The sandbox session restarts and retrains: take it over after its last retrain.
     let mut g = Game::new(Setup { training_budget: None, ..Setup::default() });
-    let (path, _) = example("6-sandbox");
+    let (path, _) = example("7-sandbox");
     g.trigger(OpenReplay(path));
     let total = g.app.world().resource::<Playback>().replayer.file.total_steps();
     g.trigger(DriveReplay(ReplayControl::Seek(total)));
