@@ -72,8 +72,12 @@ fn play(
             let head = (beat as usize / letters) % heads;
             let (layer, head) = (head / n_head, head % n_head);
             if lens.frozen() && beat % 4 == 0 {
-                let off = !lens.off.is_off(layer, head, n_head);
-                send(Command::SwitchHead { layer, head, off });
+                // One head off at a time: the one off goes back on, else this one goes off.
+                let on_again = (0..heads).find(|&i| lens.off.is_off(i / n_head, i % n_head, n_head));
+                match on_again {
+                    Some(i) => send(Command::SwitchHead { layer: i / n_head, head: i % n_head, off: false }),
+                    None => send(Command::SwitchHead { layer, head, off: true }),
+                }
             } else {
                 send(Command::PickHead { layer, head });
                 send(Command::SelectPosition(1 + beat as usize % (letters - 1)));

@@ -121,6 +121,8 @@ pub struct Board {
     pub guess: Share,
     /// Under each uncovered letter (after the first): was your guess right, was the student's.
     pub marks: Vec<(Option<bool>, bool)>,
+    /// Whether the board has the rows of marks (prediction) at all.
+    pub marked: bool,
 }
 
 pub fn board(play: &Play) -> Option<Board> {
@@ -137,7 +139,13 @@ pub fn board(play: &Play) -> Option<Board> {
         .iter()
         .map(|u| (u.player.map(|p| p == u.truth), u.student == u.truth))
         .collect();
-    Some(Board { letters: tokens.iter().map(|&t| vocab.label(t)).collect(), cursor: r.cursor, guess, marks })
+    Some(Board {
+        letters: tokens.iter().map(|&t| vocab.label(t)).collect(),
+        cursor: r.cursor,
+        guess,
+        marks,
+        marked: true,
+    })
 }
 
 // ------------------------------------------------------------ the voting box
@@ -446,11 +454,13 @@ fn looking_board(play: &Play, lens: &Lens) -> Board {
     let votes = lens.look.act.stage(Stage::Votes, 0, lens.cursor);
     let mut shares = vec![0.0; votes.len()];
     math::softmax(&mut shares, votes);
+    // The positions read: the start mark and the letters (the closing mark is only a target).
     Board {
-        letters: tokens.iter().map(|&t| vocab.label(t)).collect(),
+        letters: tokens[..lens.look.positions()].iter().map(|&t| vocab.label(t)).collect(),
         cursor: lens.cursor,
         guess: top_shares(vocab, &shares, 1).remove(0),
         marks: Vec::new(),
+        marked: false,
     }
 }
 

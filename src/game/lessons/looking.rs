@@ -125,19 +125,14 @@ fn read_and_point(
     if let Ok(robot) = students.single() {
         let (letter, weight) = &head.looks_at;
         let says = if head.off {
-            format!("Reading '{}' with {} off", panel.reading, head.name)
+            format!("'{}': {} is off", panel.reading, head.name)
         } else {
-            format!(
-                "Reading '{}': {} looks back at '{letter}' ({:.0}%)",
-                panel.reading,
-                head.name,
-                100.0 * weight
-            )
+            format!("'{}': {} looks at '{letter}' {:.0}%", panel.reading, head.name, 100.0 * weight)
         };
         labels.add(
-            Label::new(robot.translation + Vec3::new(-0.6, HEAD_HEIGHT + 1.2, 0.0), says, 0.32, colour)
+            Label::new(robot.translation + Vec3::new(-0.4, HEAD_HEIGHT + 1.0, 0.0), says, 0.3, colour)
                 .plate(egui::Color32::from_rgba_unmultiplied(16, 18, 26, 225))
-                .anchor(egui::Align2::LEFT_BOTTOM)
+                .anchor(egui::Align2::CENTER_BOTTOM)
                 .min_points(14.0),
         );
     }
@@ -157,46 +152,45 @@ fn panel(
         let mut send = |c: Command| commands.trigger(Do(c));
         let (start, now) = panel.spread;
         match &panel.learning {
-            Some(learning) => heading(
-                ui,
-                "The student is learning",
-                &format!("{learning}; then it stops, and you judge its heads."),
-            ),
+            Some(learning) => {
+                heading(ui, learning, "Watch the threads: at first each head looks everywhere.")
+            }
             None => heading(
                 ui,
                 "It has stopped learning",
-                "Switch heads off one at a time; name the one it needs most.",
+                "Switch each head off (O) and back on; name the one it needs most (Enter).",
             ),
         }
         ui.label(format!("attention spread {now:.2}  (at the start {start:.2})")).on_hover_text(format!(
             "The mean entropy of the attention rows on 32 chants: {}. Even looks spread most \
-                 (at this letter: ln {} = {:.2}); a head that picks one letter has 0.",
+             (at this letter: ln {} = {:.2}); a head that looks at one letter only has 0.",
             ATTENTION_ENTROPY.text,
             panel.cursor + 1,
             panel.even_spread
         ));
 
-        heading(
-            ui,
-            &format!("Reading '{}' of \"{}\"", panel.reading, panel.name),
-            "Each head's threads run back from this letter; letters after it are covered.",
-        );
         ui.horizontal(|ui| {
+            let n = panel.close_up.len();
             if key_button_text(ui, "◀", "←") {
-                send(Command::SelectPosition(
-                    (panel.cursor + panel.close_up.len() - 1) % panel.close_up.len(),
-                ));
+                send(Command::SelectPosition((panel.cursor + n - 1) % n));
             }
             if key_button_text(ui, "▶", "→") {
-                send(Command::SelectPosition((panel.cursor + 1) % panel.close_up.len()));
+                send(Command::SelectPosition((panel.cursor + 1) % n));
             }
             if key_button(ui, "next chant", bind::BOARD_NAME) {
                 send(Command::BoardText((panel.text.0 + 1) % panel.text.1));
             }
         });
-
-        heading(ui, "The heads", "Where each looks most from this letter; with it off, what the loss does.");
-        egui::Grid::new("heads").num_columns(4).spacing([6.0, 4.0]).show(ui, |ui| {
+        ui.label(
+            egui::RichText::new(format!("score of \"{}\": {:.3}", panel.name, panel.board_score)).small(),
+        )
+        .on_hover_text(crate::brain::math::MEAN_SCORE.text);
+        heading(
+            ui,
+            &format!("The heads, reading '{}'", panel.reading),
+            "Where each looks most from this letter, and how much the loss rises with it off.",
+        );
+        egui::Grid::new("heads").num_columns(3).spacing([6.0, 3.0]).show(ui, |ui| {
             for (i, head) in panel.heads.iter().enumerate() {
                 let [r, g, b] = head_rgb(i);
                 let colour = if head.off { MUTED } else { egui::Color32::from_rgb(r, g, b) };
@@ -204,26 +198,32 @@ fn panel(
                 let button = egui::Button::new(text)
                     .right_text(egui::RichText::new(format!("{}", i + 1)).small().color(MUTED))
                     .stroke(egui::Stroke::new(if head.picked { 2.0 } else { 0.0 }, GOLD));
-                if ui.add(button).on_hover_text(format!("key: {}", i + 1)).clicked() {
+                if ui.add(button).on_hover_text(format!("pick it for the close-up (key {})", i + 1)).clicked()
+                {
                     send(Command::PickHead { layer: head.layer, head: head.head });
                 }
                 let (letter, weight) = &head.looks_at;
-                ui.label(if head.off { "off".to_string() } else { format!("'{letter}' {:.0}%", 100.0 * weight) });
+                ui.label(if head.off {
+                    "off".to_string()
+                } else {
+                    format!("'{letter}' {:.0}%", 100.0 * weight)
+                });
                 ui.label(match head.rise {
-                    Some(rise) => egui::RichText::new(format!("{rise:+.3}")).monospace().color(if rise > 0.0 { BAD } else { GOOD }),
+                    Some(rise) => egui::RichText::new(format!("{rise:+.3}"))
+                        .monospace()
+                        .color(if rise > 0.0 { BAD } else { GOOD }),
                     None => egui::RichText::new("  ?").monospace().color(MUTED),
                 })
-                .on_hover_text("How much the mean score on the chants rises with this head alone off (try it with O after the student stops learning).");
+                .on_hover_text(
+                    "How much the mean score on the chants rises with this head alone off \
+                     (shown once you have switched it off after the student stops learning).",
+                );
                 ui.end_row();
             }
         });
         if let Some(head) = picked(&panel) {
             ui.horizontal_wrapped(|ui| {
-                let label = if head.off {
-                    format!("switch {} on", head.name)
-                } else {
-                    format!("switch {} off", head.name)
-                };
+                let label = if head.off { format!("{} on", head.name) } else { format!("{} off", head.name) };
                 if key_button(ui, &label, bind::HEAD_SWITCH) {
                     send(Command::SwitchHead { layer: head.layer, head: head.head, off: !head.off });
                 }
@@ -232,20 +232,29 @@ fn panel(
                         send(Command::NameHead { layer: head.layer, head: head.head });
                     }
                 });
-            });
-            ui.label(egui::RichText::new(HEAD_OFF.text).small().color(MUTED));
+            })
+            .response
+            .on_hover_text(HEAD_OFF.text);
         }
-        ui.label(format!("score of \"{}\": {:.3}", panel.name, panel.board_score))
-            .on_hover_text(crate::brain::math::MEAN_SCORE.text);
-        if let Some((whole, now)) = panel.probe {
-            ui.label(
-                egui::RichText::new(format!(
-                    "mean score on {} chants: {whole:.3} with every head, {now:.3} now ({:+.3})",
-                    panel.probe_count,
-                    now - whole
-                ))
-                .strong(),
-            );
+        match (panel.probe, &panel.named) {
+            (Some((whole, now)), _) => {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "loss on {} chants: {whole:.3} all heads · {now:.3} now ({:+.3})",
+                        panel.probe_count,
+                        now - whole
+                    ))
+                    .strong(),
+                )
+                .on_hover_text(crate::brain::math::MEAN_SCORE.text);
+            }
+            (None, _) => {
+                ui.label(
+                    egui::RichText::new("The loss without a head is measured once it stops learning.")
+                        .small()
+                        .color(MUTED),
+                );
+            }
         }
         if let Some(named) = &panel.named {
             ui.label(egui::RichText::new(format!("you named {named}")).color(GOLD));
@@ -254,12 +263,13 @@ fn panel(
         heading(
             ui,
             &format!("Close-up: {} at '{}'", panel.picked, panel.reading),
-            &format!("{}; then {}.", ATTENTION_SCORE.text, ATTENTION_WEIGHTS.text),
+            "Its score for each letter, then softmax: the weights. Later letters are masked.",
         );
-        egui::Grid::new("close_up").num_columns(3).spacing([10.0, 2.0]).show(ui, |ui| {
+        egui::Grid::new("close_up").num_columns(3).spacing([12.0, 1.0]).show(ui, |ui| {
             ui.label(egui::RichText::new("letter").small().color(MUTED));
-            ui.label(egui::RichText::new("q·k/√d").small().color(MUTED));
-            ui.label(egui::RichText::new("weight").small().color(MUTED));
+            ui.label(egui::RichText::new("q·k/√d").small().color(MUTED)).on_hover_text(ATTENTION_SCORE.text);
+            ui.label(egui::RichText::new("weight").small().color(MUTED))
+                .on_hover_text(ATTENTION_WEIGHTS.text);
             ui.end_row();
             for cell in &panel.close_up {
                 ui.label(egui::RichText::new(&cell.letter).monospace().strong());

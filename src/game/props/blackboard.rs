@@ -165,6 +165,9 @@ fn write(
     let under = at(content.cursor - first, Vec3::new(0.0, -0.72, 0.04));
     gizmos.line(under - Vec3::X * 0.32, under + Vec3::X * 0.32, Color::srgb(1.0, 0.6, 0.15));
     // The marks: the reveals of this document, one per uncovered letter after the start.
+    if !content.marked {
+        return;
+    }
     let row = |y: f32| Vec3::new(0.0, y, 0.05);
     labels.add(
         Label::new(at(0, row(-1.05)) - board.right() * CELL * 0.9, "you", 0.3, MUTED)

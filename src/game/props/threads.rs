@@ -100,19 +100,22 @@ fn weave(
         } else {
             [r as f32 / 255.0, g as f32 / 255.0, b as f32 / 255.0]
         };
-        let lift = 0.9 + 0.55 * i as f32;
+        let lift = 1.1 + 0.75 * i as f32;
         let depth = forward * (0.12 + 0.05 * i as f32);
+        // Heads leave and reach each letter side by side.
+        let beside = right * (0.09 * (i as f32 - (n as f32 - 1.0) / 2.0));
         for (key, &weight) in row.iter().enumerate() {
             let Some(at) = letter_point(board, &content, key) else { continue };
-            let (from, to) = (top(query) + depth, top(at) + depth);
+            let (from, to) = (top(query) + depth + beside, top(at) + depth + beside);
             let span = (from - to).length() / CELL;
             let (a, c) =
                 if key == panel.cursor { (from - right * 0.22, from + right * 0.22) } else { (from, to) };
-            let height = lift + 0.28 * span.min(10.0);
+            let height = lift + 0.45 * span.min(10.0);
             let control = (a + c) / 2.0 + up * height;
-            let alpha = if head.off { 0.25 } else { 0.12 + 0.88 * weight.clamp(0.0, 1.0) };
-            let alpha = if head.picked { alpha } else { alpha * 0.6 };
-            let width = 0.025 + (if head.picked { 0.26 } else { 0.16 }) * weight.clamp(0.0, 1.0);
+            let weight = weight.clamp(0.0, 1.0);
+            let alpha = if head.off { 0.3 } else { 0.3 + 0.7 * weight };
+            let alpha = if head.picked { alpha } else { alpha * 0.75 };
+            let width = 0.04 + (if head.picked { 0.34 } else { 0.22 }) * weight;
             ribbons.curve(a, control, c, forward, width, [colour[0], colour[1], colour[2], alpha], &to_local);
         }
     }
