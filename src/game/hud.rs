@@ -194,7 +194,7 @@ pub fn lesson_panel(
     commands: &mut Commands,
     body: impl FnOnce(&mut egui::Ui, &mut Commands),
 ) {
-    let Some(rect) = screenful.0.panel else { return };
+    let Some(rect) = screenful.0.panel.filter(|_| !seen.inside) else { return };
     let rect = points(rect, screenful.0.zoom);
     let mut ui = fixed_ui(ctx, "lesson panel", rect, PANEL_FILL, 10.0);
     let file = &session.play.level.file;
@@ -404,7 +404,8 @@ fn hud_line(
     let layout = screenful.0;
     let mut ui = fixed_ui(ctx, "hud", points(layout.hud, layout.zoom), PANEL_FILL, 0.0);
     let hud = view::hud(&session.play);
-    let paused = pause.is_some_and(|p| *p.get() == Pause::Paused);
+    let paused = pause.as_ref().is_some_and(|p| *p.get() == Pause::Paused);
+    let paused_inside = pause.as_ref().is_some_and(|p| *p.get() == Pause::Inside);
     let met = view::goal_met(&session.play);
     let rect = ui.max_rect().shrink2(egui::vec2(8.0, 0.0));
     ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
@@ -421,6 +422,12 @@ fn hud_line(
             }
             if key_button(ui, "Keys", keys::HELP) {
                 commands.trigger(ToggleHelp);
+            }
+            if session.play.run.brain.kind() == crate::brain::ModelKind::Gpt
+                && playback.is_none()
+                && key_button(ui, if paused_inside { "Close inside" } else { "Inside" }, keys::INSIDE)
+            {
+                commands.trigger(super::inside::ToggleInside);
             }
             ui.menu_button(egui::RichText::new("☰ More").strong(), |ui| {
                 if playback.is_none() && key_button(ui, "↺ Restart", keys::RESTART) {
@@ -747,7 +754,7 @@ pub fn overlay(
     id: &str,
     add: impl FnOnce(&mut egui::Ui),
 ) {
-    if !seen.chart || seen.panel_hidden {
+    if !seen.chart || seen.panel_hidden || seen.inside {
         return;
     }
     let scene = scene_points(screenful);

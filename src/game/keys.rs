@@ -193,9 +193,19 @@ fn playing(
         replay_keys(keys, playback, commands);
         return;
     }
+    if pause.is_some_and(|p| *p.get() == Pause::Inside) {
+        // The inside view's own keys are read by its plugin; Space and Esc close it.
+        if pressed(KeyCode::Space) || pressed(KeyCode::Escape) {
+            commands.trigger(super::inside::ToggleInside);
+        }
+        return;
+    }
     if pressed(KeyCode::Space) || pressed(KeyCode::Escape) {
         commands.trigger(TogglePause);
         return;
+    }
+    if !typing_letters && !paused && pressed(KeyCode::KeyI) {
+        commands.trigger(super::inside::ToggleInside);
     }
     if paused {
         // The pause menu's keys.

@@ -31,6 +31,8 @@ pub struct Label {
     /// The smallest size it may shrink to, in points.
     pub min_points: f32,
     pub monospace: bool,
+    /// Part of the inside view: while it is open, only these are drawn.
+    pub inside: bool,
 }
 
 impl Label {
@@ -45,6 +47,7 @@ impl Label {
             apart: false,
             min_points: 12.0,
             monospace: false,
+            inside: false,
         }
     }
 
@@ -65,6 +68,11 @@ impl Label {
 
     pub fn min_points(mut self, points: f32) -> Self {
         self.min_points = points;
+        self
+    }
+
+    pub fn inside(mut self) -> Self {
+        self.inside = true;
         self
     }
 
@@ -119,7 +127,7 @@ fn draw(
         ctx.layer_painter(egui::LayerId::new(egui::Order::Background, egui::Id::new("world labels")));
     let painter = painter.with_clip_rect(clip);
     let mut taken: Vec<egui::Rect> = Vec::new();
-    for label in &labels.0 {
+    for label in labels.0.iter().filter(|l| l.inside || !seen.inside) {
         let Ok(point) = camera.world_to_viewport_with_depth(at, label.at) else { continue };
         let size = (label.height * scale / point.z.max(0.1)).clamp(label.min_points, MAX_POINTS);
         let font =

@@ -17,6 +17,7 @@ pub mod consts;
 pub mod demo;
 pub mod drop;
 pub mod hud;
+pub mod inside;
 pub mod intent;
 pub mod keys;
 pub mod labels;
@@ -61,6 +62,7 @@ pub fn logic(app: &mut App) {
         keys::plugin,
         view::plugin,
         lessons::plugin,
+        inside::plugin,
     ));
 }
 
@@ -74,6 +76,7 @@ pub fn view(app: &mut App) {
         labels::plugin,
         hud::plugin,
         lessons::view_plugin,
+        inside::view_plugin,
         screens::view_plugin,
         demo::plugin,
         drop::plugin,

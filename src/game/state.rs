@@ -16,13 +16,15 @@ pub enum Screen {
     Complete,
 }
 
-/// Whether training runs while playing.
+/// Whether training runs while playing: running, paused (the pause menu),
+/// or waiting while the player looks inside the brain.
 #[derive(SubStates, Clone, Copy, Default, PartialEq, Eq, Hash, Debug)]
 #[source(Screen = Screen::Playing)]
 pub enum Pause {
     #[default]
     Running,
     Paused,
+    Inside,
 }
 
 /// The lesson of the level being played (or last played).

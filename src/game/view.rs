@@ -23,6 +23,8 @@ pub struct Seen {
     pub chart: bool,
     /// The list of keys.
     pub help: bool,
+    /// The cut-away of the brain (it takes the panel's place).
+    pub inside: bool,
 }
 
 /// The window's layout this frame.

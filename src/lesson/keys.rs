@@ -52,6 +52,14 @@ pub const HEAD_PICK: Bind = bind("1–9", "pick a head for the close-up");
 pub const HEAD_SWITCH: Bind = bind("O", "switch the picked head off, or back on (training keeps every head)");
 pub const NAME_HEAD: Bind = bind("Enter", "name the picked head as the one the student needs most");
 
+// Inside the brain (lessons with the tiny GPT).
+pub const INSIDE: Bind =
+    bind("I", "inside the brain: every number of the tiny GPT for one letter (training waits)");
+pub const INSIDE_ROW: Bind = bind("↑ ↓", "the stage above or below");
+pub const INSIDE_CELL: Bind = bind("← →", "the cell before or after");
+pub const INSIDE_LETTER: Bind = bind(", .", "the letter before or after");
+pub const INSIDE_CLOSE: Bind = bind("I / Esc", "close it: training goes on");
+
 // Climbing (and the sandbox).
 pub const CLIMBER: Bind = bind("O / Shift+O", "the next or previous climber");
 pub const LEARNING_RATE: Bind = bind("L / Shift+L", "learning rate ×2 or ÷2");
@@ -100,7 +108,7 @@ pub const ZOOM: Bind = bind("PageUp PageDown", "zoom in or out");
 pub const CAMERA_HOME: Bind = bind("Home", "the lesson's own view");
 
 /// The keys, grouped by where they work, in the order the help lists them.
-pub const TABLE: [(&str, &[Bind]); 12] = [
+pub const TABLE: [(&str, &[Bind]); 13] = [
     (
         "every lesson",
         &[
@@ -126,6 +134,7 @@ pub const TABLE: [(&str, &[Bind]); 12] = [
     ("climbing and the sandbox", &[CLIMBER, LEARNING_RATE, BETA1, BETA2, EPS, SCHEDULE, WEIGHT_DECAY]),
     ("performing and the sandbox", &[WRITE, FINISH, TEMPERATURE, TOP_K, PREFIX]),
     ("looking back", &[READ_AT, BOARD_NAME, HEAD_PICK, HEAD_SWITCH, NAME_HEAD]),
+    ("inside the brain", &[INSIDE, INSIDE_ROW, INSIDE_CELL, INSIDE_LETTER, INSIDE_CLOSE]),
     ("the sandbox", &[MODEL, LAYERS, HEADS, WIDTH, CONTEXT, EDIT_TEXT, TRAIN]),
     ("a replay playing back", &[REPLAY_PLAY, REPLAY_STEP, REPLAY_SPEED, REPLAY_START, TAKE_OVER]),
     ("title and level map", &[TITLE_PLAY, QUIT, MAP_PICK, MAP_NEXT, MAP_BACK]),

@@ -5,6 +5,7 @@
 //! the keys (`keys`). Every number comes from the brain's functions.
 
 pub mod climbing;
+pub mod inside;
 pub mod keys;
 pub mod layout;
 pub mod looking;

@@ -1212,3 +1212,73 @@ fn an_old_sandbox_link_still_finds_its_replay() {
     assert_eq!(path, "replays/7-sandbox.replay.ron");
     assert!(raw_weights::level::replay::shipped("6-looking").is_some());
 }
+
+// ------------------------------------------------------------ inside the brain
+
+#[test]
+fn inside_the_brain_opens_on_i_pauses_training_and_shows_the_brains_own_numbers() {
+    use raw_weights::brain::gpt::Stage as BrainStage;
+    use raw_weights::game::inside::InsideView;
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("climbing");
+    g.run_until(200, |g| g.session().play.run.step_count() >= 5);
+    g.press(KeyCode::KeyI);
+    assert_eq!(*g.app.world().resource::<State<Pause>>().get(), Pause::Inside, "I opens it");
+    let steps = g.session().play.run.step_count();
+    for _ in 0..30 {
+        g.app.update();
+    }
+    assert_eq!(g.session().play.run.step_count(), steps, "training waits while it is open");
+    let view = g.app.world().resource::<InsideView>().clone();
+    assert_eq!(view.inside.source, "the document it trains on next");
+    assert_eq!(view.inside.text, g.session().play.run.document(steps), "the next document, frozen");
+    // Every row is the brain's own numbers for that text at the cursor.
+    let run = &g.session().play.run;
+    let raw_weights::brain::Brain::Gpt(gpt) = &run.brain else { panic!("a GPT") };
+    let mut look = raw_weights::brain::attention::Look::new(gpt);
+    look.read(gpt, &run.params.data, &run.vocab, &view.inside.text, Default::default()).unwrap();
+    let t = view.inside.cursor;
+    let votes = view.rows.last().unwrap();
+    assert_eq!(votes.values, look.act.stage(BrainStage::Votes, 0, t), "the top row is the votes");
+    assert_eq!(view.rows.len(), 14, "embedding, rmsnorm, 11 stages of the layer, the votes");
+    assert_eq!(view.rows[0].values, look.act.stage(BrainStage::Embedding, 0, t));
+    let fired = view.rows.iter().find(|r| r.label == "ReLU").unwrap();
+    assert!(fired.values.iter().all(|&v| v >= 0.0) && fired.values.iter().any(|&v| v > 0.0));
+    // Keys move the selection: down a row, along it, and along the text.
+    let selected = view.selected.clone();
+    assert!(selected.says.starts_with("the vote for"), "{}", selected.says);
+    assert_eq!(selected.formula, raw_weights::brain::gpt::VOTES.text);
+    g.press(KeyCode::ArrowDown);
+    g.press(KeyCode::ArrowRight);
+    let moved = g.app.world().resource::<InsideView>().selected.clone();
+    assert_eq!(moved.row, selected.row - 1, "↓ the stage below");
+    assert_eq!(moved.formula, raw_weights::brain::gpt::AFTER_MLP.text);
+    g.press(KeyCode::Comma);
+    assert_eq!(g.app.world().resource::<InsideView>().inside.cursor, t - 1, ", the letter before");
+    g.press(KeyCode::KeyI);
+    assert_eq!(*g.app.world().resource::<State<Pause>>().get(), Pause::Running, "I closes it");
+    assert!(g.app.world().get_resource::<InsideView>().is_none());
+    g.run_until(100, |g| g.session().play.run.step_count() > steps);
+}
+
+#[test]
+fn inside_the_brain_groups_wide_stages_and_is_not_offered_for_the_bigram() {
+    use raw_weights::game::inside::{InsideView, ToggleInside};
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("voting");
+    g.trigger(ToggleInside);
+    assert_eq!(*g.app.world().resource::<State<Pause>>().get(), Pause::Running, "the bigram has no inside");
+    assert!(g.app.world().resource::<Notices>().0.iter().any(|n| n.contains("tiny GPT")));
+    g.trigger(OpenMap);
+    g.play("sandbox");
+    let gpt = raw_weights::brain::GptConfig { n_layer: 2, n_head: 4, n_embd: 64, block_size: 16 };
+    let text = "robot\nrobin\nrocket\n".to_string();
+    g.command(Command::Retrain(Retrain { text, model: raw_weights::brain::ModelKind::Gpt, gpt }));
+    g.trigger(ToggleInside);
+    let view = g.app.world().resource::<InsideView>();
+    assert_eq!(view.rows.len(), 2 + 2 * 11 + 1, "two layers stacked");
+    let hidden = view.rows.iter().find(|r| r.label.starts_with("mlp_fc1")).unwrap();
+    assert_eq!((hidden.group, hidden.values.len()), (4, 64), "256 units shown as 64 groups of 4");
+    assert!(view.rows.iter().all(|r| r.values.len() <= 64));
+    assert!(view.rows.iter().any(|r| r.label.ends_with("layer 2")));
+}

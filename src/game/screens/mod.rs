@@ -146,7 +146,7 @@ fn toggle_pause(_: On<TogglePause>, pause: Option<Res<State<Pause>>>, mut next: 
     if let Some(p) = pause {
         next.set(match p.get() {
             Pause::Running => Pause::Paused,
-            Pause::Paused => Pause::Running,
+            Pause::Paused | Pause::Inside => Pause::Running,
         });
     }
 }
