@@ -198,6 +198,39 @@ pub mod game_frames {
                 slices as f64 / seconds,
             );
         }
+        inside_view(&levels);
+    }
+
+    /// The inside view at the default size: what opening it costs (one
+    /// forward pass and every row) and what a key costs (every row again);
+    /// the view's systems add their own per-frame figure to the game's log.
+    fn inside_view(levels: &LevelSet) {
+        use raw_weights::lesson::inside::Inside;
+        use raw_weights::lesson::play::Play;
+        let Some(level) = levels.get("performing") else { return };
+        let Ok(play) = Play::new(level, 0) else { return };
+        let vocab = &play.run.vocab;
+        let n = 200;
+        let started = std::time::Instant::now();
+        let mut rows = 0;
+        for _ in 0..n {
+            let inside = Inside::open(&play).expect("the default GPT opens");
+            rows = inside.view().len();
+            std::hint::black_box(inside.selected(vocab));
+        }
+        let open = started.elapsed() / n;
+        let mut inside = Inside::open(&play).expect("the default GPT opens");
+        let started = std::time::Instant::now();
+        for i in 0..n {
+            inside.step_cell(i % 2 == 0);
+            std::hint::black_box((inside.view(), inside.selected(vocab)));
+        }
+        let key = started.elapsed() / n;
+        println!(
+            "inside view ({rows} rows): open {:.3} ms, a key {:.3} ms",
+            open.as_secs_f64() * 1e3,
+            key.as_secs_f64() * 1e3
+        );
     }
 }
 

@@ -45,6 +45,30 @@ impl InsideView {
     }
 }
 
+/// What the cut-away's view systems cost while it is open (logged when it closes).
+#[derive(Resource, Clone, Copy, Debug, Default)]
+pub struct InsideCost {
+    pub frames: u32,
+    pub labels: std::time::Duration,
+    pub builds: u32,
+    pub building: std::time::Duration,
+}
+
+impl InsideCost {
+    /// One line: the mean cost per frame, and per rebuild of the tower.
+    pub fn summary(&self) -> String {
+        let ms = |d: std::time::Duration, n: u32| d.as_secs_f64() * 1e3 / n.max(1) as f64;
+        format!(
+            "inside view: {} frames, {:.3} ms a frame (labels) + {:.3} ms a frame (tower rebuilds: {} of {:.3} ms)",
+            self.frames,
+            ms(self.labels, self.frames),
+            ms(self.building, self.frames),
+            self.builds,
+            ms(self.building, self.builds),
+        )
+    }
+}
+
 /// The cut-away's logic: opening and closing it, and its keys.
 pub fn plugin(app: &mut App) {
     app.add_observer(toggle);
@@ -72,10 +96,21 @@ pub fn plugin(app: &mut App) {
 
 /// The tower in the world, the camera on it, the panel.
 pub fn view_plugin(app: &mut App) {
-    app.add_systems(OnEnter(Pause::Inside), (frame_the_tower, |mut seen: ResMut<Seen>| seen.inside = true));
+    app.add_systems(
+        OnEnter(Pause::Inside),
+        (frame_the_tower, |mut seen: ResMut<Seen>, mut commands: Commands| {
+            seen.inside = true;
+            commands.insert_resource(InsideCost::default());
+        }),
+    );
     app.add_systems(
         OnExit(Pause::Inside),
-        (back_to_the_lesson, |mut seen: ResMut<Seen>| seen.inside = false),
+        (back_to_the_lesson, |mut seen: ResMut<Seen>, cost: Option<Res<InsideCost>>| {
+            seen.inside = false;
+            if let Some(cost) = cost {
+                info!("{}", cost.summary());
+            }
+        }),
     );
     app.add_systems(
         Update,
@@ -233,14 +268,17 @@ fn cell_colour(view: &InsideView, r: usize, i: usize) -> Color {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn build_tower(
     mut commands: Commands,
+    mut cost: Option<ResMut<InsideCost>>,
     view: Res<InsideView>,
     towers: Query<Entity, With<Tower>>,
     students: Query<&Transform, With<Student>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
+    let started = bevy::platform::time::Instant::now();
     for tower in &towers {
         commands.entity(tower).despawn();
     }
@@ -296,6 +334,10 @@ fn build_tower(
                 }
             }
         });
+    if let Some(cost) = cost.as_deref_mut() {
+        cost.builds += 1;
+        cost.building += started.elapsed();
+    }
 }
 
 /// Each row's name at its left, the selected cell's value over it, the text along the bottom.
@@ -303,8 +345,18 @@ fn label_tower(
     view: Option<Res<InsideView>>,
     towers: Query<&GlobalTransform, With<Tower>>,
     mut labels: ResMut<WorldLabels>,
+    cost: Option<ResMut<InsideCost>>,
 ) {
     let (Some(view), Ok(tower)) = (view, towers.single()) else { return };
+    let started = bevy::platform::time::Instant::now();
+    label_rows(&view, tower, &mut labels);
+    if let Some(mut cost) = cost {
+        cost.frames += 1;
+        cost.labels += started.elapsed();
+    }
+}
+
+fn label_rows(view: &InsideView, tower: &GlobalTransform, labels: &mut WorldLabels) {
     let widest = view.rows.iter().map(|r| -cell_x(r, 0)).fold(0.0, f32::max);
     for (r, row) in view.rows.iter().enumerate() {
         let at = tower.transform_point(Vec3::new(-widest - 0.3, r as f32 * ROW_GAP, 0.0));
