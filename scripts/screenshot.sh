@@ -98,6 +98,8 @@ shoot "--start play:scoring" lesson-3-scoring 4 --demo
 shoot "--start play:climbing" lesson-4-climbing 6 --demo
 shoot "--start play:performing" lesson-5-performing 8 --demo
 shoot "--start play:looking" lesson-6-looking 9 --demo
+# Inside the brain: the performing student's every number for one letter (a link opens it).
+shoot "--link #level=performing&card=off&inside=on" inside 3
 shoot "--start play:sandbox" sandbox 4
 # Presenter mode, for a projector: larger type, a closer world.
 shoot "--start play:voting --presenter" presenter-voting 4 --demo

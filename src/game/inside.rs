@@ -69,9 +69,24 @@ impl InsideCost {
     }
 }
 
+/// A link asked for the inside view (`inside=on`): it opens once play begins.
+#[derive(Resource, Clone, Copy, Debug)]
+pub struct OpenInsideSoon;
+
 /// The cut-away's logic: opening and closing it, and its keys.
 pub fn plugin(app: &mut App) {
     app.add_observer(toggle);
+    app.add_systems(
+        Update,
+        (|session: Res<Session>, mut commands: Commands| {
+            if session.phase == Phase::Playing {
+                commands.remove_resource::<OpenInsideSoon>();
+                commands.trigger(ToggleInside);
+            }
+        })
+        .run_if(resource_exists::<OpenInsideSoon>.and_then(resource_exists::<Session>))
+        .run_if(in_state(Pause::Running)),
+    );
     app.add_observer(
         |key: On<InsideKey>, view: Option<ResMut<InsideView>>, session: Option<Res<Session>>| {
             if let (Some(mut view), Some(session)) = (view, session)

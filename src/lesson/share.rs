@@ -18,6 +18,8 @@ pub struct SharedStart {
     /// Whether the lesson opens on its story card (`card=off` skips it, for
     /// scripts and screenshots).
     pub card: bool,
+    /// Whether the inside view opens once play begins (`inside=on`).
+    pub inside: bool,
 }
 
 /// What a link opens.
@@ -29,10 +31,11 @@ pub enum Shared {
 }
 
 /// The link's keys, in the order links write them.
-pub const KEYS: [&str; 14] = [
+pub const KEYS: [&str; 15] = [
     "level",
     "replay",
     "card",
+    "inside",
     "speed",
     "optimizer",
     "lr",
@@ -61,6 +64,7 @@ pub fn parse(link: &str) -> Result<Option<Shared>, String> {
     let mut replay = None;
     let mut settings = Vec::new();
     let mut card = true;
+    let mut inside = false;
     for pair in hash.split('&').filter(|p| !p.is_empty()) {
         let (key, raw) = pair.split_once('=').ok_or_else(|| format!("link: `{pair}` has no value"))?;
         let value = decode(raw).ok_or_else(|| format!("link: the value of `{key}` is not valid text"))?;
@@ -80,6 +84,14 @@ pub fn parse(link: &str) -> Result<Option<Shared>, String> {
                     return Err(bad("a replay's name"));
                 }
                 replay = Some(value.clone());
+                continue;
+            }
+            "inside" => {
+                inside = match value.as_str() {
+                    "on" => true,
+                    "off" => false,
+                    _ => return Err(bad("on or off")),
+                };
                 continue;
             }
             "card" => {
@@ -114,7 +126,7 @@ pub fn parse(link: &str) -> Result<Option<Shared>, String> {
         settings.push(setting);
     }
     match (level, replay) {
-        (Some(level), None) => Ok(Some(Shared::Level(SharedStart { level, settings, card }))),
+        (Some(level), None) => Ok(Some(Shared::Level(SharedStart { level, settings, card, inside }))),
         (None, Some(replay)) if settings.is_empty() => Ok(Some(Shared::Replay(replay))),
         (None, Some(_)) => Err("link: a replay plays as it was recorded; it takes no settings".into()),
         (Some(_), Some(_)) => Err("link: it names both a level and a replay; keep one".into()),

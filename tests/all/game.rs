@@ -1282,3 +1282,18 @@ fn inside_the_brain_groups_wide_stages_and_is_not_offered_for_the_bigram() {
     assert!(view.rows.iter().all(|r| r.values.len() <= 64));
     assert!(view.rows.iter().any(|r| r.label.ends_with("layer 2")));
 }
+
+#[test]
+fn a_link_with_inside_on_opens_the_inside_view_once_play_begins() {
+    let shared = match raw_weights::lesson::share::parse("#level=performing&card=off&inside=on") {
+        Ok(Some(raw_weights::lesson::share::Shared::Level(s))) => s,
+        other => panic!("a level link: {other:?}"),
+    };
+    assert!(shared.inside && !shared.card);
+    let mut g = Game::new(Setup { start: Start::Link(shared), ..Setup::default() });
+    for _ in 0..3 {
+        g.app.update();
+    }
+    assert_eq!(*g.app.world().resource::<State<Pause>>().get(), Pause::Inside);
+    assert!(raw_weights::lesson::share::parse("#level=performing&inside=maybe").is_err());
+}

@@ -182,6 +182,9 @@ pub fn start_level(
                 commands.remove_resource::<PendingLink>();
                 if shared.level == level.id() {
                     share::apply(&mut session, &mut recording, shared);
+                    if shared.inside {
+                        commands.insert_resource(crate::game::inside::OpenInsideSoon);
+                    }
                 }
             }
             if let Some(PendingText(spec)) = text.as_deref() {
