@@ -139,12 +139,16 @@ fn steer(
     session: Option<Res<Session>>,
     playback: Option<Res<Playback>>,
     drag: Res<BallotDrag>,
+    pause: Option<Res<State<crate::game::state::Pause>>>,
 ) {
     let Ok((entity, mut orbit, easing)) = cameras.single_mut() else { return };
     let dt = time.delta_secs();
     // The lesson's own arrows, and a replay's (→ steps it), are not the camera's.
+    // So are the inside view's.
+    let inside = pause.is_some_and(|p| *p.get() == crate::game::state::Pause::Inside);
     let arrows_free = !(*screen.get() == Screen::Playing
-        && (playback.is_some()
+        && (inside
+            || playback.is_some()
             || session.as_deref().is_some_and(|s| s.play.level.file.lesson.uses_arrows())));
     let pointer_free = egui.as_ref().is_none_or(|e| !e.wants_any_pointer_input());
     let keys_free = egui.as_ref().is_none_or(|e| !e.wants_keyboard_input());

@@ -28,6 +28,8 @@ pub struct ToggleInside;
 /// The cut-away while it is open: the text read, and what each row shows.
 #[derive(Resource, Clone, Debug)]
 pub struct InsideView {
+    /// The run it was opened on: a restart or a new text closes it.
+    pub run_id: u64,
     pub inside: Inside,
     pub rows: Vec<RowView>,
     pub selected: Selected,
@@ -37,7 +39,13 @@ pub struct InsideView {
 impl InsideView {
     fn new(inside: Inside, session: &Session) -> Self {
         let vocab = &session.play.run.vocab;
-        Self { rows: inside.view(), selected: inside.selected(vocab), letters: inside.letters(vocab), inside }
+        Self {
+            run_id: session.play.run_id,
+            rows: inside.view(),
+            selected: inside.selected(vocab),
+            letters: inside.letters(vocab),
+            inside,
+        }
     }
 
     fn refresh(&mut self, session: &Session) {
@@ -76,6 +84,23 @@ pub struct OpenInsideSoon;
 /// The cut-away's logic: opening and closing it, and its keys.
 pub fn plugin(app: &mut App) {
     app.add_observer(toggle);
+    app.add_systems(OnExit(super::state::Screen::Playing), |mut commands: Commands| {
+        commands.remove_resource::<OpenInsideSoon>();
+    });
+    // A restart or a new text while it is open: the cut-away shows another run, so it closes.
+    app.add_systems(
+        Update,
+        (|view: Option<Res<InsideView>>,
+          session: Option<Res<Session>>,
+          mut next: ResMut<NextState<Pause>>| {
+            if let (Some(view), Some(session)) = (view, session)
+                && view.run_id != session.play.run_id
+            {
+                next.set(Pause::Running);
+            }
+        })
+        .run_if(in_state(Pause::Inside)),
+    );
     app.add_systems(
         Update,
         (|session: Res<Session>, mut commands: Commands| {
@@ -148,7 +173,10 @@ fn toggle(
     let (Some(pause), Some(session)) = (pause, session) else { return };
     match pause.get() {
         Pause::Inside => next.set(Pause::Running),
-        Pause::Running if session.phase == Phase::Playing || playback.is_some() => {
+        Pause::Running
+            if (session.phase == Phase::Playing && session.play.goal() == crate::lesson::GoalState::Open)
+                || playback.is_some() =>
+        {
             match Inside::open(&session.play) {
                 Ok(inside) => {
                     commands.insert_resource(InsideView::new(inside, &session));
@@ -236,11 +264,16 @@ fn frame_the_tower(
 fn back_to_the_lesson(
     mut commands: Commands,
     before: Option<Res<ShotBefore>>,
+    screen: Res<State<super::state::Screen>>,
     towers: Query<Entity, With<Tower>>,
 ) {
-    if let Some(before) = before {
+    // Back to the lesson's own shot, unless the lesson itself is being left.
+    if let Some(before) = before
+        && *screen.get() == super::state::Screen::Playing
+    {
         commands.insert_resource(before.0);
     }
+    commands.remove_resource::<ShotBefore>();
     for tower in &towers {
         commands.entity(tower).despawn();
     }
@@ -267,9 +300,10 @@ fn cell_colour(view: &InsideView, r: usize, i: usize) -> Color {
         Color::srgb(m.x, m.y, m.z)
     };
     match view.inside.rows()[r] {
-        crate::lesson::inside::Row::Attention(_) => {
+        crate::lesson::inside::Row::Attention(layer) => {
             let per = view.inside.cursor + 1;
-            mix(head_rgb((i * row.group) / per), v.clamp(0.0, 1.0).sqrt())
+            let n_head = view.inside.look.act.config().n_head;
+            mix(head_rgb(layer * n_head + (i * row.group) / per), v.clamp(0.0, 1.0).sqrt())
         }
         crate::lesson::inside::Row::Stage(crate::brain::gpt::Stage::Fired, _) => {
             if v > 0.0 {
@@ -358,13 +392,15 @@ fn build_tower(
 /// Each row's name at its left, the selected cell's value over it, the text along the bottom.
 fn label_tower(
     view: Option<Res<InsideView>>,
-    towers: Query<&GlobalTransform, With<Tower>>,
+    towers: Query<&Transform, With<Tower>>,
     mut labels: ResMut<WorldLabels>,
     cost: Option<ResMut<InsideCost>>,
 ) {
+    // The root's own transform (it has no parent): right on the frame it is rebuilt, too.
     let (Some(view), Ok(tower)) = (view, towers.single()) else { return };
+    let tower = GlobalTransform::from(*tower);
     let started = bevy::platform::time::Instant::now();
-    label_rows(&view, tower, &mut labels);
+    label_rows(&view, &tower, &mut labels);
     if let Some(mut cost) = cost {
         cost.frames += 1;
         cost.labels += started.elapsed();

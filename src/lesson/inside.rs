@@ -75,7 +75,15 @@ impl Inside {
         };
         let most = gpt.config.block_size - 1;
         let fit = |text: &str| text.chars().take(most).collect::<String>();
+        // Looking back: the board's chant with the heads as the player switched them.
+        let off = match &play.activity {
+            Activity::Looking(lens) => lens.off,
+            _ => HeadsOff::NONE,
+        };
         let (text, source, cursor) = match &play.activity {
+            Activity::Looking(lens) if off.any() => {
+                (lens.board[lens.text].clone(), "the chant on the board, with heads off", Some(lens.cursor))
+            }
             Activity::Looking(lens) => {
                 (lens.board[lens.text].clone(), "the chant on the board", Some(lens.cursor))
             }
@@ -86,7 +94,7 @@ impl Inside {
             },
         };
         let mut look = Look::new(gpt);
-        look.read(gpt, &run.params.data, &run.vocab, &text, HeadsOff::NONE)?;
+        look.read(gpt, &run.params.data, &run.vocab, &text, off)?;
         let n_layer = gpt.config.n_layer;
         let mut rows = vec![Row::Stage(Stage::Embedding, 0), Row::Stage(Stage::Input, 0)];
         for l in 0..n_layer {
@@ -210,11 +218,12 @@ impl Inside {
                 unit(if value > 0.0 { "ReLU: this unit fires" } else { "ReLU: this unit is silent" })
             }
             Row::Stage(stage, _) => unit(stage.label()),
-            Row::Attention(_) => {
+            Row::Attention(_) if view.group == 1 => {
                 let per = self.cursor + 1;
                 let letter = vocab.label(self.look.tokens[first % per]);
                 format!("{} looks at '{letter}' (position {})", head_name(0, first / per, 1), first % per)
             }
+            Row::Attention(_) => format!("attention weights, mean of weights {first}–{last}"),
         };
         Selected {
             row: self.row,

@@ -12,7 +12,7 @@ use crate::brain::{Brain, BrainError, Run};
 /// Names read for the attention-spread figure while the student learns.
 const SPREAD_TEXTS: usize = 32;
 /// The spread is measured every this many steps (and at the start and the freeze).
-const SPREAD_EVERY: usize = 10;
+const SPREAD_EVERY: usize = 30;
 
 /// The lesson in play.
 #[derive(Clone, Debug)]
@@ -41,8 +41,12 @@ pub struct Lens {
     pub probe_score: Option<f32>,
     /// The head the player named, if they have.
     pub answer: Option<(usize, usize)>,
-    /// How many training names (in training order) the answer is measured on.
+    /// How many training names (in training order) the answer is measured on,
+    /// as the level asks, and as many as fit the context.
     pub probe: usize,
+    pub probed: usize,
+    /// The board's reading is behind the weights (it is read again once per frame, not per step).
+    stale: bool,
     scratch: Look,
 }
 
@@ -70,6 +74,8 @@ impl Lens {
             probe_score: None,
             answer: None,
             probe,
+            probed: 0,
+            stale: false,
             scratch: Look::new(gpt),
         };
         lens.cursor = lens.letters();
@@ -100,17 +106,25 @@ impl Lens {
         self.effects.is_some()
     }
 
-    /// After each training step: the board read again; the spread now and
-    /// then; at the last step, the heads measured.
-    pub fn after_step(&mut self, run: &Run) -> Result<(), BrainError> {
-        self.read(run)?;
+    /// After each training step: the board's reading falls behind; the
+    /// spread now and then; at the last step, the heads measured. Every text
+    /// read was checked when the lesson opened, so no read fails here.
+    pub fn after_step(&mut self, run: &Run) {
+        self.stale = true;
         if run.step_count().is_multiple_of(SPREAD_EVERY) || run.is_finished() {
-            self.spread_now = self.spread(run)?;
+            self.spread_now = self.spread(run).unwrap_or(self.spread_now);
         }
         if run.is_finished() && !self.frozen() {
-            self.freeze(run)?;
+            let _ = self.freeze(run);
+            self.refresh(run);
         }
-        Ok(())
+    }
+
+    /// Reads the board again if training moved on since (once a frame is enough).
+    pub fn refresh(&mut self, run: &Run) {
+        if std::mem::take(&mut self.stale) {
+            let _ = self.read(run);
+        }
     }
 
     fn read(&mut self, run: &Run) -> Result<(), BrainError> {
@@ -142,7 +156,10 @@ impl Lens {
     fn freeze(&mut self, run: &Run) -> Result<(), BrainError> {
         let gpt = gpt(run)?;
         let names = self.probe_names(run);
+        self.probed = names.len();
         self.effects = Some(head_effects(gpt, &run.params.data, &run.vocab, &names, &mut self.scratch)?);
+        // Heads left off from before the freeze count as tried.
+        self.tried = self.off;
         self.measure(run)
     }
 

@@ -89,10 +89,18 @@ impl Play {
         let steps = self.run.step_count();
         match &mut self.activity {
             Activity::Climbing(race) => race.catch_up(steps),
-            Activity::Looking(lens) => lens.after_step(&self.run)?,
+            Activity::Looking(lens) => lens.after_step(&self.run),
             _ => {}
         }
         Ok(loss)
+    }
+
+    /// Brings what the views read up to the weights, once a frame rather than
+    /// every step (looking back's board).
+    pub fn refresh_views(&mut self) {
+        if let Activity::Looking(lens) = &mut self.activity {
+            lens.refresh(&self.run);
+        }
     }
 
     /// The next letter of the performance on stage, if one is on stage.

@@ -469,6 +469,8 @@ fn looking_board(play: &Play, lens: &Lens) -> Board {
 pub struct HeadRow {
     pub layer: usize,
     pub head: usize,
+    /// `layer · n_head + head`: its colour and its key.
+    pub index: usize,
     pub name: String,
     pub picked: bool,
     pub off: bool,
@@ -533,6 +535,7 @@ pub fn looking(play: &Play) -> Option<LookingPanel> {
             HeadRow {
                 layer: l,
                 head: h,
+                index: l * n_head + h,
                 name: head_name(l, h, n_layer),
                 picked: lens.head == (l, h),
                 off: lens.off.is_off(l, h, n_head),
@@ -566,7 +569,7 @@ pub fn looking(play: &Play) -> Option<LookingPanel> {
         even_spread: libm::logf((t + 1) as f32),
         board_score: lens.look.score,
         probe: lens.effects.as_ref().zip(lens.probe_score).map(|(e, now)| (e.whole, now)),
-        probe_count: lens.probe,
+        probe_count: if lens.probed > 0 { lens.probed } else { lens.probe },
         can_name: lens.frozen() && lens.answer.is_none(),
         named: lens.answer.map(|(l, h)| head_name(l, h, n_layer)),
     })

@@ -652,6 +652,26 @@ pub fn validate_level(
     if file.controls.shows(Control::Model) && file.lesson != Lesson::Sandbox {
         return Err(at(&["controls"], "only the sandbox lesson may show the model control".into()));
     }
+    if file.lesson == Lesson::Looking {
+        if !matches!(file.goal, Goal::StrongestHead { .. }) {
+            return Err(at(&["goal"], "the looking-back lesson needs goal: strongest_head(..)".into()));
+        }
+        if file.gpt.n_layer * file.gpt.n_head > 64 {
+            return Err(at(
+                &["gpt"],
+                "the looking-back lesson switches at most 64 heads off: fewer layers or heads".into(),
+            ));
+        }
+        let most = file.gpt.block_size - 1;
+        if !corpus.docs.iter().any(|d| d.chars().count() <= most) {
+            return Err(at(
+                &["corpus"],
+                format!(
+                    "no text of the corpus fits the context ({most} letters): the heads cannot be measured"
+                ),
+            ));
+        }
+    }
     check_goal(&file, &corpus).map_err(|(keys, message)| at(keys, message))?;
     file.sampling.validate().map_err(|e| at(&["sampling"], e.to_string()))?;
     Ok(Level { file, path: path.to_string(), corpus })

@@ -33,8 +33,17 @@ fn another_seed_gives_another_run() {
 /// arithmetic (loop order, libm, the random streams): if a change moves one
 /// of them, old replays no longer verify, so it must be deliberate. `.ci/run`
 /// checks a WebAssembly build against the same values.
-const GOLDEN: [(&str, &str); 3] =
-    [("gpt adam", "a98afd570096d634"), ("gpt sgd", "ec8f19699450632b"), ("bigram adam", "c9f21a12071bab4a")];
+const GOLDEN: [(&str, &str); 9] = [
+    ("gpt adam", "a98afd570096d634"),
+    ("gpt sgd", "ec8f19699450632b"),
+    ("bigram adam", "c9f21a12071bab4a"),
+    ("gpt momentum", "05e9afe7792ff8e7"),
+    ("gpt rmsprop", "8294bf66037bf507"),
+    ("gpt adamw", "0e24acc174e7ba52"),
+    ("gpt 2 layers", "d04c8a6276b95110"),
+    ("gpt long documents", "306873309efc2be5"),
+    ("gpt adam then sgd", "1875eb6a16ca60b7"),
+];
 
 #[test]
 fn reference_runs_have_their_known_checksums() {
@@ -44,6 +53,37 @@ fn reference_runs_have_their_known_checksums() {
         assert_eq!(label, want_label);
         assert_eq!(reference_checksum(config).unwrap(), want, "{label}: 200 steps, seed 42");
     }
+}
+
+#[test]
+fn the_widened_reference_runs_are_the_command_lines_runs() {
+    // The browser test checks each reference run against `raw-weights train`
+    // (all but the switched one, which it checks against the golden example):
+    // the two must agree.
+    use raw_weights::brain::OptimizerKind;
+    let runs = reference_runs();
+    let find = |label: &str| runs.iter().find(|(l, _)| *l == label).unwrap().1;
+    for (label, args) in [
+        ("gpt momentum", vec!["--corpus", "assets/corpora/names.txt", "--optimizer", "momentum"]),
+        ("gpt 2 layers", vec!["--corpus", "assets/corpora/names.txt", "--n-layer", "2"]),
+        ("gpt long documents", vec!["--corpus", "assets/corpora/sentences.txt"]),
+    ] {
+        let mut argv = vec!["train", "--steps", "200"];
+        argv.extend(args);
+        let out = crate::cli::raw_weights(&argv);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let sum = stdout.lines().find_map(|l| l.strip_prefix("checksum ")).expect("a checksum line");
+        assert_eq!(sum, reference_checksum(find(label)).unwrap(), "{label}");
+    }
+    let switched = find("gpt adam then sgd");
+    assert_eq!(switched.switch, Some((100, OptimizerKind::Sgd)));
+    assert_ne!(reference_checksum(switched).unwrap(), reference_checksum(find("gpt adam")).unwrap());
+    let sentences = Corpus::from_text(corpora::SENTENCES, "sentences").unwrap();
+    let context = find("gpt long documents").config.gpt.block_size;
+    assert!(
+        sentences.docs.iter().any(|d| d.chars().count() + 1 > context),
+        "documents longer than the context"
+    );
 }
 
 #[test]

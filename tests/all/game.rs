@@ -1297,3 +1297,23 @@ fn a_link_with_inside_on_opens_the_inside_view_once_play_begins() {
     assert_eq!(*g.app.world().resource::<State<Pause>>().get(), Pause::Inside);
     assert!(raw_weights::lesson::share::parse("#level=performing&inside=maybe").is_err());
 }
+
+#[test]
+fn a_restart_closes_the_inside_view_and_the_pause_button_pauses_it() {
+    use raw_weights::game::inside::{InsideView, ToggleInside};
+    use raw_weights::game::intent::TogglePause;
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("climbing");
+    g.trigger(ToggleInside);
+    assert_eq!(*g.app.world().resource::<State<Pause>>().get(), Pause::Inside);
+    g.command(Command::Restart);
+    g.app.update();
+    assert_eq!(*g.app.world().resource::<State<Pause>>().get(), Pause::Running, "another run: it closes");
+    assert!(g.app.world().get_resource::<InsideView>().is_none());
+    g.trigger(ToggleInside);
+    g.trigger(TogglePause);
+    assert_eq!(*g.app.world().resource::<State<Pause>>().get(), Pause::Paused, "the pause button pauses");
+    let steps = g.session().play.run.step_count();
+    g.app.update();
+    assert_eq!(g.session().play.run.step_count(), steps, "and training stays stopped");
+}

@@ -219,3 +219,20 @@ fn a_level_text_may_name_a_formula_and_gets_the_brains_own_writing() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown formula `step_adma`"));
 }
+
+#[test]
+fn a_looking_back_level_needs_its_goal_a_gpt_and_texts_that_fit() {
+    let sources = builtin_sources();
+    let (path, text) = sources.iter().find(|(p, _)| p.ends_with("6-looking.ron")).unwrap();
+    let with = |from: &str, to: &str| parse_level(path, &text.replace(from, to), None);
+    assert!(with("", "").is_ok());
+    let line = text.lines().find(|l| l.trim_start().starts_with("goal:")).unwrap();
+    let err = with(line, "    goal: loss_below(loss: 1.0, window: 10),").unwrap_err();
+    assert!(err.message.contains("strongest_head"), "{err}");
+    let err = with("model: gpt,", "model: bigram,").unwrap_err();
+    assert!(err.message.contains("gpt"), "{err}");
+    let err = with("margin: 0.1", "margin: 0.0").unwrap_err();
+    assert!(err.message.contains("margin"), "{err}");
+    let err = with("\"dodo\"", "\"dodododododododododo\"").unwrap_err();
+    assert!(err.message.contains("block_size"), "{err}");
+}

@@ -1,13 +1,15 @@
 // The browser build in a real browser: Debian's Chromium, headless, WebGL2
 // through SwiftShader, driven with playwright-core.
 //
-//   node web/tools/browser-test.mjs --dist dist --native PATH/raw-weights --out SHOTS_DIR
+//   node web/tools/browser-test.mjs --dist dist --native PATH/raw-weights --out SHOTS_DIR [--golden FILE]
 //
 // Serves dist/, opens the page and checks that:
 // - the game reports ready (a console line) and the screenshot is not blank;
 // - no panic reaches the console;
 // - a damaged progress entry in localStorage is set aside, not lost;
-// - the brain's reference runs give the native `raw-weights train` checksums;
+// - the brain's reference runs give the native `raw-weights train` checksums
+//   (a run `train` cannot express, a climber switched halfway, against the
+//   native `golden` example's lines in --golden);
 // - the shipped replays (recorded natively) verify in the browser, with the
 //   same summary line as `raw-weights replay --verify`;
 // - a link opens a level with its settings; F7 puts the link in the address;
@@ -29,6 +31,7 @@ const arg = (name, fallback) => {
 const dist = path.resolve(arg('dist', 'dist'));
 const native = path.resolve(arg('native', ''));
 const out = path.resolve(arg('out', 'web-shots'));
+const golden = arg('golden', '');
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const chromiumPath = arg('chromium', '/usr/bin/chromium');
 // SwiftShader draws on the CPU: the first frames take a while.
@@ -182,14 +185,30 @@ try {
 
   // 2. The same bits as native: the reference runs.
   const browserSums = (await page.evaluate(() => window.rawWeights.referenceChecksums())).trim().split('\n');
-  const flags = { 'gpt adam': [], 'gpt sgd': ['--optimizer', 'sgd'], 'bigram adam': ['--model', 'bigram'] };
+  const names = ['--corpus', 'assets/corpora/names.txt'];
+  const flags = {
+    'gpt adam': names,
+    'gpt sgd': [...names, '--optimizer', 'sgd'],
+    'bigram adam': [...names, '--model', 'bigram'],
+    'gpt momentum': [...names, '--optimizer', 'momentum'],
+    'gpt rmsprop': [...names, '--optimizer', 'rmsprop'],
+    'gpt adamw': [...names, '--optimizer', 'adamw'],
+    'gpt 2 layers': [...names, '--n-layer', '2'],
+    'gpt long documents': ['--corpus', 'assets/corpora/sentences.txt'],
+  };
+  const goldenLines = golden ? readFileSync(golden, 'utf8').trim().split('\n') : [];
   for (const line of browserSums) {
     const [label, sum] = line.split(': ');
-    const train = nativeOut(['train', '--corpus', 'assets/corpora/names.txt', '--steps', '200', ...(flags[label] || [])]);
-    const nativeSum = (train.match(/^checksum (\S+)/m) || [])[1];
-    check(sum === nativeSum, `${label}: browser ${sum}, native raw-weights train ${nativeSum}`);
+    if (flags[label]) {
+      const train = nativeOut(['train', ...flags[label], '--steps', '200']);
+      const nativeSum = (train.match(/^checksum (\S+)/m) || [])[1];
+      check(sum === nativeSum, `${label}: browser ${sum}, native raw-weights train ${nativeSum}`);
+    } else {
+      const nativeLine = goldenLines.find((l) => l.startsWith(`${label}: `));
+      check(nativeLine === line, `${label}: browser ${sum}, native golden example ${nativeLine}`);
+    }
   }
-  check(browserSums.length === 3, `three reference runs (${browserSums.length})`);
+  check(browserSums.length === 9, `nine reference runs (${browserSums.length})`);
 
   // 3. Replays recorded natively verify in the browser, line for line.
   for (const file of readdirSync(path.join(dist, 'replays')).filter((f) => f.endsWith('.replay.ron')).sort()) {

@@ -114,7 +114,7 @@ fn read_and_point(
         *pose = Pose::Point(at);
     }
     let Some(head) = picked(&panel) else { return };
-    let [r, g, b] = head_rgb(head.layer * panel.heads.len() + head.head);
+    let [r, g, b] = head_rgb(head.index);
     let colour = egui::Color32::from_rgb(r, g, b);
     for (s, cell) in panel.close_up.iter().enumerate().take(panel.cursor + 1) {
         if let Some(at) = letter_point(board, &content, s) {

@@ -94,7 +94,7 @@ fn weave(
     for &i in &order {
         let head = &panel.heads[i];
         let row = &session_row(&session, head.layer, head.head, panel.cursor);
-        let [r, g, b] = head_rgb(head.layer * n + head.head);
+        let [r, g, b] = head_rgb(head.index);
         let colour = if head.off {
             [0.25, 0.25, 0.28]
         } else {

@@ -145,8 +145,9 @@ fn quit(_: On<Quit>, mut exit: MessageWriter<AppExit>) {
 fn toggle_pause(_: On<TogglePause>, pause: Option<Res<State<Pause>>>, mut next: ResMut<NextState<Pause>>) {
     if let Some(p) = pause {
         next.set(match p.get() {
-            Pause::Running => Pause::Paused,
-            Pause::Paused | Pause::Inside => Pause::Running,
+            // From the inside view, the pause button pauses (training stays stopped).
+            Pause::Running | Pause::Inside => Pause::Paused,
+            Pause::Paused => Pause::Running,
         });
     }
 }

@@ -94,6 +94,7 @@ fn train(
     let started = Instant::now();
     let before = session.play.run.step_count();
     run_owed_steps(&mut session, recording.as_deref_mut(), started, budget.0, &mut moments);
+    session.play.refresh_views();
     cost.training += started.elapsed();
     cost.steps += session.play.run.step_count() - before;
 }

@@ -85,6 +85,7 @@ pub(super) fn play_back(
         playback.error = Some(e.to_string());
         playback.playing = false;
     }
+    session.play.refresh_views();
     cost.training += started.elapsed();
     cost.steps += playback.replayer.position - before;
 }
@@ -102,7 +103,11 @@ fn drive(
             playback.playing = !playback.playing;
             Ok(())
         }
-        ReplayControl::Step => playback.replayer.forward(&mut session.play, 1),
+        ReplayControl::Step => {
+            let stepped = playback.replayer.forward(&mut session.play, 1);
+            session.play.refresh_views();
+            stepped
+        }
         ReplayControl::Speed(s) => {
             playback.speed = s.clamp(0.25, 8.0);
             Ok(())
