@@ -12,7 +12,7 @@ use raw_weights::brain::{OptimizerKind, Schedule};
 use raw_weights::game::Start;
 use raw_weights::game::intent::{Begin, OpenReplayText};
 use raw_weights::game::levels::Notices;
-use raw_weights::game::session::{Playback, Recording, Session};
+use raw_weights::game::session::{Phase, Playback, Recording, Session};
 use raw_weights::game::state::Screen;
 use raw_weights::lesson::play::{Command, Play, Setting};
 use raw_weights::lesson::share::{Shared, SharedStart, link, parse};
@@ -217,4 +217,38 @@ fn play_with_a_bad_link_is_a_clear_error() {
     assert_clear_error(&out, "names no level");
     let out = raw_weights(&["play", "--link", "https://example.org/"]);
     assert_clear_error(&out, "names no level and no replay");
+}
+
+#[test]
+fn a_replay_opened_while_a_lesson_plays_takes_over_the_screen() {
+    let shared = match raw_weights::lesson::share::parse("#level=climbing&optimizer=momentum&lr=0.02&card=off") {
+        Ok(Some(raw_weights::lesson::share::Shared::Level(s))) => s,
+        other => panic!("{other:?}"),
+    };
+    let (mut app, _dir) = app_starting(Start::Link(shared));
+    // Past its step budget: the try is missed, and a replay opens over it.
+    for _ in 0..3000 {
+        if matches!(app.world().resource::<Session>().phase, Phase::Missed(_)) {
+            break;
+        }
+        app.update();
+    }
+    assert!(matches!(app.world().resource::<Session>().phase, Phase::Missed(_)));
+    let (path, text) = SHIPPED[1];
+    app.world_mut().trigger(OpenReplayText { name: path.into(), text: text.into() });
+    for _ in 0..30 {
+        app.update();
+    }
+    let session = app.world().resource::<Session>();
+    eprintln!(
+        "screen {:?} level {} phase {:?} playback {} notices {:?}",
+        screen(&app),
+        session.play.level.id(),
+        session.phase,
+        app.world().get_resource::<Playback>().is_some(),
+        app.world().resource::<Notices>().0
+    );
+    assert_eq!(screen(&app), Screen::Playing);
+    assert_eq!(session.play.level.id(), "voting");
+    assert!(app.world().get_resource::<Playback>().is_some(), "it plays back");
 }

@@ -280,8 +280,15 @@ try {
     data.items.add(new File([text], '2-voting.replay.ron', { type: 'text/plain' }));
     window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
   }, dropped);
-  await glog.waitFor('ready: Playing voting');
-  check(true, 'a replay dropped onto the page plays back');
+  // After the download the page can sit in the background, its frames held back:
+  // bring it to the front, and look at it now and then, until the replay is ready.
+  let dropOpened = false;
+  for (let look = 0; look < 20 && !dropOpened; look++) {
+    await game.bringToFront();
+    dropOpened = await glog.waitFor('ready: Playing voting', 30000).then(() => true).catch(() => false);
+    if (!dropOpened) await game.screenshot({ path: path.join(out, 'web-dropped.png') });
+  }
+  check(dropOpened, "a replay dropped onto the page plays back");
   // The canvas follows the window.
   await game.setViewportSize({ width: 1000, height: 640 });
   await game
