@@ -221,10 +221,11 @@ fn play_with_a_bad_link_is_a_clear_error() {
 
 #[test]
 fn a_replay_opened_while_a_lesson_plays_takes_over_the_screen() {
-    let shared = match raw_weights::lesson::share::parse("#level=climbing&optimizer=momentum&lr=0.02&card=off") {
-        Ok(Some(raw_weights::lesson::share::Shared::Level(s))) => s,
-        other => panic!("{other:?}"),
-    };
+    let shared =
+        match raw_weights::lesson::share::parse("#level=climbing&optimizer=momentum&lr=0.02&card=off") {
+            Ok(Some(raw_weights::lesson::share::Shared::Level(s))) => s,
+            other => panic!("{other:?}"),
+        };
     let (mut app, _dir) = app_starting(Start::Link(shared));
     // Past its step budget: the try is missed, and a replay opens over it.
     for _ in 0..3000 {
