@@ -215,17 +215,7 @@ impl Gpt {
 
     /// [`Gpt::read`] with some heads switched off: their output is zeroed
     /// before `attn_wo` (their attention weights are still computed, for the
-    /// view). For measurement passes only; training always reads with every head.
-    pub fn read_measuring<'a>(
-        &self,
-        p: &[f32],
-        act: &'a mut GptActivations,
-        token: usize,
-        off: &HeadsOff,
-    ) -> &'a [f32] {
-        self.read_with(p, act, token, off)
-    }
-
+    /// view). Only measurement passes ([`Gpt::loss_measuring`]) switch heads off.
     fn read_with<'a>(
         &self,
         p: &[f32],
@@ -316,7 +306,7 @@ impl Gpt {
         self.loss_measuring(p, act, tokens, &HeadsOff::NONE)
     }
 
-    /// [`Gpt::loss`] with some heads switched off (see [`Gpt::read_measuring`]):
+    /// [`Gpt::loss`] with some heads switched off (their output zeroed before `attn_wo`):
     /// what the score would be without them. Leaves every activation in `act`.
     pub fn loss_measuring(
         &self,
