@@ -60,9 +60,9 @@ mkdir -p "$out"
 
 if [ "$wasm_opt_flags" != none ]; then
     say "wasm-opt $wasm_opt_flags"
-    # The features Rust's wasm32 target turns on, so wasm-opt keeps them.
+    # The features Rust's wasm32 target turns on (and SIMD, .cargo/config.toml), so wasm-opt keeps them.
     web/tools/node_modules/.bin/wasm-opt $wasm_opt_flags --strip-debug --strip-producers \
-        --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+        --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
         --enable-mutable-globals --enable-reference-types --enable-multivalue \
         -o "$out/app_bg.wasm" "$out/app_bg.wasm"
 fi

@@ -1,6 +1,6 @@
 // Loads the game: checks for WebGL2, downloads the wasm with a progress bar,
 // starts it, and exposes a few entry points for tests and for the page.
-import init, { reference_checksums, verify_replay } from './app.js';
+import init, { bench_training, reference_checksums, verify_replay } from './app.js';
 
 const cover = document.getElementById('cover');
 const fill = document.getElementById('fill');
@@ -53,10 +53,24 @@ async function fetchWithProgress(url) {
   return new Response(new Blob(chunks), { headers: { 'content-type': 'application/wasm' } });
 }
 
+// The smallest module that uses WebAssembly SIMD (a function returning
+// i32x4.splat(0)): the brain is compiled with it, so a browser that cannot
+// validate this cannot run the game.
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, // "\0asm", version 1
+  1, 5, 1, 96, 0, 1, 123, // types: () -> v128
+  3, 2, 1, 0, // one function of that type
+  10, 8, 1, 6, 0, 65, 0, 253, 17, 11, // its body: i32.const 0, i32x4.splat, end
+]);
+
 async function start() {
   const probe = document.createElement('canvas');
   if (!probe.getContext('webgl2')) {
     fail('This browser cannot draw WebGL2, which the game needs. Try a recent Chrome, Edge, Firefox or Safari, or turn on hardware acceleration.');
+    return;
+  }
+  if (!WebAssembly.validate(SIMD_PROBE)) {
+    fail('This browser cannot run WebAssembly SIMD, which the robot student\'s brain is built with. Chrome and Edge 91, Firefox 89 and Safari 16.4 or newer have it: please update the browser.');
     return;
   }
   try {
@@ -72,9 +86,14 @@ async function start() {
       return;
     }
   }
-  // For tests and the curious: the brain's reference checksums, and the
-  // replay check of `raw-weights replay FILE --verify`.
-  window.rawWeights = { referenceChecksums: reference_checksums, verifyReplay: verify_replay };
+  // For tests and the curious: the brain's reference checksums, the replay
+  // check of `raw-weights replay FILE --verify`, and a stretch of training to
+  // time (the run `raw-weights bench` times).
+  window.rawWeights = {
+    referenceChecksums: reference_checksums,
+    verifyReplay: verify_replay,
+    benchTraining: bench_training,
+  };
   // The game lifts the cover when its first screen is drawn (bridge.js).
   status.textContent = 'Starting… the first frame can take a few seconds.';
 }

@@ -336,7 +336,21 @@ impl Gpt {
     /// Forward and exact backward pass over one document: returns the mean
     /// score and writes its gradient for every weight into `g` (overwritten).
     pub fn loss_and_grad(&self, p: &[f32], g: &mut [f32], act: &mut GptActivations, tokens: &[usize]) -> f32 {
+        self.loss_and_grad_marked(p, g, act, tokens, || {})
+    }
+
+    /// [`Gpt::loss_and_grad`], calling `after_forward` between the forward
+    /// and the backward pass (the bench times them apart).
+    pub fn loss_and_grad_marked(
+        &self,
+        p: &[f32],
+        g: &mut [f32],
+        act: &mut GptActivations,
+        tokens: &[usize],
+        after_forward: impl FnOnce(),
+    ) -> f32 {
         let loss = self.loss(p, act, tokens);
+        after_forward();
         self.backward(p, g, act, tokens);
         loss
     }

@@ -5,9 +5,15 @@
 //! loops, `libm` for transcendental functions, one seeded ChaCha stream per
 //! purpose, and training advanced by step count. The same run gives the same
 //! bits natively and in the browser; [`Params::checksum`] names those bits.
+//!
+//! Its own crate (`raw-weights-brain`, the game re-exports it as
+//! `raw_weights::brain`), so the browser build can compile it for speed while
+//! the rest of the game is compiled for size.
 
 pub mod attention;
+pub mod bench;
 pub mod bigram;
+pub mod corpora;
 mod error;
 pub mod export;
 pub mod formula;

@@ -127,9 +127,26 @@ impl Brain {
 
     /// Mean score and its gradient (written into `grad`).
     pub fn loss_and_grad(&self, p: &[f32], grad: &mut [f32], ws: &mut Workspace, tokens: &[usize]) -> f32 {
+        self.loss_and_grad_marked(p, grad, ws, tokens, || {})
+    }
+
+    /// [`Brain::loss_and_grad`], calling `after_forward` once the forward pass
+    /// is done (the bigram scores and differentiates together: at its end).
+    pub fn loss_and_grad_marked(
+        &self,
+        p: &[f32],
+        grad: &mut [f32],
+        ws: &mut Workspace,
+        tokens: &[usize],
+        after_forward: impl FnOnce(),
+    ) -> f32 {
         match (self, ws) {
-            (Brain::Bigram(b), Workspace::Bigram(w)) => b.loss_and_grad(p, grad, w, tokens),
-            (Brain::Gpt(g), Workspace::Gpt(a)) => g.loss_and_grad(p, grad, a, tokens),
+            (Brain::Bigram(b), Workspace::Bigram(w)) => {
+                let loss = b.loss_and_grad(p, grad, w, tokens);
+                after_forward();
+                loss
+            }
+            (Brain::Gpt(g), Workspace::Gpt(a)) => g.loss_and_grad_marked(p, grad, a, tokens, after_forward),
             _ => panic!("workspace made for another model"),
         }
     }

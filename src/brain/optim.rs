@@ -262,53 +262,26 @@ impl Optimizer {
         let (c1, c2) = cfg.bias_corrections(self.t);
         self.last_corrections = (c1, c2);
         self.last_kind = Some(cfg.kind);
-        let (b1, b2, eps, wd) = (cfg.beta1, cfg.beta2, cfg.eps, cfg.weight_decay);
-        // Equal-length slices and plain indices: each loop compiles to
-        // straight-line vector code (sqrt and division are exact in IEEE
-        // arithmetic, so vectorising changes no bit).
+        let knobs = Knobs {
+            lr,
+            b1: cfg.beta1,
+            one_minus_b1: 1.0 - cfg.beta1,
+            b2: cfg.beta2,
+            one_minus_b2: 1.0 - cfg.beta2,
+            c1,
+            c2,
+            eps: cfg.eps,
+            wd: cfg.weight_decay,
+        };
         let n = w.len();
         let (g, m, v, step) = (&g[..n], &mut self.m[..n], &mut self.v[..n], &mut self.last_step[..n]);
+        // One loop for every climber, compiled once per climber.
         match cfg.kind {
-            OptimizerKind::Sgd => {
-                for i in 0..n {
-                    step[i] = lr * g[i];
-                    w[i] -= step[i];
-                }
-            }
-            OptimizerKind::Momentum => {
-                for i in 0..n {
-                    m[i] = b1 * m[i] + (1.0 - b1) * g[i];
-                    step[i] = lr * (m[i] / c1);
-                    w[i] -= step[i];
-                }
-            }
-            OptimizerKind::RmsProp => {
-                for i in 0..n {
-                    v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
-                    step[i] = lr * g[i] / ((v[i] / c2).sqrt() + eps);
-                    w[i] -= step[i];
-                }
-            }
-            OptimizerKind::Adam => {
-                for i in 0..n {
-                    m[i] = b1 * m[i] + (1.0 - b1) * g[i];
-                    v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
-                    let m_hat = m[i] / c1;
-                    let v_hat = v[i] / c2;
-                    step[i] = lr * m_hat / (v_hat.sqrt() + eps);
-                    w[i] -= step[i];
-                }
-            }
-            OptimizerKind::AdamW => {
-                for i in 0..n {
-                    m[i] = b1 * m[i] + (1.0 - b1) * g[i];
-                    v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
-                    let m_hat = m[i] / c1;
-                    let v_hat = v[i] / c2;
-                    step[i] = lr * (m_hat / (v_hat.sqrt() + eps) + wd * w[i]);
-                    w[i] -= step[i];
-                }
-            }
+            OptimizerKind::Sgd => climb::<SGD>(&knobs, w, g, m, v, step),
+            OptimizerKind::Momentum => climb::<MOMENTUM>(&knobs, w, g, m, v, step),
+            OptimizerKind::RmsProp => climb::<RMSPROP>(&knobs, w, g, m, v, step),
+            OptimizerKind::Adam => climb::<ADAM>(&knobs, w, g, m, v, step),
+            OptimizerKind::AdamW => climb::<ADAMW>(&knobs, w, g, m, v, step),
         }
     }
 
@@ -324,5 +297,65 @@ impl Optimizer {
             v_hat: self.v[i] / c2,
             step: self.last_step[i],
         }
+    }
+}
+
+/// What one update's arithmetic needs, in f32 exactly as the step computes it.
+#[derive(Clone, Copy)]
+struct Knobs {
+    lr: f32,
+    b1: f32,
+    one_minus_b1: f32,
+    b2: f32,
+    one_minus_b2: f32,
+    c1: f32,
+    c2: f32,
+    eps: f32,
+    wd: f32,
+}
+
+const SGD: u8 = 0;
+const MOMENTUM: u8 = 1;
+const RMSPROP: u8 = 2;
+const ADAM: u8 = 3;
+const ADAMW: u8 = 4;
+
+/// The update of every weight, as the formula table at the top reads: m and
+/// m̂ only for climbers that keep the mean of gradients, v and v̂ only for
+/// those that keep the mean of squares, and the step each climber takes.
+/// Compiled once per climber (`KIND`), so each is straight-line vector code
+/// (sqrt and division are exact in IEEE arithmetic: vectorising changes no bit).
+#[inline(always)]
+fn climb<const KIND: u8>(
+    k: &Knobs,
+    w: &mut [f32],
+    g: &[f32],
+    m: &mut [f32],
+    v: &mut [f32],
+    step: &mut [f32],
+) {
+    let uses_m = matches!(KIND, MOMENTUM | ADAM | ADAMW);
+    let uses_v = matches!(KIND, RMSPROP | ADAM | ADAMW);
+    let n = w.len();
+    let (g, m, v, step) = (&g[..n], &mut m[..n], &mut v[..n], &mut step[..n]);
+    for i in 0..n {
+        let mut m_hat = 0.0;
+        let mut v_hat = 0.0;
+        if uses_m {
+            m[i] = k.b1 * m[i] + k.one_minus_b1 * g[i];
+            m_hat = m[i] / k.c1;
+        }
+        if uses_v {
+            v[i] = k.b2 * v[i] + k.one_minus_b2 * g[i] * g[i];
+            v_hat = v[i] / k.c2;
+        }
+        step[i] = match KIND {
+            SGD => k.lr * g[i],
+            MOMENTUM => k.lr * m_hat,
+            RMSPROP => k.lr * g[i] / (v_hat.sqrt() + k.eps),
+            ADAM => k.lr * m_hat / (v_hat.sqrt() + k.eps),
+            _ => k.lr * (m_hat / (v_hat.sqrt() + k.eps) + k.wd * w[i]),
+        };
+        w[i] -= step[i];
     }
 }

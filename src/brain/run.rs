@@ -54,6 +54,14 @@ impl RunConfig {
     }
 }
 
+/// The parts of a training step, in order (see [`Run::step_marked`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepPart {
+    Forward,
+    Backward,
+    Update,
+}
+
 /// A model in training.
 #[derive(Clone, Debug)]
 pub struct Run {
@@ -141,13 +149,24 @@ impl Run {
     /// A non-finite loss stops the run: nothing is updated and the error says
     /// at which step (0-based) it happened.
     pub fn step(&mut self) -> Result<f32, BrainError> {
+        self.step_marked(|_| {})
+    }
+
+    /// [`Run::step`], calling `mark` as each part of it is done: the forward
+    /// pass, the backward pass, the climber's update (the bench times them).
+    pub fn step_marked(&mut self, mut mark: impl FnMut(StepPart)) -> Result<f32, BrainError> {
         let k = self.step_count();
         let tokens = &self.encoded[k % self.encoded.len()];
-        let loss = self.brain.loss_and_grad(&self.params.data, &mut self.grad, &mut self.ws, tokens);
+        let loss =
+            self.brain.loss_and_grad_marked(&self.params.data, &mut self.grad, &mut self.ws, tokens, || {
+                mark(StepPart::Forward)
+            });
+        mark(StepPart::Backward);
         if !loss.is_finite() {
             return Err(BrainError::Diverged { step: k, loss });
         }
         self.optimizer.update(&mut self.params.data, &self.grad);
+        mark(StepPart::Update);
         self.losses.push(loss);
         Ok(loss)
     }

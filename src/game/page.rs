@@ -76,3 +76,16 @@ pub fn verify_replay(name: &str, text: &str) -> String {
         Err(e) => format!("error: {e}"),
     }
 }
+
+/// Trains the default model on the names corpus, `steps` steps of a run
+/// planned for `planned`, and returns its checksum (or `error: <why>`): the
+/// browser test times two of these to measure the brain's steps per second
+/// in the page, beside native `raw-weights bench` (the same run).
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn bench_training(planned: u32, steps: u32) -> String {
+    use crate::brain::{Corpus, Run, RunConfig};
+    let trained = Corpus::from_text(crate::corpora::NAMES, "names")
+        .and_then(|corpus| Run::new(RunConfig { steps: planned as usize, ..RunConfig::default() }, &corpus))
+        .and_then(|mut run| run.train(steps as usize).map(|()| run.checksum_hex()));
+    trained.unwrap_or_else(|e| format!("error: {e}"))
+}

@@ -2,6 +2,7 @@
 // through SwiftShader, driven with playwright-core.
 //
 //   node web/tools/browser-test.mjs --dist dist --native PATH/raw-weights --out SHOTS_DIR [--golden FILE]
+//     [--native-bench FILE]
 //
 // Serves dist/, opens the page and checks that:
 // - the game reports ready (a console line) and the screenshot is not blank;
@@ -15,8 +16,9 @@
 // - a link opens a level with its settings; F7 puts the link in the address;
 // - a replay recorded in the browser (F6, a download) verifies natively;
 // - the canvas follows a resized window.
-// It prints the time from page open to the first frame and the frame time
-// while the climbing level trains.
+// It prints the time from page open to the first frame, the frame time
+// while the climbing level trains, and the brain's training steps per second
+// in the page beside native `raw-weights bench` (in --native-bench).
 
 import { chromium } from 'playwright-core';
 import { execFileSync, spawn } from 'node:child_process';
@@ -32,6 +34,8 @@ const dist = path.resolve(arg('dist', 'dist'));
 const native = path.resolve(arg('native', ''));
 const out = path.resolve(arg('out', 'web-shots'));
 const golden = arg('golden', '');
+// `raw-weights bench` output from the same commit (its training line and checksum).
+const nativeBench = arg('native-bench', '');
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const chromiumPath = arg('chromium', '/usr/bin/chromium');
 // SwiftShader draws on the CPU: the first frames take a while.
@@ -209,6 +213,29 @@ try {
     }
   }
   check(browserSums.length === 9, `nine reference runs (${browserSums.length})`);
+
+  // The brain's speed in the page: the run `raw-weights bench` times (1,000
+  // steps of warm-up, then 20,000), timed here as the difference of two
+  // runs. A figure beside native, never a failure; the bits must match.
+  const timed = await page.evaluate(() => {
+    const time = (steps) => {
+      const started = performance.now();
+      const sum = window.rawWeights.benchTraining(21000, steps);
+      return [performance.now() - started, sum];
+    };
+    const [warm] = time(1000);
+    const [whole, sum] = time(21000);
+    return { ms: whole - warm, sum };
+  });
+  const pageRate = 20000 / (timed.ms / 1000);
+  const benchLines = nativeBench ? readFileSync(nativeBench, 'utf8') : '';
+  const nativeRate = Number((benchLines.match(/^training\s+(\d+) steps\/s/m) || [])[1]);
+  const nativeBenchSum = (benchLines.match(/^checksum\s+(\S+)/m) || [])[1];
+  console.log(
+    `browser: training ${pageRate.toFixed(0)} steps/s in the page` +
+      (nativeRate ? `, native raw-weights bench ${nativeRate} steps/s: ${((100 * pageRate) / nativeRate).toFixed(0)}% of native` : ''),
+  );
+  if (nativeBenchSum) check(timed.sum === nativeBenchSum, `the timed run ends on native bench's checksum (${timed.sum}, native ${nativeBenchSum})`);
 
   // 3. Replays recorded natively verify in the browser, line for line.
   for (const file of readdirSync(path.join(dist, 'replays')).filter((f) => f.endsWith('.replay.ron')).sort()) {
