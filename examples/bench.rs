@@ -5,11 +5,16 @@
 //! `node scripts/wasi-run.mjs`), the two `training N steps/s` lines give the
 //! browser's share of native speed without a browser.
 //!
+//! Then the climbing lesson's frames (its steps, ghosts and ground, the work
+//! of each game second and its CPU time per 1/60 s).
+//!
 //!   bench [STEPS]   (default 20000; the bigger student trains a twentieth of them)
 
 use raw_weights::brain::bench::{BIG, TrainingBench};
 use raw_weights::brain::{Corpus, GptConfig, RunConfig};
 use raw_weights::corpora;
+use raw_weights::lesson::bench::FramesBench;
+use raw_weights::level::LevelSet;
 
 fn main() {
     let steps = match std::env::args().nth(1).map(|s| s.parse::<usize>()) {
@@ -31,6 +36,17 @@ fn main() {
                 eprintln!("error: {e}");
                 std::process::exit(1);
             }
+        }
+    }
+    // The climbing lesson's frames at its own pace: the student, its three
+    // ghosts and the ground under them, 10 game seconds.
+    let levels = LevelSet::builtin();
+    let climbing = levels.get("climbing").expect("the climbing level ships with the game");
+    match FramesBench::run(climbing, 600) {
+        Ok(frames) => println!("{}", frames.report()),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
         }
     }
 }

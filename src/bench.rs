@@ -70,23 +70,24 @@ pub mod game_frames {
     use raw_weights::game::intent::{Command, Do, Setting};
     use raw_weights::game::levels::{Levels, ProgressRes};
     use raw_weights::game::session::Session;
-    use raw_weights::game::terrain::Terrain;
     use raw_weights::game::{self, FrameCost, Start};
     use raw_weights::level::Goal;
     use raw_weights::level::format::MAX_SPEED;
     use raw_weights::level::{LevelSet, Progress};
 
     /// Plays each level headless at 60 frames per second, one fixed tick per
-    /// frame, with the game's own time budgets, and prints what the training
-    /// and landscape systems cost per frame.
+    /// frame, with the game's own budgets and pace, and prints the brain's
+    /// work per game second (training steps of the student and the ghosts,
+    /// landscape cells and heights, full re-slices) and what it cost in CPU
+    /// milliseconds per 1/60 s.
     pub fn run(frames: usize) {
         let levels = LevelSet::builtin();
         println!(
-            "bench --game: {frames} frames per level at 60 fps, headless; training and landscape systems, per frame{}",
+            "bench --game: {frames} frames per level at 60 fps, headless; the brain's work per game second and its CPU time per 1/60 s{}",
             if cfg!(debug_assertions) { "  [debug build: use --release for real figures]" } else { "" }
         );
         println!(
-            "level            steps/s   train mean   land mean    both mean   both p95    both max   slices/s"
+            "level            steps/s  ghost/s  cells/s heights/s slices/s   train ms   land ms   both ms    p95 ms    max ms"
         );
         // Each level at its own pace; then the climbing level at the fastest
         // speed the speed control offers, with a budget of a million steps and
@@ -126,9 +127,8 @@ pub mod game_frames {
             let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
             let train: Vec<f64> = costs.iter().map(|c| ms(c.training)).collect();
             let land: Vec<f64> = costs.iter().map(|c| ms(c.landscape)).collect();
-            let steps: usize = costs.iter().map(|c| c.steps).sum();
             let seconds = frames as f64 / 60.0;
-            let slices = app.world().get_resource::<Terrain>().map_or(0, |t| t.landscape.generation);
+            let per_second = |f: fn(&FrameCost) -> usize| costs.iter().map(f).sum::<usize>() as f64 / seconds;
             let mean_both = mean(&both);
             both.sort_by(f64::total_cmp);
             let p95 = both[(both.len() * 95 / 100).min(both.len() - 1)];
@@ -138,15 +138,18 @@ pub mod game_frames {
                 None => session.play.level.id().to_string(),
             };
             println!(
-                "{:<16} {:>7.0} {:>9.3} ms {:>9.3} ms {:>9.3} ms {:>8.3} ms {:>8.3} ms {:>8.1}",
+                "{:<16} {:>7.0} {:>8.0} {:>8.0} {:>9.0} {:>8.2} {:>10.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3}",
                 label,
-                steps as f64 / seconds,
+                per_second(|c| c.steps),
+                per_second(|c| c.ghost_steps),
+                per_second(|c| c.cells),
+                per_second(|c| c.heights),
+                per_second(|c| c.slices),
                 mean(&train),
                 mean(&land),
                 mean_both,
                 p95,
                 both.last().copied().unwrap_or(0.0),
-                slices as f64 / seconds,
             );
         }
         inside_view(&levels);

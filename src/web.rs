@@ -17,7 +17,7 @@ extern "C" {
     fn rw_set_hash(hash: &str) -> String;
     fn rw_copy(text: &str) -> bool;
     fn rw_shown(screen: &str);
-    fn rw_frame_cost(training_ms: f64, landscape_ms: f64, steps: u32);
+    fn rw_frame_cost(frame: &str);
 }
 
 /// A value kept in the browser's localStorage.
@@ -98,8 +98,8 @@ pub fn shown(screen: &str) {
     rw_shown(screen)
 }
 
-/// Tells the page what the brain cost this frame (training and landscape, in
-/// milliseconds, and the training steps run): the browser test reports it.
-pub fn frame_cost(training_ms: f64, landscape_ms: f64, steps: u32) {
-    rw_frame_cost(training_ms, landscape_ms, steps)
+/// Tells the page what the brain did and cost this frame, as a JSON object
+/// (the browser test reports it per game second).
+pub fn frame_cost(frame: &str) {
+    rw_frame_cost(frame)
 }

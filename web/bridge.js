@@ -70,10 +70,11 @@ export function rw_shown(screen) {
   window.__rwShown = screen;
 }
 
-// What the brain cost each frame (training, landscape in ms; steps run), the
-// latest 600 frames, for the browser test's report.
-export function rw_frame_cost(training, landscape, steps) {
+// What the brain did and cost each frame (game seconds, training and
+// landscape ms, steps, ghost steps, cells, heights, slices), the latest 600
+// frames, for the browser test's report.
+export function rw_frame_cost(frame) {
   const costs = (window.__rwCosts = window.__rwCosts || []);
-  costs.push([training, landscape, steps]);
+  costs.push(JSON.parse(frame));
   if (costs.length > 600) costs.shift();
 }

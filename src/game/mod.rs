@@ -34,14 +34,23 @@ pub mod student;
 pub mod terrain;
 pub mod view;
 
-/// Time the brain's systems took in the latest frame: training (all fixed
-/// ticks of the frame) and the landscape. Reported by `raw-weights bench --game`.
+/// The brain's work in the latest frame and the time it took: training (all
+/// fixed ticks of the frame) and the landscape. Reported by `raw-weights
+/// bench --game` and, in the browser, to the page.
 #[derive(Resource, Clone, Copy, Debug, Default)]
 pub struct FrameCost {
     pub training: std::time::Duration,
     pub landscape: std::time::Duration,
-    /// Training steps run this frame.
+    /// The student's training steps run this frame.
     pub steps: usize,
+    /// The ghost climbers' training steps (climbing lesson).
+    pub ghost_steps: usize,
+    /// Landscape cells evaluated.
+    pub cells: usize,
+    /// Heights measured for climbers that moved (each costs what a cell does).
+    pub heights: usize,
+    /// Full slices finished.
+    pub slices: usize,
 }
 
 fn reset_frame_cost(mut cost: ResMut<FrameCost>) {

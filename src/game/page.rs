@@ -30,10 +30,22 @@ fn plugin(app: &mut App) {
     app.add_systems(Last, tell_cost);
 }
 
-/// The brain's share of each frame, for the page's own measurements.
-fn tell_cost(cost: Res<super::FrameCost>) {
+/// The brain's work and time each frame, for the page's own measurements.
+fn tell_cost(cost: Res<super::FrameCost>, time: Res<Time>) {
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
-    web::frame_cost(ms(cost.training), ms(cost.landscape), cost.steps.min(u32::MAX as usize) as u32);
+    web::frame_cost(
+        &serde_json::json!({
+            "seconds": time.delta_secs_f64(),
+            "training_ms": ms(cost.training),
+            "landscape_ms": ms(cost.landscape),
+            "steps": cost.steps,
+            "ghost_steps": cost.ghost_steps,
+            "cells": cost.cells,
+            "heights": cost.heights,
+            "slices": cost.slices,
+        })
+        .to_string(),
+    );
 }
 
 /// Tells the page each screen as it comes on show.

@@ -1,8 +1,6 @@
-//! The loss landscape under the student: slices cut within a per-frame time
-//! budget ([`plugin`], headless) and shown as a lit, coloured terrain mesh
-//! with the student's trail ([`view_plugin`]).
-
-use std::time::Duration;
+//! The loss landscape under the student: the lesson's survey of it followed
+//! each frame at its pace in game time ([`plugin`], headless) and shown as a
+//! lit, coloured terrain mesh with the student's trail ([`view_plugin`]).
 
 use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology};
@@ -11,20 +9,10 @@ use bevy::prelude::*;
 
 use super::FrameCost;
 use super::session::Session;
-use crate::brain::OptimizerKind;
-use crate::brain::math::uniform_score;
-use crate::landscape::{Landscape, SlicePlane, Trail, bilinear, evaluation_documents};
-use crate::lesson::Activity;
+use crate::landscape::{SlicePlane, bilinear};
+use crate::lesson::terrain::Survey;
 
-/// Grid points per side of a slice. With 33 the grid step is 0.05·L, so the
-/// start (a = 0) and the student (a = L, b = 0) fall exactly on grid points:
-/// the ground under the student is its true score when the slice is cut.
-pub const RESOLUTION: usize = 33;
-/// Documents the height is measured on: up to 8, holding up to 64 scored positions.
-pub const EVAL_DOCS: usize = 8;
-pub const EVAL_POSITIONS: usize = 64;
-/// Trail points kept (older ones are thinned out).
-const TRAIL_POINTS: usize = 160;
+pub use crate::lesson::terrain::{EVAL_DOCS, EVAL_POSITIONS, GhostMark, RESOLUTION, SlicePace};
 
 /// World units per start→now distance `L` (the slice window spans 1.6·L, so 16 units).
 pub const WORLD_PER_SPAN: f32 = 10.0;
@@ -38,132 +26,40 @@ pub const HEIGHT_PER_LOSS: f32 = 3.0;
 const BASE: f32 = 0.4;
 const TOP: f32 = 1.6;
 
-/// The landscape of the session's run.
-#[derive(Resource, Debug)]
-pub struct Terrain {
-    pub landscape: Landscape,
-    pub trail: Trail,
-    pub run_id: u64,
-    /// The student's true height: the evaluation loss of its current weights.
-    pub student_loss: f32,
-    /// The step `student_loss` was measured at.
-    pub student_step: usize,
-    /// `ln V`, the score of knowing nothing.
-    pub uniform: f32,
-    /// The ghost climbers' heights and trails (climbing lesson).
-    pub ghosts: Vec<GhostMark>,
-}
+/// The landscape of the session's run: the lesson's survey of it, as a resource.
+#[derive(Resource, Debug, Deref, DerefMut)]
+pub struct Terrain(pub Survey);
 
-/// Where a ghost climber stands: its true height and its path.
-#[derive(Debug)]
-pub struct GhostMark {
-    /// The ghost's climber.
-    pub kind: OptimizerKind,
-    pub step: usize,
-    pub loss: f32,
-    pub trail: Trail,
-}
-
-/// How long cutting slices may take per frame (`None`: finish a slice at
-/// once). On slow frames the budget grows with the frame, up to a fifth of
-/// it (at most [`MAX_SLICE_MS`]): a slow machine then still sees the ground
-/// follow the student.
-#[derive(Resource, Clone, Copy, Debug)]
-pub struct LandscapeBudget(pub Option<Duration>);
-
-impl Default for LandscapeBudget {
-    fn default() -> Self {
-        Self(Some(Duration::from_millis(3)))
-    }
-}
-
-const MAX_SLICE_MS: u64 = 40;
+/// How fast slices are cut: [`SlicePace`]'s full re-slices per second of
+/// game time (the default), or each at once (tests).
+#[derive(Resource, Clone, Copy, Debug, Default)]
+pub struct LandscapePace(pub SlicePace);
 
 pub fn plugin(app: &mut App) {
-    app.init_resource::<LandscapeBudget>();
+    app.init_resource::<LandscapePace>();
     app.add_systems(Update, cut_slices.run_if(resource_exists::<Session>));
 }
 
-impl Terrain {
-    fn new(session: &Session) -> Self {
-        let run = &session.play.run;
-        let mut landscape = Landscape::new(
-            &run.brain,
-            run.params.len(),
-            evaluation_documents(run, EVAL_DOCS, EVAL_POSITIONS),
-            RESOLUTION,
-            run.config.seed,
-        );
-        let student_loss = landscape.loss(&run.brain, &run.params.data);
-        let mut trail = Trail::new(TRAIL_POINTS, 1);
-        trail.offer(run.step_count(), &run.params.data, || student_loss);
-        Self {
-            landscape,
-            trail,
-            run_id: session.play.run_id,
-            student_loss,
-            student_step: run.step_count(),
-            uniform: uniform_score(run.vocab.size()),
-            ghosts: Vec::new(),
-        }
-    }
-}
-
-/// Follows the run: measures the student's height when it moved, records its
-/// trail, and cuts a new slice through start and now whenever the last one is done.
+/// Follows the run (the survey's heights, trails and slices at the pace's
+/// share of this frame's game time) and books the frame's work.
 fn cut_slices(
     mut commands: Commands,
     session: Res<Session>,
     terrain: Option<ResMut<Terrain>>,
-    budget: Res<LandscapeBudget>,
-    real: Res<Time<Real>>,
+    pace: Res<LandscapePace>,
+    time: Res<Time>,
     mut cost: ResMut<FrameCost>,
 ) {
     let started = Instant::now();
-    let budget =
-        budget.0.map(|base| base.max(real.delta() / 5).min(Duration::from_millis(MAX_SLICE_MS).max(base)));
     let Some(mut terrain) = terrain.filter(|t| t.run_id == session.play.run_id) else {
-        commands.insert_resource(Terrain::new(&session));
+        commands.insert_resource(Terrain(Survey::new(&session.play)));
         return;
     };
-    let run = &session.play.run;
-    let step = run.step_count();
-    let terrain = &mut *terrain;
-    if terrain.student_step != step {
-        terrain.student_step = step;
-        terrain.student_loss = terrain.landscape.loss(&run.brain, &run.params.data);
-        let loss = terrain.student_loss;
-        terrain.trail.offer(step, &run.params.data, || loss);
-    }
-    if let Activity::Climbing(race) = &session.play.activity {
-        // A mark per racing ghost, found by its climber: a ghost that leaves the race
-        // takes its path with it, one that joins starts a new one.
-        terrain.ghosts.retain(|m| race.ghosts.iter().any(|g| g.kind == m.kind));
-        for ghost in &race.ghosts {
-            let at = match terrain.ghosts.iter().position(|m| m.kind == ghost.kind) {
-                Some(at) => at,
-                None => {
-                    let trail = Trail::new(TRAIL_POINTS, 1);
-                    terrain.ghosts.push(GhostMark { kind: ghost.kind, step: usize::MAX, loss: 0.0, trail });
-                    terrain.ghosts.len() - 1
-                }
-            };
-            let mark = &mut terrain.ghosts[at];
-            let step = ghost.run.step_count();
-            if mark.step != step {
-                mark.step = step;
-                mark.loss = terrain.landscape.loss(&run.brain, &ghost.run.params.data);
-                let loss = mark.loss;
-                mark.trail.offer(step, &ghost.run.params.data, || loss);
-            }
-        }
-    }
-    let sliced_at = terrain.landscape.current.as_ref().map(|s| s.plane.step);
-    if !terrain.landscape.is_cutting() && sliced_at != Some(step) {
-        terrain.landscape.begin(&run.init, &run.params.data, step);
-    }
-    terrain.landscape.advance(&run.brain, || budget.is_some_and(|b| started.elapsed() >= b));
+    let work = terrain.follow(&session.play, time.delta_secs(), pace.0);
     cost.landscape = started.elapsed();
+    cost.cells += work.cells;
+    cost.heights += work.heights;
+    cost.slices += work.slices;
 }
 
 /// World position (x, z) of plane point (a, b): the start sits at x = −5,

@@ -4,6 +4,7 @@
 //! playback; and what the panels show (`view`), where they sit (`layout`) and
 //! the keys (`keys`). Every number comes from the brain's functions.
 
+pub mod bench;
 pub mod climbing;
 pub mod inside;
 pub mod keys;
@@ -15,6 +16,7 @@ pub mod prediction;
 pub mod replay;
 pub mod scoring;
 pub mod share;
+pub mod terrain;
 pub mod view;
 pub mod voting;
 

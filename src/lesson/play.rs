@@ -95,6 +95,14 @@ impl Play {
         Ok(loss)
     }
 
+    /// Training steps the ghost climbers have taken, all together (0 outside a race).
+    pub fn ghost_steps(&self) -> usize {
+        match &self.activity {
+            Activity::Climbing(race) => race.ghosts.iter().map(|g| g.run.step_count()).sum(),
+            _ => 0,
+        }
+    }
+
     /// Brings what the views read up to the weights, once a frame rather than
     /// every step (looking back's board).
     pub fn refresh_views(&mut self) {

@@ -20,9 +20,9 @@ use raw_weights::game::props::mark_board::MarkBoard;
 use raw_weights::game::props::stage::Stage;
 use raw_weights::game::props::threads::Threads;
 use raw_weights::game::props::water::WaterLine;
-use raw_weights::game::session::{FALL_TICKS, Phase, TrainingBudget};
+use raw_weights::game::session::{FALL_TICKS, LAG_WARNING_SECONDS, Phase, TrainingBudget};
 use raw_weights::game::state::{InLesson, Pause, Screen};
-use raw_weights::game::terrain::{LandscapeBudget, Terrain};
+use raw_weights::game::terrain::{LandscapePace, SlicePace, Terrain};
 use raw_weights::game::view::Screenful;
 use raw_weights::game::{Start, consts::TICK_HZ};
 use raw_weights::lesson::climbing::rivals;
@@ -475,6 +475,43 @@ fn the_sandbox_trains_on_your_text_or_says_why_not() {
 }
 
 #[test]
+fn the_sandbox_says_when_a_student_is_too_big_to_train_at_its_speed() {
+    let mut g = Game::new(Setup {
+        unlocked: true,
+        training_budget: Some(std::time::Duration::from_millis(1)),
+        ..Setup::default()
+    });
+    g.play("sandbox");
+    // The small default student keeps up with the sandbox's own speed.
+    for _ in 0..150 {
+        g.app.update();
+    }
+    assert_eq!(g.session().pace.lagging(), None, "the default student keeps up");
+    // The biggest student at a speed no computer reaches within 1 ms a tick.
+    let text = raw_weights::corpora::NAMES.to_string();
+    let gpt = raw_weights::brain::bench::BIG;
+    g.command(Command::Retrain(Retrain { text, model: raw_weights::brain::ModelKind::Gpt, gpt }));
+    g.command(Command::Set(Setting::Speed(5000)));
+    for _ in 0..(LAG_WARNING_SECONDS * 60 - 10) {
+        g.app.update();
+    }
+    assert_eq!(g.session().pace.lagging(), None, "not before {LAG_WARNING_SECONDS} s");
+    for _ in 0..30 {
+        g.app.update();
+    }
+    let managed = g.session().pace.lagging().expect("behind for more than 2 s, it says so");
+    assert!(managed > 0.0 && managed < 5000.0, "it trains, slower than asked: {managed}");
+    let said = raw_weights::game::lessons::sandbox::lag_warning(managed, g.session().play.speed);
+    assert!(said.contains("5000 asked for") && said.contains("smaller size"), "{said}");
+    // At a speed it can keep, the warning goes.
+    g.command(Command::Set(Setting::Speed(1)));
+    for _ in 0..3 {
+        g.app.update();
+    }
+    assert_eq!(g.session().pace.lagging(), None, "caught up at 1 step a second");
+}
+
+#[test]
 fn the_sandbox_is_sized_and_trained_by_keys() {
     let mut g = open_game(LevelSet::builtin(), 1);
     g.play("sandbox");
@@ -811,10 +848,32 @@ fn running_out_of_steps_is_reported_and_r_restarts() {
 }
 
 #[test]
+fn the_ground_is_cut_twice_a_game_second_at_any_frame_rate() {
+    // 60 frames a second, then 15: the pace is set in game time, not in frames.
+    for ticks_per_frame in [1, 4] {
+        let mut g = open_game(LevelSet::builtin(), ticks_per_frame);
+        g.app.insert_resource(LandscapePace(SlicePace::default()));
+        g.play("climbing");
+        g.app.update();
+        let generation = |g: &Game| g.app.world().resource::<Terrain>().landscape.generation;
+        let first = generation(&g);
+        for _ in 0..300 / ticks_per_frame {
+            g.app.update();
+        }
+        let slices = generation(&g) - first;
+        assert!(
+            (9..=11).contains(&slices),
+            "{slices} slices in 5 game seconds at {} frames a second",
+            60 / ticks_per_frame
+        );
+    }
+}
+
+#[test]
 fn the_student_stands_on_the_ground_at_its_true_score() {
     let mut g = open_game(LevelSet::builtin(), 1);
     // An unlimited budget cuts a whole slice every frame, at the current step.
-    g.app.insert_resource(LandscapeBudget(None));
+    g.app.insert_resource(LandscapePace(SlicePace::AtOnce));
     g.play("climbing");
     // Adam walks far enough in 30 steps for the slice to reach the student (at least MIN_SPAN).
     g.command(Command::Set(Setting::Optimizer(OptimizerKind::Adam)));

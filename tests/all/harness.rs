@@ -11,7 +11,7 @@ use raw_weights::game::intent::{Begin, Command, Do, PlayLevel};
 use raw_weights::game::levels::{Levels, ProgressRes};
 use raw_weights::game::session::{Phase, Session, TrainingBudget};
 use raw_weights::game::state::Screen;
-use raw_weights::game::terrain::LandscapeBudget;
+use raw_weights::game::terrain::{LandscapePace, SlicePace};
 use raw_weights::game::{self, Start};
 use raw_weights::level::{LevelSet, Progress, ProgressStore};
 
@@ -82,7 +82,7 @@ impl Game {
         app.insert_resource(Levels { set: setup.levels });
         app.insert_resource(ProgressRes { progress, store: Some(ProgressStore::in_dir(dir.path())) });
         app.insert_resource(TrainingBudget(setup.training_budget));
-        app.insert_resource(LandscapeBudget(Some(Duration::ZERO)));
+        app.insert_resource(LandscapePace(SlicePace::PerSecond(0.0)));
         app.insert_resource(setup.start);
         app.add_plugins(game::logic);
         app.update();

@@ -262,13 +262,26 @@ try {
   check(climbSpread > 0.03, `the climbing level is drawn (grey spread ${climbSpread.toFixed(3)}): ${climbShot}`);
   const frames = stats(await frameTimes(game, 40));
   console.log(`browser: climbing frame time mean ${frames.mean.toFixed(0)} ms, median ${frames.median.toFixed(0)} ms, max ${frames.max.toFixed(0)} ms (SwiftShader, no GPU)`);
-  // The brain's share of those frames, as the game measured it.
+  // The brain's work in those frames and its time, as the game measured it:
+  // per game second, and CPU milliseconds per 1/60 s.
   const costs = await game.evaluate(() => (window.__rwCosts || []).slice(-40));
   check(costs.length > 0, `the game reports its frame costs (${costs.length} frames)`);
   if (costs.length > 0) {
-    const brain = stats(costs.map(([t, l]) => t + l));
-    const steps = costs.reduce((sum, c) => sum + c[2], 0) / costs.length;
-    console.log(`browser: climbing brain per frame (training + landscape) mean ${brain.mean.toFixed(1)} ms, max ${brain.max.toFixed(1)} ms; ${steps.toFixed(1)} student steps per frame`);
+    const total = (key) => costs.reduce((sum, c) => sum + c[key], 0);
+    const seconds = total('seconds');
+    const rate = (key) => (seconds > 0 ? total(key) / seconds : 0);
+    const cpu = total('training_ms') + total('landscape_ms');
+    const brain = stats(costs.map((c) => c.training_ms + c.landscape_ms));
+    console.log(
+      `browser: climbing, per game second: ${rate('steps').toFixed(0)} student steps, ${rate('ghost_steps').toFixed(0)} ghost steps, ` +
+        `${rate('cells').toFixed(0)} landscape cells, ${rate('heights').toFixed(0)} heights, ${rate('slices').toFixed(2)} full re-slices ` +
+        `(over ${seconds.toFixed(1)} game seconds, ${costs.length} frames)`,
+    );
+    console.log(
+      `browser: climbing brain CPU ${(cpu / (seconds * 60)).toFixed(2)} ms per 1/60 s ` +
+        `(training ${(total('training_ms') / (seconds * 60)).toFixed(2)}, landscape ${(total('landscape_ms') / (seconds * 60)).toFixed(2)}); ` +
+        `per frame mean ${brain.mean.toFixed(1)} ms, max ${brain.max.toFixed(1)} ms`,
+    );
   }
 
   // F7 puts the link to the level as it is set now in the address bar.

@@ -263,4 +263,15 @@ fn your_student(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, command
     if let Some(notice) = &session.play.notice {
         ui.label(egui::RichText::new(notice).color(BAD));
     }
+    if let Some(managed) = session.pace.lagging() {
+        ui.label(egui::RichText::new(lag_warning(managed, session.play.speed)).color(BAD));
+    }
+}
+
+/// What the sandbox says when training has stayed behind its speed.
+pub fn lag_warning(managed: f32, speed: u32) -> String {
+    format!(
+        "Training is behind: this student takes about {managed:.0} steps a second on this computer, \
+         not the {speed} asked for, so the steps owed pile up. Lower the speed, or pick a smaller size and train again."
+    )
 }

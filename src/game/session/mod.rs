@@ -18,7 +18,7 @@ pub mod pace;
 pub mod replay;
 pub mod share;
 
-pub use pace::{CHEER_TICKS, FALL_TICKS, LETTER_TICKS, Pace, TrainingBudget};
+pub use pace::{CHEER_TICKS, FALL_TICKS, LAG_WARNING_SECONDS, LETTER_TICKS, Pace, TrainingBudget};
 pub use replay::{PendingReplay, Playback, Recording};
 pub use share::PendingLink;
 

@@ -40,12 +40,39 @@ pub struct Pace {
     backlog: usize,
     /// Ticks until the performance on stage draws its next letter.
     pub(super) letter_ticks: u32,
+    /// Ticks in a row that ended with steps still owed (training cannot keep
+    /// up with the speed), and the steps those ticks did run.
+    behind_ticks: u32,
+    behind_steps: usize,
 }
+
+/// How long training may stay behind its speed before the sandbox says so.
+pub const LAG_WARNING_SECONDS: u32 = 2;
 
 impl Pace {
     /// How far the letter just drawn has travelled back to the input, from 0 to 1.
     pub fn letter_flight(&self) -> f32 {
         1.0 - self.letter_ticks as f32 / LETTER_TICKS as f32
+    }
+
+    /// The steps per second training has managed, once it has been behind
+    /// the speed asked for more than [`LAG_WARNING_SECONDS`] (a model too big
+    /// for this computer at that speed).
+    pub fn lagging(&self) -> Option<f32> {
+        (self.behind_ticks > LAG_WARNING_SECONDS * TICK_HZ)
+            .then(|| self.behind_steps as f32 * TICK_HZ as f32 / self.behind_ticks as f32)
+    }
+
+    /// Books a tick's training: `ran` steps, with the backlog left after
+    /// them (`None`: the run is at its end).
+    fn booked(&mut self, ran: Option<usize>) {
+        if let Some(ran) = ran.filter(|_| self.backlog > 0) {
+            self.behind_ticks += 1;
+            self.behind_steps += ran;
+        } else {
+            self.behind_ticks = 0;
+            self.behind_steps = 0;
+        }
     }
 
     /// Steps owed by one more tick at `speed` steps per second.
@@ -93,10 +120,16 @@ fn train(
     session.pace.owe_tick(speed);
     let started = Instant::now();
     let before = session.play.run.step_count();
+    let ghosts_before = session.play.ghost_steps();
     run_owed_steps(&mut session, recording.as_deref_mut(), started, budget.0, &mut moments);
     session.play.refresh_views();
     cost.training += started.elapsed();
-    cost.steps += session.play.run.step_count() - before;
+    let ran = session.play.run.step_count() - before;
+    // A run at its end owes nothing more: it is not behind.
+    let finished = session.play.run.is_finished();
+    session.pace.booked(if finished { None } else { Some(ran) });
+    cost.steps += ran;
+    cost.ghost_steps += session.play.ghost_steps().saturating_sub(ghosts_before);
 }
 
 fn run_owed_steps(

@@ -81,6 +81,7 @@ pub(super) fn play_back(
     playback.owed -= steps as f32;
     let started = Instant::now();
     let before = playback.replayer.position;
+    let ghosts_before = session.play.ghost_steps();
     if let Err(e) = playback.replayer.forward(&mut session.play, steps) {
         playback.error = Some(e.to_string());
         playback.playing = false;
@@ -88,6 +89,7 @@ pub(super) fn play_back(
     session.play.refresh_views();
     cost.training += started.elapsed();
     cost.steps += playback.replayer.position - before;
+    cost.ghost_steps += session.play.ghost_steps().saturating_sub(ghosts_before);
 }
 
 /// The replay's controls; taking over ends the playback and records on.
