@@ -398,7 +398,8 @@ fn sample(args: SampleArgs) -> Result<(), String> {
         (None, Some(corpus)) => {
             let run = train_run(corpus, args.model.run_config())?;
             eprintln!("{}", summary(&run));
-            (run.vocab, run.brain, run.params, run.config.seed, run.docs)
+            let docs = run.documents().map(String::from).collect();
+            (run.vocab, run.brain, run.params, run.config.seed, docs)
         }
         (None, None) => unreachable!("clap requires --corpus or --load"),
     };
@@ -414,14 +415,22 @@ fn sample(args: SampleArgs) -> Result<(), String> {
 
 /// Loads a corpus and trains on it, showing progress on stderr.
 fn train_run(corpus: &Path, config: RunConfig) -> Result<Run, String> {
+    let started = std::time::Instant::now();
     let corpus = Corpus::load(corpus).map_err(|e| e.to_string())?;
     let mut run = Run::new(config, &corpus).map_err(|e| e.to_string())?;
+    let (bytes, tokens) = corpus.sizes();
+    eprintln!(
+        "read, tokenized and shuffled {:.1} MB ({} documents, {tokens} tokens) in {:.2} s",
+        bytes as f64 / 1e6,
+        corpus.len(),
+        started.elapsed().as_secs_f64()
+    );
     let steps = config.steps;
     eprintln!(
         "training a {} on {} ({} documents, {} letters + BOS = {} tokens, {} weights) for {steps} steps",
         config.model.name(),
-        corpus.origin,
-        run.docs.len(),
+        corpus.origin(),
+        run.document_count(),
         run.vocab.size() - 1,
         run.vocab.size(),
         run.params.len(),

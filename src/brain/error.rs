@@ -8,6 +8,10 @@ pub enum BrainError {
     CorpusUnreadable { path: String, reason: String },
     /// The corpus holds no document (no non-blank line).
     CorpusEmpty { origin: String },
+    /// A corpus too big to hold (4 GB of text or tokens).
+    CorpusTooLarge { origin: String, bytes: usize },
+    /// More distinct letters than a token can name.
+    TooManyLetters { origin: String, letters: usize },
     /// A prefix letter the student has never seen.
     PrefixOutsideVocab { letter: char, vocab: String },
     /// A prefix that does not leave room for a single new letter.
@@ -37,6 +41,14 @@ impl fmt::Display for BrainError {
             BrainError::CorpusEmpty { origin } => {
                 write!(f, "corpus {origin} is empty: it needs at least one non-blank line")
             }
+            BrainError::CorpusTooLarge { origin, bytes } => {
+                write!(f, "corpus {origin} is too big to train on ({bytes} bytes; under 4 GB can be held)")
+            }
+            BrainError::TooManyLetters { origin, letters } => write!(
+                f,
+                "corpus {origin} uses {letters} different letters; a student can learn at most {}",
+                super::vocab::MAX_LETTERS
+            ),
             BrainError::PrefixOutsideVocab { letter, vocab } => write!(
                 f,
                 "prefix letter {letter:?} is not in the vocabulary; the student knows only {vocab:?}"

@@ -70,7 +70,7 @@ impl RunExport {
                 bias_correction: c.optimizer.bias_correction,
             },
             vocab: run.vocab.letters(),
-            docs: run.docs.clone(),
+            docs: run.documents().map(String::from).collect(),
             init: init.to_named(),
             losses: run.losses.clone(),
             final_params: run.params.to_named(),

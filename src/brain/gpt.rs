@@ -22,6 +22,7 @@ use super::math::{
     softmax_and_score,
 };
 use super::params::layout;
+use super::vocab::TokenId;
 
 /// The sizes of a tiny GPT.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -302,7 +303,7 @@ impl Gpt {
     }
 
     /// Mean teacher's score over a document's positions, forward only.
-    pub fn loss(&self, p: &[f32], act: &mut GptActivations, tokens: &[usize]) -> f32 {
+    pub fn loss(&self, p: &[f32], act: &mut GptActivations, tokens: &[impl TokenId]) -> f32 {
         self.loss_measuring(p, act, tokens, &HeadsOff::NONE)
     }
 
@@ -312,7 +313,7 @@ impl Gpt {
         &self,
         p: &[f32],
         act: &mut GptActivations,
-        tokens: &[usize],
+        tokens: &[impl TokenId],
         off: &HeadsOff,
     ) -> f32 {
         let n = self.positions(tokens.len());
@@ -320,9 +321,9 @@ impl Gpt {
         act.reset();
         let mut total = 0.0f32;
         for pos in 0..n {
-            self.read_with(p, act, tokens[pos], off);
+            self.read_with(p, act, tokens[pos].id(), off);
             let (logits, probs) = (&act.logits[pos * v..][..v], &mut act.probs[pos * v..][..v]);
-            total += softmax_and_score(probs, logits, tokens[pos + 1]);
+            total += softmax_and_score(probs, logits, tokens[pos + 1].id());
         }
         total * (1.0 / n as f32)
     }
@@ -335,7 +336,13 @@ impl Gpt {
 
     /// Forward and exact backward pass over one document: returns the mean
     /// score and writes its gradient for every weight into `g` (overwritten).
-    pub fn loss_and_grad(&self, p: &[f32], g: &mut [f32], act: &mut GptActivations, tokens: &[usize]) -> f32 {
+    pub fn loss_and_grad(
+        &self,
+        p: &[f32],
+        g: &mut [f32],
+        act: &mut GptActivations,
+        tokens: &[impl TokenId],
+    ) -> f32 {
         self.loss_and_grad_marked(p, g, act, tokens, || {})
     }
 
@@ -346,7 +353,7 @@ impl Gpt {
         p: &[f32],
         g: &mut [f32],
         act: &mut GptActivations,
-        tokens: &[usize],
+        tokens: &[impl TokenId],
         after_forward: impl FnOnce(),
     ) -> f32 {
         let loss = self.loss(p, act, tokens);
@@ -355,7 +362,7 @@ impl Gpt {
         loss
     }
 
-    fn backward(&self, p: &[f32], g: &mut [f32], a: &mut GptActivations, tokens: &[usize]) {
+    fn backward(&self, p: &[f32], g: &mut [f32], a: &mut GptActivations, tokens: &[impl TokenId]) {
         let GptConfig { n_head, n_embd: c, block_size: bt, n_layer } = self.config;
         let hd = self.config.head_dim();
         let f = self.config.mlp_width();
@@ -368,7 +375,7 @@ impl Gpt {
         // The score's gradient w.r.t. the votes, then back through lm_head.
         for t in 0..n {
             let dlogits = &mut a.d_logits[..v];
-            score_gradient(dlogits, &a.probs[t * v..][..v], tokens[t + 1], weight);
+            score_gradient(dlogits, &a.probs[t * v..][..v], tokens[t + 1].id(), weight);
             let x_final = &a.x[(n_layer * bt + t) * c..][..c];
             outer_acc(&mut g[self.lm_head..][..v * c], dlogits, x_final);
             let dx = &mut a.d_x[t * c..][..c];

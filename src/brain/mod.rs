@@ -37,4 +37,4 @@ pub use params::Params;
 pub use rng::{Rand, Stream};
 pub use run::{Run, RunConfig};
 pub use sample::{Performance, SampleSettings};
-pub use vocab::{Corpus, Vocab};
+pub use vocab::{Corpus, Token, TokenId, Vocab};

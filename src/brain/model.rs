@@ -6,6 +6,7 @@ use super::bigram::{Bigram, BigramWorkspace};
 use super::gpt::{Gpt, GptActivations, GptConfig};
 use super::params::Params;
 use super::rng::{Rand, Stream};
+use super::vocab::TokenId;
 
 /// Which model the student thinks with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -117,7 +118,7 @@ impl Brain {
     }
 
     /// Mean teacher's score over a document (`BOS + letters + BOS`).
-    pub fn loss(&self, p: &[f32], ws: &mut Workspace, tokens: &[usize]) -> f32 {
+    pub fn loss(&self, p: &[f32], ws: &mut Workspace, tokens: &[impl TokenId]) -> f32 {
         match (self, ws) {
             (Brain::Bigram(b), Workspace::Bigram(w)) => b.loss(p, w, tokens),
             (Brain::Gpt(g), Workspace::Gpt(a)) => g.loss(p, a, tokens),
@@ -126,7 +127,13 @@ impl Brain {
     }
 
     /// Mean score and its gradient (written into `grad`).
-    pub fn loss_and_grad(&self, p: &[f32], grad: &mut [f32], ws: &mut Workspace, tokens: &[usize]) -> f32 {
+    pub fn loss_and_grad(
+        &self,
+        p: &[f32],
+        grad: &mut [f32],
+        ws: &mut Workspace,
+        tokens: &[impl TokenId],
+    ) -> f32 {
         self.loss_and_grad_marked(p, grad, ws, tokens, || {})
     }
 
@@ -137,7 +144,7 @@ impl Brain {
         p: &[f32],
         grad: &mut [f32],
         ws: &mut Workspace,
-        tokens: &[usize],
+        tokens: &[impl TokenId],
         after_forward: impl FnOnce(),
     ) -> f32 {
         match (self, ws) {

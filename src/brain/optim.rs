@@ -338,7 +338,11 @@ fn climb<const KIND: u8>(
     let uses_v = matches!(KIND, RMSPROP | ADAM | ADAMW);
     let n = w.len();
     let (g, m, v, step) = (&g[..n], &mut m[..n], &mut v[..n], &mut step[..n]);
-    for i in 0..n {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let first = simd::climb::<KIND>(k, w, g, m, v, step);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    let first = 0;
+    for i in first..n {
         let mut m_hat = 0.0;
         let mut v_hat = 0.0;
         if uses_m {
@@ -357,5 +361,79 @@ fn climb<const KIND: u8>(
             _ => k.lr * (m_hat / (v_hat.sqrt() + k.eps) + k.wd * w[i]),
         };
         w[i] -= step[i];
+    }
+}
+
+/// [`climb`] four weights at a time in WebAssembly SIMD: the same operations
+/// in the same order (IEEE division and square root, no fused multiply-add),
+/// so the same bits, vectorised whatever the optimiser of the final link does
+/// (the browser build links the game for size). Returns where the scalar
+/// loop takes over (the last `n mod 4` weights).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd {
+    use core::arch::wasm32::*;
+
+    use super::{ADAM, ADAMW, Knobs, MOMENTUM, RMSPROP, SGD};
+
+    #[inline(always)]
+    fn load(x: &[f32], at: usize) -> v128 {
+        let four = &x[at..at + 4];
+        // SAFETY: `four` holds 4 f32s (16 bytes); wasm loads need no alignment.
+        unsafe { v128_load(four.as_ptr() as *const v128) }
+    }
+
+    #[inline(always)]
+    fn store(y: &mut [f32], at: usize, v: v128) {
+        let four = &mut y[at..at + 4];
+        // SAFETY: as in `load`, 16 bytes that `four` borrows mutably.
+        unsafe { v128_store(four.as_mut_ptr() as *mut v128, v) }
+    }
+
+    #[inline(always)]
+    pub(super) fn climb<const KIND: u8>(
+        k: &Knobs,
+        w: &mut [f32],
+        g: &[f32],
+        m: &mut [f32],
+        v: &mut [f32],
+        step: &mut [f32],
+    ) -> usize {
+        let uses_m = matches!(KIND, MOMENTUM | ADAM | ADAMW);
+        let uses_v = matches!(KIND, RMSPROP | ADAM | ADAMW);
+        let splat = f32x4_splat;
+        let (lr, b1, one_b1, b2, one_b2) =
+            (splat(k.lr), splat(k.b1), splat(k.one_minus_b1), splat(k.b2), splat(k.one_minus_b2));
+        let (c1, c2, eps, wd) = (splat(k.c1), splat(k.c2), splat(k.eps), splat(k.wd));
+        let whole = w.len() - w.len() % 4;
+        let mut i = 0;
+        while i < whole {
+            let gi = load(g, i);
+            let mut m_hat = splat(0.0);
+            let mut v_hat = splat(0.0);
+            if uses_m {
+                let mi = f32x4_add(f32x4_mul(b1, load(m, i)), f32x4_mul(one_b1, gi));
+                store(m, i, mi);
+                m_hat = f32x4_div(mi, c1);
+            }
+            if uses_v {
+                let vi = f32x4_add(f32x4_mul(b2, load(v, i)), f32x4_mul(f32x4_mul(one_b2, gi), gi));
+                store(v, i, vi);
+                v_hat = f32x4_div(vi, c2);
+            }
+            let s = match KIND {
+                SGD => f32x4_mul(lr, gi),
+                MOMENTUM => f32x4_mul(lr, m_hat),
+                RMSPROP => f32x4_div(f32x4_mul(lr, gi), f32x4_add(f32x4_sqrt(v_hat), eps)),
+                ADAM => f32x4_div(f32x4_mul(lr, m_hat), f32x4_add(f32x4_sqrt(v_hat), eps)),
+                _ => f32x4_mul(
+                    lr,
+                    f32x4_add(f32x4_div(m_hat, f32x4_add(f32x4_sqrt(v_hat), eps)), f32x4_mul(wd, load(w, i))),
+                ),
+            };
+            store(step, i, s);
+            store(w, i, f32x4_sub(load(w, i), s));
+            i += 4;
+        }
+        whole
     }
 }

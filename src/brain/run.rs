@@ -9,7 +9,7 @@ use super::model::{Brain, ModelKind, Workspace};
 use super::optim::{Optimizer, OptimizerConfig};
 use super::params::{Params, checksum_hex};
 use super::rng::{Rand, Stream};
-use super::vocab::{Corpus, Vocab};
+use super::vocab::{Corpus, Token, Vocab};
 
 /// The longest run accepted.
 pub const MAX_STEPS: usize = 100_000_000;
@@ -67,9 +67,11 @@ pub enum StepPart {
 pub struct Run {
     pub config: RunConfig,
     pub vocab: Vocab,
-    /// Documents in training order: step `k` uses `docs[k % docs.len()]`.
-    pub docs: Vec<String>,
-    encoded: Vec<Vec<usize>>,
+    /// The documents, shared with the level and every copy of the run.
+    pub corpus: Corpus,
+    /// Training order: step `k` uses document `order[k % n]` of the corpus
+    /// (the corpus' order shuffled by the run's seed; shared by copies).
+    order: std::sync::Arc<[u32]>,
     pub brain: Brain,
     pub params: Params,
     /// The weights before the first step.
@@ -85,30 +87,23 @@ pub struct Run {
 impl Run {
     pub fn new(config: RunConfig, corpus: &Corpus) -> Result<Self, BrainError> {
         config.validate()?;
-        let vocab = corpus.vocab();
-        let mut docs = corpus.docs.clone();
-        Rand::new(config.seed, Stream::DataOrder).shuffle(&mut docs);
-        let brain = Brain::new(config.model, config.gpt, vocab.size());
+        // The documents' indices shuffled, with the same draws a shuffle of
+        // the documents themselves takes.
+        let mut order: Vec<u32> = (0..corpus.len() as u32).collect();
+        Rand::new(config.seed, Stream::DataOrder).shuffle(&mut order);
+        let brain = Brain::new(config.model, config.gpt, corpus.vocab().size());
         let params = brain.init_params(config.seed);
-        Ok(Self::assemble(config, vocab, docs, brain, params))
+        Ok(Self::assemble(config, corpus.clone(), order.into(), brain, params))
     }
 
-    /// A run from known parts (documents already in training order).
+    /// A run from known parts: the corpus and its training order.
     pub fn assemble(
         config: RunConfig,
-        vocab: Vocab,
-        docs: Vec<String>,
+        corpus: Corpus,
+        order: std::sync::Arc<[u32]>,
         brain: Brain,
         params: Params,
     ) -> Self {
-        let encoded = docs
-            .iter()
-            .map(|d| {
-                let mut tokens = Vec::new();
-                vocab.encode_document(d, &mut tokens).expect("documents use the run's vocabulary");
-                tokens
-            })
-            .collect();
         let n = params.len();
         Self {
             optimizer: Optimizer::new(config.optimizer, n, config.steps),
@@ -117,9 +112,9 @@ impl Run {
             ws: brain.new_workspace(),
             losses: Vec::new(),
             config,
-            vocab,
-            docs,
-            encoded,
+            vocab: corpus.vocab(),
+            corpus,
+            order,
             brain,
             params,
         }
@@ -136,13 +131,23 @@ impl Run {
     }
 
     /// Tokens (`BOS + letters + BOS`) of the document trained at step `k`.
-    pub fn document_tokens(&self, k: usize) -> &[usize] {
-        &self.encoded[k % self.encoded.len()]
+    pub fn document_tokens(&self, k: usize) -> &[Token] {
+        self.corpus.tokens(self.order[k % self.order.len()] as usize)
     }
 
     /// The document trained at step `k`.
     pub fn document(&self, k: usize) -> &str {
-        &self.docs[k % self.docs.len()]
+        self.corpus.doc(self.order[k % self.order.len()] as usize)
+    }
+
+    /// How many documents the run cycles through.
+    pub fn document_count(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The documents in training order.
+    pub fn documents(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.order.iter().map(|&i| self.corpus.doc(i as usize))
     }
 
     /// One training step: score the next document, take the gradient, climb.
@@ -156,7 +161,7 @@ impl Run {
     /// pass, the backward pass, the climber's update (the bench times them).
     pub fn step_marked(&mut self, mut mark: impl FnMut(StepPart)) -> Result<f32, BrainError> {
         let k = self.step_count();
-        let tokens = &self.encoded[k % self.encoded.len()];
+        let tokens = self.corpus.tokens(self.order[k % self.order.len()] as usize);
         let loss =
             self.brain.loss_and_grad_marked(&self.params.data, &mut self.grad, &mut self.ws, tokens, || {
                 mark(StepPart::Forward)
@@ -191,7 +196,7 @@ impl Run {
 
     /// The loss of the current weights on the document of step `k`, without training.
     pub fn loss_on(&mut self, k: usize) -> f32 {
-        let tokens = &self.encoded[k % self.encoded.len()];
+        let tokens = self.corpus.tokens(self.order[k % self.order.len()] as usize);
         self.brain.loss(&self.params.data, &mut self.ws, tokens)
     }
 
@@ -206,6 +211,6 @@ impl Run {
     /// True if `text` is one of the training documents word for word (the
     /// student remembered it rather than invented it).
     pub fn is_memorised(&self, text: &str) -> bool {
-        super::sample::is_memorised(&self.docs, text)
+        self.corpus.contains(text)
     }
 }

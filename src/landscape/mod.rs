@@ -277,14 +277,14 @@ fn norm(a: &[f32]) -> f32 {
 /// measuring heights, stopping once they hold `positions` scored positions
 /// (long documents cost more per point of the grid).
 pub fn evaluation_documents(run: &crate::brain::Run, count: usize, positions: usize) -> Vec<Vec<usize>> {
-    let d = run.docs.len();
+    let d = run.document_count();
     let count = count.min(d).max(1);
     let mut docs = Vec::new();
     let mut held = 0;
     for k in 0..count {
         let tokens = run.document_tokens(k * d / count);
         held += run.brain.positions(tokens.len());
-        docs.push(tokens.to_vec());
+        docs.push(tokens.iter().map(|&t| t as usize).collect());
         if held >= positions {
             break;
         }

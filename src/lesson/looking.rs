@@ -136,10 +136,9 @@ impl Lens {
     /// Mean attention entropy over the first spread names, every head on.
     fn spread(&mut self, run: &Run) -> Result<f32, BrainError> {
         let gpt = gpt(run)?;
-        let names = &run.docs[..SPREAD_TEXTS.min(run.docs.len())];
         let mut total = 0.0f32;
         let mut counted = 0usize;
-        for name in names {
+        for name in run.documents().take(SPREAD_TEXTS) {
             if self.scratch.read(gpt, &run.params.data, &run.vocab, name, HeadsOff::NONE).is_ok() {
                 total += self.scratch.act.mean_attention_entropy();
                 counted += 1;
@@ -233,7 +232,7 @@ impl Lens {
 /// The first `probe` training names (in training order) that fit the context.
 pub fn probe_names(run: &Run, probe: usize) -> Vec<&str> {
     let most = run.config.gpt.block_size.saturating_sub(1);
-    run.docs.iter().map(String::as_str).filter(|d| d.chars().count() <= most).take(probe).collect()
+    run.documents().filter(|d| d.chars().count() <= most).take(probe).collect()
 }
 
 /// A head as the screen names it: "head 2" (1-based), "layer 1 head 2" in deeper models.

@@ -69,7 +69,7 @@ impl Activity {
             (Lesson::Scoring, goal) => {
                 let word = match goal {
                     Goal::WordScoreBelow { word, .. } => word.clone(),
-                    _ => run.docs[0].clone(),
+                    _ => run.document(0).to_string(),
                 };
                 let mut tokens = Vec::new();
                 run.vocab.encode_document(&word, &mut tokens).map_err(|letter| {
@@ -86,7 +86,7 @@ impl Activity {
             (Lesson::Looking, goal) => {
                 let (board, probe) = match goal {
                     Goal::StrongestHead { board, probe, .. } => (board.clone(), *probe),
-                    _ => (run.docs[..1].to_vec(), 1),
+                    _ => (vec![run.document(0).to_string()], 1),
                 };
                 Activity::Looking(Box::new(looking::Lens::new(run, board, probe)?))
             }

@@ -204,7 +204,7 @@ impl Play {
         let mut level = self.level.clone();
         level.file.model = spec.model;
         level.file.gpt = spec.gpt;
-        level.file.corpus = CorpusSource::Inline(corpus.docs.clone());
+        level.file.corpus = CorpusSource::Inline(corpus.docs().map(String::from).collect());
         level.corpus = corpus;
         level.run_config().validate().map_err(|e| e.to_string())?;
         *self = Play::new(&level, self.run_id + 1).map_err(|e| e.to_string())?;

@@ -3,7 +3,7 @@
 //! student guesses (its top share) and so may the player; both are scored.
 
 use crate::brain::math::{argmax, softmax, softmax_and_score};
-use crate::brain::{Brain, Run};
+use crate::brain::{Brain, Run, Token};
 
 /// One uncovered letter.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,7 +59,7 @@ impl Reading {
     }
 
     /// The document on the board: `BOS + letters + BOS`.
-    pub fn tokens<'a>(&self, run: &'a Run) -> &'a [usize] {
+    pub fn tokens<'a>(&self, run: &'a Run) -> &'a [Token] {
         run.document_tokens(self.doc)
     }
 
@@ -79,7 +79,7 @@ impl Reading {
     /// The letter under the next cover (what the next reveal uncovers).
     pub fn covered(&self, run: &Run) -> usize {
         let (doc, cursor) = self.next_position(run);
-        run.document_tokens(doc)[cursor + 1]
+        run.document_tokens(doc)[cursor + 1] as usize
     }
 
     /// The student's shares for the next covered letter.
@@ -121,11 +121,11 @@ impl Reading {
 }
 
 /// Reads `tokens` from a fresh context and returns the votes after the last one.
-fn read_votes(brain: &Brain, params: &[f32], tokens: &[usize]) -> Vec<f32> {
+fn read_votes(brain: &Brain, params: &[f32], tokens: &[Token]) -> Vec<f32> {
     let mut ws = brain.new_workspace();
     let mut votes = Vec::new();
     for &t in tokens {
-        votes = brain.read(params, &mut ws, t).to_vec();
+        votes = brain.read(params, &mut ws, t as usize).to_vec();
     }
     votes
 }

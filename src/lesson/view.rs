@@ -140,7 +140,7 @@ pub fn board(play: &Play) -> Option<Board> {
         .map(|u| (u.player.map(|p| p == u.truth), u.student == u.truth))
         .collect();
     Some(Board {
-        letters: tokens.iter().map(|&t| vocab.label(t)).collect(),
+        letters: tokens.iter().map(|&t| vocab.label(t as usize)).collect(),
         cursor: r.cursor,
         guess,
         marks,

@@ -663,7 +663,7 @@ pub fn validate_level(
             ));
         }
         let most = file.gpt.block_size - 1;
-        if !corpus.docs.iter().any(|d| d.chars().count() <= most) {
+        if !corpus.docs().any(|d| d.chars().count() <= most) {
             return Err(at(
                 &["corpus"],
                 format!(

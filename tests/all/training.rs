@@ -46,12 +46,19 @@ fn a_diverging_run_stops_and_names_the_step() {
 fn documents_are_trained_in_shuffled_order_cycling_through_all() {
     let corpus = Corpus::from_text(crate::TINY, "tiny").unwrap();
     let run = Run::new(RunConfig::default(), &corpus).unwrap();
-    let mut sorted = run.docs.clone();
+    let mut sorted: Vec<&str> = run.documents().collect();
     sorted.sort();
-    let mut original = corpus.docs.clone();
+    let mut original: Vec<&str> = corpus.docs().collect();
     original.sort();
     assert_eq!(sorted, original, "every document appears once per epoch");
-    assert_ne!(run.docs, corpus.docs, "seed 42 shuffles this corpus");
+    assert!(run.documents().ne(corpus.docs()), "seed 42 shuffles this corpus");
+    // Each step's tokens are its document's, from the one buffer the corpus holds.
+    for k in 0..run.document_count() {
+        let mut tokens = Vec::new();
+        run.vocab.encode_document(run.document(k), &mut tokens).unwrap();
+        let held: Vec<usize> = run.document_tokens(k).iter().map(|&t| t as usize).collect();
+        assert_eq!(held, tokens, "step {k}: {}", run.document(k));
+    }
 }
 
 #[test]

@@ -88,9 +88,9 @@ fn follow_the_run(session: Option<Res<Session>>, mut draft: ResMut<Draft>) {
     if draft.run_id == Some(play.run_id) {
         return;
     }
-    let from_draft = draft.text.trim_end() == play.level.corpus.docs.join("\n");
+    let from_draft = draft.text.trim_end() == play.level.corpus.docs().collect::<Vec<_>>().join("\n");
     if !from_draft {
-        draft.text = play.level.corpus.docs.join("\n");
+        draft.text = play.level.corpus.docs().collect::<Vec<_>>().join("\n");
         draft.model = play.run.brain.kind();
         draft.gpt = play.run.config.gpt;
     }
@@ -192,7 +192,7 @@ fn your_student(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, command
                 .code_editor(),
         );
     });
-    let docs = Corpus::from_text(&draft.text, "your text").map_or(0, |c| c.docs.len());
+    let docs = Corpus::from_text(&draft.text, "your text").map_or(0, |c| c.len());
     ui.label(
         egui::RichText::new(format!(
             "{docs} documents  ·  {}: edit  ·  or drop a .txt on the window",
