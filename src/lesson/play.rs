@@ -200,6 +200,7 @@ impl Play {
         if self.level.file.lesson != Lesson::Sandbox || !self.level.file.controls.allows(Control::Model) {
             return Err("this level does not let you change the text or the model".into());
         }
+        check_text_size(spec.text.len(), TEXT_LIMIT)?;
         let corpus = Corpus::from_text(&spec.text, "your text").map_err(|e| e.to_string())?;
         let mut level = self.level.clone();
         level.file.model = spec.model;
@@ -256,4 +257,24 @@ impl Play {
             }
         }
     }
+}
+
+/// The longest training text the sandbox takes, in bytes: in the browser
+/// 32 MB (the page holds a text about four times over while it trains, and a
+/// tab's memory is limited); natively 1 GB.
+pub const TEXT_LIMIT: usize = if cfg!(target_arch = "wasm32") { 32_000_000 } else { 1_000_000_000 };
+
+/// Whether a text of `bytes` fits under `limit`, or what to tell the player.
+pub fn check_text_size(bytes: usize, limit: usize) -> Result<(), String> {
+    if bytes <= limit {
+        return Ok(());
+    }
+    let mb = |b: usize| b as f64 / 1e6;
+    let here = if cfg!(target_arch = "wasm32") { "the browser version" } else { "the game" };
+    Err(format!(
+        "your text is {:.1} MB; {here} trains on texts up to {:.0} MB. Use a shorter text{}.",
+        mb(bytes),
+        mb(limit),
+        if cfg!(target_arch = "wasm32") { ", or the game on a computer, which takes up to 1 GB" } else { "" }
+    ))
 }

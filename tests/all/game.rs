@@ -512,6 +512,30 @@ fn the_sandbox_says_when_a_student_is_too_big_to_train_at_its_speed() {
 }
 
 #[test]
+fn the_sandbox_trains_a_book_sized_text_and_states_its_size_limit() {
+    use raw_weights::game::lessons::sandbox::{Draft, EDIT_LIMIT};
+    use raw_weights::lesson::play::{TEXT_LIMIT, check_text_size};
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("sandbox");
+    // 40,000 lines, about half a megabyte: a preview, not an editor, and it trains as lines.
+    let lines: Vec<String> = (0..40_000).map(|i| format!("line {i} of a long book")).collect();
+    let text = lines.join("\n");
+    assert!(text.len() > EDIT_LIMIT);
+    g.app.world_mut().resource_mut::<Draft>().text = text.clone();
+    assert_eq!(g.app.world_mut().resource_mut::<Draft>().documents(), 40_000);
+    let gpt = raw_weights::brain::GptConfig::default();
+    g.command(Command::Retrain(Retrain { text, model: raw_weights::brain::ModelKind::Gpt, gpt }));
+    let s = g.session();
+    assert_eq!(s.play.notice, None);
+    assert_eq!(s.play.run.document_count(), 40_000, "one document a line");
+    assert_eq!(s.play.run.corpus.doc(39_999), "line 39999 of a long book");
+    // Past the limit, a clear message names both sizes.
+    assert_eq!(check_text_size(TEXT_LIMIT, TEXT_LIMIT), Ok(()));
+    let said = check_text_size(33_000_000, 32_000_000).unwrap_err();
+    assert!(said.contains("33.0 MB") && said.contains("up to 32 MB"), "{said}");
+}
+
+#[test]
 fn the_sandbox_is_sized_and_trained_by_keys() {
     let mut g = open_game(LevelSet::builtin(), 1);
     g.play("sandbox");

@@ -6,7 +6,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::climbing::{CLIMBING_CONTROLS, climber, ground};
 use super::performing::{focus_prefix, perform, perform_on_stage, performance, written};
-use crate::brain::{Corpus, GptConfig, ModelKind};
+use crate::brain::{GptConfig, ModelKind};
 use crate::game::camera::Shot;
 use crate::game::charts::loss_chart;
 use crate::game::consts::{BAD, GOLD, MUTED};
@@ -35,6 +35,29 @@ pub struct Draft {
     pub load_error: Option<String>,
     /// The run the draft last saw.
     pub run_id: Option<u64>,
+    /// The text's documents counted, for a text of this many bytes (a book
+    /// is counted once, not every frame).
+    counted: Option<(usize, usize)>,
+}
+
+/// Texts longer than this (in bytes) show a preview instead of an editor.
+pub const EDIT_LIMIT: usize = 100_000;
+/// Lines the preview shows.
+const PREVIEW_LINES: usize = 12;
+
+impl Draft {
+    /// Documents in the text: its non-blank lines.
+    pub fn documents(&mut self) -> usize {
+        let len = self.text.len();
+        match self.counted {
+            Some((at, docs)) if at == len && len > EDIT_LIMIT => docs,
+            _ => {
+                let docs = self.text.lines().filter(|l| !l.trim().is_empty()).count();
+                self.counted = Some((len, docs));
+                docs
+            }
+        }
+    }
 }
 
 impl Default for Draft {
@@ -46,6 +69,7 @@ impl Default for Draft {
             path: String::new(),
             load_error: None,
             run_id: None,
+            counted: None,
         }
     }
 }
@@ -183,24 +207,46 @@ fn panel(
 /// The training text and the model's size, then a new student trained on them.
 fn your_student(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, commands: &mut Commands) {
     heading(ui, "Your student", "The training text (one document per line) and the brain it trains.");
-    egui::ScrollArea::vertical().id_salt("sandbox_text").max_height(130.0).show(ui, |ui| {
-        ui.add(
-            egui::TextEdit::multiline(&mut draft.text)
-                .id(TEXT_FIELD.into())
-                .desired_rows(5)
-                .desired_width(f32::INFINITY)
-                .code_editor(),
+    if draft.text.len() > EDIT_LIMIT {
+        // A book-sized text: a preview of its start, trained on whole.
+        let preview: Vec<&str> = draft.text.lines().take(PREVIEW_LINES).collect();
+        egui::ScrollArea::vertical().id_salt("sandbox_text").max_height(130.0).show(ui, |ui| {
+            ui.label(egui::RichText::new(preview.join("\n")).monospace().small());
+        });
+        let docs = draft.documents();
+        ui.label(
+            egui::RichText::new(format!(
+                "{docs} documents, {:.1} MB: the first {PREVIEW_LINES} lines above. A text this long trains whole; it is not edited here.",
+                draft.text.len() as f64 / 1e6
+            ))
+            .small()
+            .color(MUTED),
         );
-    });
-    let docs = Corpus::from_text(&draft.text, "your text").map_or(0, |c| c.len());
-    ui.label(
-        egui::RichText::new(format!(
-            "{docs} documents  ·  {}: edit  ·  or drop a .txt on the window",
-            bind::EDIT_TEXT.keys
-        ))
-        .small()
-        .color(MUTED),
-    );
+        if ui.button("Start a new text").on_hover_text("Empties the text, to type one of your own").clicked()
+        {
+            draft.text.clear();
+            draft.path.clear();
+        }
+    } else {
+        egui::ScrollArea::vertical().id_salt("sandbox_text").max_height(130.0).show(ui, |ui| {
+            ui.add(
+                egui::TextEdit::multiline(&mut draft.text)
+                    .id(TEXT_FIELD.into())
+                    .desired_rows(5)
+                    .desired_width(f32::INFINITY)
+                    .code_editor(),
+            );
+        });
+        let docs = draft.documents();
+        ui.label(
+            egui::RichText::new(format!(
+                "{docs} documents  ·  {}: edit  ·  or drop a .txt on the window",
+                bind::EDIT_TEXT.keys
+            ))
+            .small()
+            .color(MUTED),
+        );
+    }
     #[cfg(target_arch = "wasm32")]
     {
         ui.horizontal(|ui| {
