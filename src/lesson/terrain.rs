@@ -30,6 +30,9 @@ const TRAIL_POINTS: usize = 160;
 /// Full re-slices per second of game time: the ground follows the student
 /// twice a second.
 pub const SLICES_PER_SECOND: f32 = 2.0;
+/// How often a climber that moved has its height measured, a game second:
+/// often enough that its marker glides, a third of the frames at 60 a second.
+pub const HEIGHTS_PER_SECOND: f32 = 20.0;
 /// The most cells one frame cuts: four sixtieths of a second's worth. Frames
 /// slower than 15 a second slice less often rather than take ever longer.
 pub const MAX_CELLS_PER_FRAME: usize = (CELLS as f32 * SLICES_PER_SECOND * 4.0 / 60.0) as usize + 1;
@@ -86,6 +89,8 @@ pub struct Survey {
     pub ghosts: Vec<GhostMark>,
     /// Cells owed by the game time gone by, not yet cut.
     owed: f32,
+    /// Game seconds since the heights were last measured.
+    since_heights: f32,
 }
 
 impl Survey {
@@ -110,6 +115,7 @@ impl Survey {
             uniform: uniform_score(run.vocab.size()),
             ghosts: Vec::new(),
             owed: 0.0,
+            since_heights: 0.0,
         }
     }
 
@@ -121,7 +127,13 @@ impl Survey {
         let mut work = GroundWork::default();
         let run = &play.run;
         let step = run.step_count();
-        if self.student_step != step {
+        // Heights HEIGHTS_PER_SECOND times a game second (every frame when cutting at once).
+        self.since_heights += seconds.max(0.0);
+        let measure = pace == SlicePace::AtOnce || self.since_heights >= 1.0 / HEIGHTS_PER_SECOND;
+        if measure {
+            self.since_heights = 0.0;
+        }
+        if measure && self.student_step != step {
             self.student_step = step;
             self.student_loss = self.landscape.loss(&run.brain, &run.params.data);
             work.heights += 1;
@@ -143,7 +155,8 @@ impl Survey {
                 };
                 let mark = &mut self.ghosts[at];
                 let step = ghost.run.step_count();
-                if mark.step != step {
+                // A new mark is measured at once, so it stands where its ghost is.
+                if mark.step != step && (measure || mark.step == usize::MAX) {
                     mark.step = step;
                     mark.loss = self.landscape.loss(&run.brain, &ghost.run.params.data);
                     work.heights += 1;

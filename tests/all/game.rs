@@ -833,10 +833,15 @@ fn the_race_never_has_the_students_twin() {
     assert_eq!(racers.len(), 4, "the race panel: you and three ghosts");
     assert!(racers[0].you && racers[0].kind == OptimizerKind::Momentum);
     let terrain = g.app.world().resource::<Terrain>();
+    // Heights are measured HEIGHTS_PER_SECOND times a game second: at 600 steps
+    // a second, a mark is at most 30 steps behind its ghost.
+    let behind = (600.0 / raw_weights::lesson::terrain::HEIGHTS_PER_SECOND) as usize;
     for ghost in &race.ghosts {
         let mark = terrain.ghosts.iter().find(|m| m.kind == ghost.kind);
         assert!(
-            mark.is_some_and(|m| m.step == ghost.run.step_count()),
+            mark.is_some_and(
+                |m| m.step <= ghost.run.step_count() && ghost.run.step_count() - m.step <= behind
+            ),
             "{:?} stands on the ground",
             ghost.kind
         );
