@@ -211,7 +211,7 @@ fn your_student(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, command
         // A book-sized text: a preview of its start, trained on whole.
         let preview: Vec<&str> = draft.text.lines().take(PREVIEW_LINES).collect();
         egui::ScrollArea::vertical().id_salt("sandbox_text").max_height(130.0).show(ui, |ui| {
-            ui.label(egui::RichText::new(preview.join("\n")).monospace().small());
+            ui.label(egui::RichText::new(preview.join("\n")).monospace().size(11.0));
         });
         let docs = draft.documents();
         ui.label(
