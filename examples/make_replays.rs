@@ -174,7 +174,12 @@ fn main() {
     s.train(100);
     let text = "robot\nrobin\nrocket\nrotor\nribbon\nrabbit\nradar\nrobots write\nrobins sing\n".to_string();
     let gpt = raw_weights::brain::GptConfig { n_layer: 1, n_head: 2, n_embd: 8, block_size: 16 };
-    s.give(Command::Retrain(Retrain { text, model: raw_weights::brain::ModelKind::Gpt, gpt }));
+    s.give(Command::Retrain(Retrain {
+        text,
+        model: raw_weights::brain::ModelKind::Gpt,
+        gpt,
+        data: Default::default(),
+    }));
     s.train(400);
     for _ in 0..2 {
         s.give(Command::Write);

@@ -202,6 +202,8 @@ impl ModelArgs {
             },
             steps: self.steps,
             seed: self.seed,
+            // The command line trains a document a line (an export lists them in order).
+            data: raw_weights::brain::Data::Lines,
         }
     }
 }

@@ -109,6 +109,8 @@ impl RunExport {
             },
             steps: c.steps,
             seed: self.seed,
+            // An export lists its documents in training order: a run of lines.
+            data: super::Data::Lines,
         }
     }
 

@@ -35,6 +35,6 @@ pub use model::{Brain, ModelKind, Workspace};
 pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, Schedule};
 pub use params::Params;
 pub use rng::{Rand, Stream};
-pub use run::{Run, RunConfig};
+pub use run::{Data, Run, RunConfig};
 pub use sample::{Performance, SampleSettings};
 pub use vocab::{Corpus, Token, TokenId, Vocab};

@@ -24,6 +24,36 @@ pub struct RunConfig {
     /// Planned steps (the linear schedule reaches zero here).
     pub steps: usize,
     pub seed: u64,
+    /// How the text is read: a line a step, or a window of the whole text.
+    #[serde(skip_serializing_if = "Data::is_lines")]
+    pub data: Data,
+}
+
+/// How a run reads its text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Data {
+    /// Each step one document (a line): `BOS + letters + BOS`, in shuffled order.
+    #[default]
+    Lines,
+    /// Each step a window of `block_size + 1` tokens from anywhere in the
+    /// whole text (lines joined by BOS, which stands for the line's end), as
+    /// nanoGPT reads Shakespeare. Where a window starts is drawn from the
+    /// run's seed and the step number alone.
+    Stream,
+}
+
+impl Data {
+    pub fn is_lines(&self) -> bool {
+        *self == Data::Lines
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Data::Lines => "lines",
+            Data::Stream => "stream",
+        }
+    }
 }
 
 impl Default for RunConfig {
@@ -34,6 +64,7 @@ impl Default for RunConfig {
             optimizer: OptimizerConfig::default(),
             steps: 1000,
             seed: 42,
+            data: Data::Lines,
         }
     }
 }
@@ -130,14 +161,18 @@ impl Run {
         self.step_count() >= self.config.steps
     }
 
-    /// Tokens (`BOS + letters + BOS`) of the document trained at step `k`.
+    /// Tokens trained at step `k`: its document's `BOS + letters + BOS`
+    /// (or, reading a stream, its window).
     pub fn document_tokens(&self, k: usize) -> &[Token] {
-        self.corpus.tokens(self.order[k % self.order.len()] as usize)
+        tokens_at(&self.corpus, &self.order, &self.config, k)
     }
 
-    /// The document trained at step `k`.
+    /// The document trained at step `k` (reading a stream: the line its window starts in).
     pub fn document(&self, k: usize) -> &str {
-        self.corpus.doc(self.order[k % self.order.len()] as usize)
+        match self.config.data {
+            Data::Lines => self.corpus.doc(self.order[k % self.order.len()] as usize),
+            Data::Stream => self.corpus.doc(self.corpus.line_at(window_start(&self.corpus, &self.config, k))),
+        }
     }
 
     /// How many documents the run cycles through.
@@ -161,7 +196,7 @@ impl Run {
     /// pass, the backward pass, the climber's update (the bench times them).
     pub fn step_marked(&mut self, mut mark: impl FnMut(StepPart)) -> Result<f32, BrainError> {
         let k = self.step_count();
-        let tokens = self.corpus.tokens(self.order[k % self.order.len()] as usize);
+        let tokens = tokens_at(&self.corpus, &self.order, &self.config, k);
         let loss =
             self.brain.loss_and_grad_marked(&self.params.data, &mut self.grad, &mut self.ws, tokens, || {
                 mark(StepPart::Forward)
@@ -196,7 +231,7 @@ impl Run {
 
     /// The loss of the current weights on the document of step `k`, without training.
     pub fn loss_on(&mut self, k: usize) -> f32 {
-        let tokens = self.corpus.tokens(self.order[k % self.order.len()] as usize);
+        let tokens = tokens_at(&self.corpus, &self.order, &self.config, k);
         self.brain.loss(&self.params.data, &mut self.ws, tokens)
     }
 
@@ -213,4 +248,33 @@ impl Run {
     pub fn is_memorised(&self, text: &str) -> bool {
         self.corpus.contains(text)
     }
+}
+
+/// The tokens of step `k` (see [`Data`]).
+fn tokens_at<'a>(corpus: &'a Corpus, order: &[u32], config: &RunConfig, k: usize) -> &'a [Token] {
+    match config.data {
+        Data::Lines => corpus.tokens(order[k % order.len()] as usize),
+        Data::Stream => {
+            let all = corpus.all_tokens();
+            let start = window_start(corpus, config, k);
+            &all[start..start + window_len(all.len(), config)]
+        }
+    }
+}
+
+/// Tokens in a stream's window: `block_size + 1` (the whole text if shorter).
+fn window_len(tokens: usize, config: &RunConfig) -> usize {
+    (config.gpt.block_size + 1).min(tokens)
+}
+
+/// Where step `k`'s window starts: SplitMix64 of the seed and the step, so
+/// any step's window is known without the ones before it.
+fn window_start(corpus: &Corpus, config: &RunConfig, k: usize) -> usize {
+    let tokens = corpus.all_tokens().len();
+    let starts = (tokens - window_len(tokens, config) + 1) as u64;
+    let mut z = config.seed ^ (k as u64).wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z % starts) as usize
 }

@@ -278,6 +278,16 @@ impl Corpus {
         &self.0.tokens[at[i] as usize..=at[i + 1] as usize]
     }
 
+    /// Every document's tokens in the text's order, one after another: `BOS d₀ BOS d₁ … BOS`.
+    pub fn all_tokens(&self) -> &[Token] {
+        &self.0.tokens
+    }
+
+    /// The document that token `at` of [`Corpus::all_tokens`] belongs to (a BOS to the one after it).
+    pub fn line_at(&self, at: usize) -> usize {
+        self.0.starts.partition_point(|&s| s as usize <= at).saturating_sub(1).min(self.len() - 1)
+    }
+
     /// Bytes of text in the documents and tokens held, for messages and benchmarks.
     pub fn sizes(&self) -> (usize, usize) {
         (self.0.text.len(), self.0.tokens.len())

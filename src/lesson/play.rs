@@ -205,6 +205,7 @@ impl Play {
         let mut level = self.level.clone();
         level.file.model = spec.model;
         level.file.gpt = spec.gpt;
+        level.file.data = spec.data;
         level.file.corpus = CorpusSource::Inline(corpus.docs().map(String::from).collect());
         level.corpus = corpus;
         level.run_config().validate().map_err(|e| e.to_string())?;

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Control;
-use crate::brain::{GptConfig, ModelKind, OptimizerKind, Schedule};
+use crate::brain::{Data, GptConfig, ModelKind, OptimizerKind, Schedule};
 
 /// A setting the playing screen can change.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -70,6 +70,9 @@ pub struct Retrain {
     pub text: String,
     pub model: ModelKind,
     pub gpt: GptConfig,
+    /// Read as lines (the default) or as a stream.
+    #[serde(default, skip_serializing_if = "Data::is_lines")]
+    pub data: Data,
 }
 
 /// Most letters one draw may draw.

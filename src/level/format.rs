@@ -28,7 +28,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::brain::{BrainError, Corpus, GptConfig, ModelKind, OptimizerConfig, RunConfig, SampleSettings};
+use crate::brain::{
+    BrainError, Corpus, Data, GptConfig, ModelKind, OptimizerConfig, RunConfig, SampleSettings,
+};
 use crate::corpora;
 
 /// Where a level's training text comes from.
@@ -347,6 +349,10 @@ pub struct LevelFile {
     #[serde(default)]
     pub learned: String,
     pub corpus: CorpusSource,
+    /// How the text is read: `lines` (a document a line, the default) or
+    /// `stream` (windows of block_size + 1 letters from the whole text).
+    #[serde(default, skip_serializing_if = "Data::is_lines")]
+    pub data: Data,
     pub lesson: Lesson,
     #[serde(default)]
     pub model: ModelKind,
@@ -390,6 +396,7 @@ impl LevelFile {
             optimizer: self.optimizer,
             steps: self.steps,
             seed: self.seed,
+            data: self.data,
         }
     }
 }

@@ -453,8 +453,12 @@ fn the_sandbox_trains_on_your_text_or_says_why_not() {
     g.play("sandbox");
     let before = g.session().play.run_id;
     let gpt = raw_weights::brain::GptConfig { n_layer: 1, n_head: 2, n_embd: 8, block_size: 12 };
-    let mine =
-        Retrain { text: "robot\nrobin\nrocket\n".into(), model: raw_weights::brain::ModelKind::Gpt, gpt };
+    let mine = Retrain {
+        text: "robot\nrobin\nrocket\n".into(),
+        model: raw_weights::brain::ModelKind::Gpt,
+        gpt,
+        data: Default::default(),
+    };
     g.command(Command::Retrain(mine));
     let s = g.session();
     assert_eq!(s.play.notice, None);
@@ -466,7 +470,12 @@ fn the_sandbox_trains_on_your_text_or_says_why_not() {
         ("\n  \n", gpt, "empty"),
         ("words", raw_weights::brain::GptConfig { n_head: 3, ..gpt }, "multiple of n_head"),
     ] {
-        let spec = Retrain { text: text.into(), model: raw_weights::brain::ModelKind::Gpt, gpt };
+        let spec = Retrain {
+            text: text.into(),
+            model: raw_weights::brain::ModelKind::Gpt,
+            gpt,
+            data: Default::default(),
+        };
         g.command(Command::Retrain(spec));
         let s = g.session();
         assert!(s.play.notice.as_deref().is_some_and(|n| n.contains(why)), "{:?}", s.play.notice);
@@ -490,7 +499,12 @@ fn the_sandbox_says_when_a_student_is_too_big_to_train_at_its_speed() {
     // The biggest student at a speed no computer reaches within 1 ms a tick.
     let text = raw_weights::corpora::NAMES.to_string();
     let gpt = raw_weights::brain::bench::BIG;
-    g.command(Command::Retrain(Retrain { text, model: raw_weights::brain::ModelKind::Gpt, gpt }));
+    g.command(Command::Retrain(Retrain {
+        text,
+        model: raw_weights::brain::ModelKind::Gpt,
+        gpt,
+        data: Default::default(),
+    }));
     g.command(Command::Set(Setting::Speed(5000)));
     for _ in 0..(LAG_WARNING_SECONDS * 60 - 10) {
         g.app.update();
@@ -524,7 +538,12 @@ fn the_sandbox_trains_a_book_sized_text_and_states_its_size_limit() {
     g.app.world_mut().resource_mut::<Draft>().text = text.clone();
     assert_eq!(g.app.world_mut().resource_mut::<Draft>().documents(), 40_000);
     let gpt = raw_weights::brain::GptConfig::default();
-    g.command(Command::Retrain(Retrain { text, model: raw_weights::brain::ModelKind::Gpt, gpt }));
+    g.command(Command::Retrain(Retrain {
+        text,
+        model: raw_weights::brain::ModelKind::Gpt,
+        gpt,
+        data: Default::default(),
+    }));
     let s = g.session();
     assert_eq!(s.play.notice, None);
     assert_eq!(s.play.run.document_count(), 40_000, "one document a line");
@@ -533,6 +552,28 @@ fn the_sandbox_trains_a_book_sized_text_and_states_its_size_limit() {
     assert_eq!(check_text_size(TEXT_LIMIT, TEXT_LIMIT), Ok(()));
     let said = check_text_size(33_000_000, 32_000_000).unwrap_err();
     assert!(said.contains("33.0 MB") && said.contains("up to 32 MB"), "{said}");
+}
+
+#[test]
+fn the_sandbox_reads_a_text_as_a_stream_and_its_level_remembers_it() {
+    use raw_weights::brain::Data;
+    let mut g = open_game(LevelSet::builtin(), 1);
+    g.play("sandbox");
+    let text = raw_weights::corpora::SENTENCES.to_string();
+    let gpt = raw_weights::brain::GptConfig::default();
+    let spec = Retrain { text, model: raw_weights::brain::ModelKind::Gpt, gpt, data: Data::Stream };
+    g.command(Command::Retrain(spec));
+    let s = g.session();
+    assert_eq!(s.play.notice, None);
+    assert_eq!(s.play.run.config.data, Data::Stream);
+    // The level written for a replay says so, and reads back the same.
+    assert_eq!(s.play.level.file.data, Data::Stream);
+    let written = ron::to_string(&s.play.level.file).unwrap();
+    assert!(written.contains("data:stream"), "{}", &written[..200.min(written.len())]);
+    assert_eq!(s.play.run.document_tokens(0).len(), gpt.block_size + 1);
+    // A level that does not say reads lines, and writes nothing of it.
+    let lines = ron::to_string(&LevelSet::builtin().get("climbing").unwrap().file).unwrap();
+    assert!(!lines.contains("data:"), "lines are the default, not written");
 }
 
 #[test]
@@ -999,7 +1040,12 @@ fn restart_after_retraining_keeps_your_text() {
     let mut g = open_game(LevelSet::builtin(), 1);
     g.play("sandbox");
     let gpt = raw_weights::brain::GptConfig { n_layer: 1, n_head: 2, n_embd: 8, block_size: 12 };
-    let mine = Retrain { text: "robot\nrobin\n".into(), model: raw_weights::brain::ModelKind::Gpt, gpt };
+    let mine = Retrain {
+        text: "robot\nrobin\n".into(),
+        model: raw_weights::brain::ModelKind::Gpt,
+        gpt,
+        data: Default::default(),
+    };
     g.command(Command::Retrain(mine));
     g.press(KeyCode::KeyR);
     let s = g.session();
@@ -1361,7 +1407,12 @@ fn inside_the_brain_groups_wide_stages_and_is_not_offered_for_the_bigram() {
     g.play("sandbox");
     let gpt = raw_weights::brain::GptConfig { n_layer: 2, n_head: 4, n_embd: 64, block_size: 16 };
     let text = "robot\nrobin\nrocket\n".to_string();
-    g.command(Command::Retrain(Retrain { text, model: raw_weights::brain::ModelKind::Gpt, gpt }));
+    g.command(Command::Retrain(Retrain {
+        text,
+        model: raw_weights::brain::ModelKind::Gpt,
+        gpt,
+        data: Default::default(),
+    }));
     g.trigger(ToggleInside);
     let view = g.app.world().resource::<InsideView>();
     assert_eq!(view.rows.len(), 2 + 2 * 11 + 1, "two layers stacked");

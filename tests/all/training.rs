@@ -68,3 +68,35 @@ fn gpt_positions_stop_at_the_context() {
     // BOS + 26 letters + BOS = 28 tokens; the context holds 16.
     assert_eq!(run.brain.positions(run.document_tokens(0).len()), 16);
 }
+
+#[test]
+fn a_stream_reads_windows_of_the_whole_text_across_line_ends() {
+    use raw_weights::brain::Data;
+    let corpus = Corpus::from_text(raw_weights::corpora::SENTENCES, "sentences").unwrap();
+    let config = RunConfig { data: Data::Stream, steps: 300, ..RunConfig::default() };
+    let mut run = Run::new(config, &corpus).unwrap();
+    let bos = run.vocab.bos() as u16;
+    let all = corpus.all_tokens();
+    let mut crossed = 0;
+    for k in 0..200 {
+        let window = run.document_tokens(k);
+        assert_eq!(window.len(), config.gpt.block_size + 1, "step {k}: block_size + 1 tokens");
+        // A slice of the whole text, wherever it starts.
+        let found = (0..=all.len() - window.len()).any(|at| &all[at..at + window.len()] == window);
+        assert!(found, "step {k}: a window of the text");
+        crossed += window[1..window.len() - 1].contains(&bos) as usize;
+    }
+    assert!(crossed > 20, "windows run across line ends ({crossed} of 200)");
+    assert_ne!(run.document_tokens(0), run.document_tokens(1), "each step its own window");
+    // The same seed reads the same windows and ends on the same bits; it learns.
+    let mut again = Run::new(config, &corpus).unwrap();
+    run.train(300).unwrap();
+    again.train(300).unwrap();
+    assert_eq!(run.checksum(), again.checksum());
+    let start = raw_weights::brain::math::uniform_score(run.vocab.size());
+    assert!(run.recent_loss(50).unwrap() < start - 0.5, "{:?} from {start}", run.recent_loss(50));
+    // Lines stay as they were: a line a step.
+    let lines = Run::new(RunConfig { data: Data::Lines, ..config }, &corpus).unwrap();
+    assert_eq!(lines.document_tokens(0).first(), Some(&bos));
+    assert_eq!(lines.document_tokens(0).last(), Some(&bos));
+}

@@ -6,7 +6,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::climbing::{CLIMBING_CONTROLS, climber, ground};
 use super::performing::{focus_prefix, perform, perform_on_stage, performance, written};
-use crate::brain::{GptConfig, ModelKind};
+use crate::brain::{Data, GptConfig, ModelKind};
 use crate::game::camera::Shot;
 use crate::game::charts::loss_chart;
 use crate::game::consts::{BAD, GOLD, MUTED};
@@ -31,6 +31,8 @@ pub struct Draft {
     pub text: String,
     pub model: ModelKind,
     pub gpt: GptConfig,
+    /// Read as lines or as a stream.
+    pub data: Data,
     pub path: String,
     pub load_error: Option<String>,
     /// The run the draft last saw.
@@ -66,6 +68,7 @@ impl Default for Draft {
             text: String::new(),
             model: ModelKind::Gpt,
             gpt: GptConfig::default(),
+            data: Data::Lines,
             path: String::new(),
             load_error: None,
             run_id: None,
@@ -117,6 +120,7 @@ fn follow_the_run(session: Option<Res<Session>>, mut draft: ResMut<Draft>) {
         draft.text = play.level.corpus.docs().collect::<Vec<_>>().join("\n");
         draft.model = play.run.brain.kind();
         draft.gpt = play.run.config.gpt;
+        draft.data = play.run.config.data;
     }
     draft.run_id = Some(play.run_id);
 }
@@ -144,6 +148,7 @@ fn keys(lesson: LessonKeys, mut draft: ResMut<Draft>, mut commands: Commands) {
             text: draft.text.clone(),
             model: draft.model,
             gpt: draft.gpt,
+            data: draft.data,
         })));
     }
 }
@@ -285,6 +290,14 @@ fn your_student(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, command
         ui.label(egui::RichText::new(e).color(BAD));
     }
     ui.horizontal(|ui| {
+        ui.label("read it as");
+        ui.selectable_value(&mut draft.data, Data::Lines, "lines")
+            .on_hover_text("Each step one line: a name, a sentence, a document of its own");
+        ui.selectable_value(&mut draft.data, Data::Stream, "a stream").on_hover_text(
+            "Each step a window of context + 1 letters from anywhere in the whole text, across line ends (¶): how a book is read",
+        );
+    });
+    ui.horizontal(|ui| {
         ui.selectable_value(&mut draft.model, ModelKind::Bigram, "bigram");
         ui.selectable_value(&mut draft.model, ModelKind::Gpt, "tiny GPT");
         ui.label(egui::RichText::new(bind::MODEL.keys).small().color(MUTED));
@@ -304,6 +317,7 @@ fn your_student(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, command
             text: draft.text.clone(),
             model: draft.model,
             gpt: draft.gpt,
+            data: draft.data,
         })));
     }
     if let Some(notice) = &session.play.notice {

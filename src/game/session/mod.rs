@@ -350,11 +350,11 @@ fn open_text(
     let in_sandbox = *screen.get() == Screen::Playing
         && session.as_ref().is_some_and(|s| s.play.level.file.lesson == Lesson::Sandbox);
     let spec = |play: Option<&Play>| {
-        let (model, gpt) = match play {
-            Some(p) => (p.run.brain.kind(), p.run.config.gpt),
-            None => (ModelKind::Gpt, sandbox.file.gpt),
+        let (model, gpt, data) = match play {
+            Some(p) => (p.run.brain.kind(), p.run.config.gpt, p.run.config.data),
+            None => (ModelKind::Gpt, sandbox.file.gpt, sandbox.file.data),
         };
-        Retrain { text: opened.text.clone(), model, gpt }
+        Retrain { text: opened.text.clone(), model, gpt, data }
     };
     if in_sandbox {
         let play = session.as_ref().map(|s| &s.play);
