@@ -44,18 +44,20 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 /// so the same bits, vectorised whatever the optimiser of the final link does
 /// (the browser build links the game for size).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-mod simd {
+pub(crate) mod simd {
     use core::arch::wasm32::*;
 
+    /// Four f32s from `x[at..at + 4]`.
     #[inline(always)]
-    fn load(x: &[f32], at: usize) -> v128 {
+    pub(crate) fn load(x: &[f32], at: usize) -> v128 {
         let four = &x[at..at + 4];
         // SAFETY: `four` holds 4 f32s (16 bytes); wasm loads need no alignment.
         unsafe { v128_load(four.as_ptr() as *const v128) }
     }
 
+    /// Four f32s into `y[at..at + 4]`.
     #[inline(always)]
-    fn store(y: &mut [f32], at: usize, v: v128) {
+    pub(crate) fn store(y: &mut [f32], at: usize, v: v128) {
         let four = &mut y[at..at + 4];
         // SAFETY: as in `load`, 16 bytes that `four` borrows mutably.
         unsafe { v128_store(four.as_mut_ptr() as *mut v128, v) }

@@ -89,12 +89,12 @@ impl OptimizerKind {
     }
 
     /// Whether the climber keeps the running mean of gradients.
-    pub fn uses_m(self) -> bool {
+    pub const fn uses_m(self) -> bool {
         matches!(self, OptimizerKind::Momentum | OptimizerKind::Adam | OptimizerKind::AdamW)
     }
 
     /// Whether the climber keeps the running mean of squared gradients.
-    pub fn uses_v(self) -> bool {
+    pub const fn uses_v(self) -> bool {
         matches!(self, OptimizerKind::RmsProp | OptimizerKind::Adam | OptimizerKind::AdamW)
     }
 
@@ -314,11 +314,23 @@ struct Knobs {
     wd: f32,
 }
 
-const SGD: u8 = 0;
-const MOMENTUM: u8 = 1;
-const RMSPROP: u8 = 2;
-const ADAM: u8 = 3;
-const ADAMW: u8 = 4;
+/// The climbers as the update loop's const parameter.
+const SGD: u8 = OptimizerKind::Sgd as u8;
+const MOMENTUM: u8 = OptimizerKind::Momentum as u8;
+const RMSPROP: u8 = OptimizerKind::RmsProp as u8;
+const ADAM: u8 = OptimizerKind::Adam as u8;
+const ADAMW: u8 = OptimizerKind::AdamW as u8;
+
+/// The climber a const parameter names.
+const fn climber(kind: u8) -> OptimizerKind {
+    match kind {
+        SGD => OptimizerKind::Sgd,
+        MOMENTUM => OptimizerKind::Momentum,
+        RMSPROP => OptimizerKind::RmsProp,
+        ADAM => OptimizerKind::Adam,
+        _ => OptimizerKind::AdamW,
+    }
+}
 
 /// The update of every weight, as the formula table at the top reads: m and
 /// m̂ only for climbers that keep the mean of gradients, v and v̂ only for
@@ -334,8 +346,7 @@ fn climb<const KIND: u8>(
     v: &mut [f32],
     step: &mut [f32],
 ) {
-    let uses_m = matches!(KIND, MOMENTUM | ADAM | ADAMW);
-    let uses_v = matches!(KIND, RMSPROP | ADAM | ADAMW);
+    let (uses_m, uses_v) = (climber(KIND).uses_m(), climber(KIND).uses_v());
     let n = w.len();
     let (g, m, v, step) = (&g[..n], &mut m[..n], &mut v[..n], &mut step[..n]);
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -373,21 +384,8 @@ fn climb<const KIND: u8>(
 mod simd {
     use core::arch::wasm32::*;
 
-    use super::{ADAM, ADAMW, Knobs, MOMENTUM, RMSPROP, SGD};
-
-    #[inline(always)]
-    fn load(x: &[f32], at: usize) -> v128 {
-        let four = &x[at..at + 4];
-        // SAFETY: `four` holds 4 f32s (16 bytes); wasm loads need no alignment.
-        unsafe { v128_load(four.as_ptr() as *const v128) }
-    }
-
-    #[inline(always)]
-    fn store(y: &mut [f32], at: usize, v: v128) {
-        let four = &mut y[at..at + 4];
-        // SAFETY: as in `load`, 16 bytes that `four` borrows mutably.
-        unsafe { v128_store(four.as_mut_ptr() as *mut v128, v) }
-    }
+    use super::super::math::simd::{load, store};
+    use super::{ADAM, Knobs, MOMENTUM, RMSPROP, SGD, climber};
 
     #[inline(always)]
     pub(super) fn climb<const KIND: u8>(
@@ -398,8 +396,7 @@ mod simd {
         v: &mut [f32],
         step: &mut [f32],
     ) -> usize {
-        let uses_m = matches!(KIND, MOMENTUM | ADAM | ADAMW);
-        let uses_v = matches!(KIND, RMSPROP | ADAM | ADAMW);
+        let (uses_m, uses_v) = (climber(KIND).uses_m(), climber(KIND).uses_v());
         let splat = f32x4_splat;
         let (lr, b1, one_b1, b2, one_b2) =
             (splat(k.lr), splat(k.b1), splat(k.one_minus_b1), splat(k.b2), splat(k.one_minus_b2));

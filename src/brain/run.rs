@@ -47,13 +47,6 @@ impl Data {
     pub fn is_lines(&self) -> bool {
         *self == Data::Lines
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Data::Lines => "lines",
-            Data::Stream => "stream",
-        }
-    }
 }
 
 impl Default for RunConfig {

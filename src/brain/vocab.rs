@@ -168,16 +168,6 @@ impl Corpus {
         Self::from_string(text.to_string(), origin)
     }
 
-    /// A corpus of these documents, one per line (each trimmed; blank ones skipped).
-    pub fn from_docs<S: AsRef<str>>(docs: &[S], origin: &str) -> Result<Self, BrainError> {
-        let mut text = String::new();
-        for d in docs {
-            text.push_str(d.as_ref());
-            text.push('\n');
-        }
-        Self::from_string(text, origin)
-    }
-
     /// [`Corpus::from_text`], keeping the text it is given rather than a copy.
     pub fn from_string(text: String, origin: &str) -> Result<Self, BrainError> {
         let too_long = || BrainError::CorpusTooLarge { origin: origin.to_string(), bytes: text.len() };

@@ -231,11 +231,6 @@ impl Landscape {
         true
     }
 
-    /// Cells of the slice in progress already evaluated (0 when none is being cut).
-    pub fn cells_done(&self) -> usize {
-        if self.pending.is_some() { self.next_cell } else { 0 }
-    }
-
     /// Fraction of the slice in progress already evaluated.
     pub fn progress(&self) -> f32 {
         match self.pending {

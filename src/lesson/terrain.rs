@@ -183,22 +183,15 @@ impl Survey {
                 }
                 self.landscape.begin(&run.init, &run.params.data, step);
             }
-            let before = self.landscape.cells_done();
+            // Asked after each cell: the cells left of this frame's share.
             let mut left = cells;
             let finished = self.landscape.advance(&run.brain, || {
                 left -= 1;
                 left == 0
             });
-            let done = if finished { CELLS - before } else { self.landscape.cells_done() - before };
-            work.cells += done;
-            cells = cells.saturating_sub(done);
-            if finished {
-                work.slices += 1;
-                // At once: one slice a frame, through where the student is now.
-                if pace == SlicePace::AtOnce {
-                    break;
-                }
-            }
+            work.cells += cells - left;
+            work.slices += finished as usize;
+            cells = left;
         }
         work
     }
