@@ -4,111 +4,47 @@
 //! function comes from `libm`, so a result has the same bits on any machine
 //! and in the browser (docs/architecture.md, "Determinism").
 
-/// Number of independent partial sums in [`dot`]. Part of the definition of
-/// the result: changing it changes the last bits of every run.
-#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
-const DOT_LANES: usize = 8;
+use super::lanes::F32x4;
 
 /// The dot product `Σ a[i]·b[i]`, summed in a fixed order: eight interleaved
-/// partial sums (`i mod 8`), combined pairwise, then the tail in index order.
-/// The order is part of the result, so it is the same natively and in wasm,
-/// and the compiler may use SIMD for the lanes without changing any bit.
+/// partial sums (`i mod 8`, in two [`F32x4`]s), combined pairwise as
+/// `((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7))`, then the tail in index
+/// order. The order is part of the result: changing it changes the last bits
+/// of every run. Written once in [`F32x4`], so it has the same bits natively
+/// and in the browser.
 #[inline]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     debug_assert_eq!(a.len(), b.len());
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    {
-        simd::dot(a, b)
+    let n = a.len().min(b.len());
+    let whole = n - n % 8;
+    let (mut low, mut high) = (F32x4::splat(0.0), F32x4::splat(0.0));
+    let mut i = 0;
+    while i < whole {
+        low = low + F32x4::load(a, i) * F32x4::load(b, i);
+        high = high + F32x4::load(a, i + 4) * F32x4::load(b, i + 4);
+        i += 8;
     }
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    {
-        let mut lanes = [0.0f32; DOT_LANES];
-        let mut ca = a.chunks_exact(DOT_LANES);
-        let mut cb = b.chunks_exact(DOT_LANES);
-        for (xa, xb) in (&mut ca).zip(&mut cb) {
-            for l in 0..DOT_LANES {
-                lanes[l] += xa[l] * xb[l];
-            }
-        }
-        let mut sum =
-            ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5])) + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
-        for (x, y) in ca.remainder().iter().zip(cb.remainder()) {
-            sum += x * y;
-        }
-        sum
+    let mut sum = (low + high).sum_in_pairs();
+    for j in whole..n {
+        sum += a[j] * b[j];
     }
-}
-
-/// [`dot`] and [`axpy`] written in WebAssembly SIMD: the same operations in
-/// the same order (lanes 0–3 and 4–7 in two vectors, no fused multiply-add),
-/// so the same bits, vectorised whatever the optimiser of the final link does
-/// (the browser build links the game for size).
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-pub(crate) mod simd {
-    use core::arch::wasm32::*;
-
-    /// Four f32s from `x[at..at + 4]`.
-    #[inline(always)]
-    pub(crate) fn load(x: &[f32], at: usize) -> v128 {
-        let four = &x[at..at + 4];
-        // SAFETY: `four` holds 4 f32s (16 bytes); wasm loads need no alignment.
-        unsafe { v128_load(four.as_ptr() as *const v128) }
-    }
-
-    /// Four f32s into `y[at..at + 4]`.
-    #[inline(always)]
-    pub(crate) fn store(y: &mut [f32], at: usize, v: v128) {
-        let four = &mut y[at..at + 4];
-        // SAFETY: as in `load`, 16 bytes that `four` borrows mutably.
-        unsafe { v128_store(four.as_mut_ptr() as *mut v128, v) }
-    }
-
-    #[inline]
-    pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-        let n = a.len().min(b.len());
-        let whole = n - n % 8;
-        let (mut low, mut high) = (f32x4_splat(0.0), f32x4_splat(0.0));
-        let mut i = 0;
-        while i < whole {
-            low = f32x4_add(low, f32x4_mul(load(a, i), load(b, i)));
-            high = f32x4_add(high, f32x4_mul(load(a, i + 4), load(b, i + 4)));
-            i += 8;
-        }
-        // (l0 + l4, l1 + l5, l2 + l6, l3 + l7), then ((0 + 1) + (2 + 3)).
-        let pairs = f32x4_add(low, high);
-        let mut sum = (f32x4_extract_lane::<0>(pairs) + f32x4_extract_lane::<1>(pairs))
-            + (f32x4_extract_lane::<2>(pairs) + f32x4_extract_lane::<3>(pairs));
-        for j in whole..n {
-            sum += a[j] * b[j];
-        }
-        sum
-    }
-
-    #[inline]
-    pub fn axpy(y: &mut [f32], alpha: f32, x: &[f32]) {
-        let n = y.len().min(x.len());
-        let whole = n - n % 4;
-        let a = f32x4_splat(alpha);
-        let mut i = 0;
-        while i < whole {
-            store(y, i, f32x4_add(load(y, i), f32x4_mul(a, load(x, i))));
-            i += 4;
-        }
-        for j in whole..n {
-            y[j] += alpha * x[j];
-        }
-    }
+    sum
 }
 
 /// `y += alpha · x`, element by element.
 #[inline]
 pub fn axpy(y: &mut [f32], alpha: f32, x: &[f32]) {
     debug_assert_eq!(y.len(), x.len());
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    simd::axpy(y, alpha, x);
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    for (yi, xi) in y.iter_mut().zip(x) {
-        *yi += alpha * xi;
+    let n = y.len().min(x.len());
+    let whole = n - n % 4;
+    let a = F32x4::splat(alpha);
+    let mut i = 0;
+    while i < whole {
+        (F32x4::load(y, i) + a * F32x4::load(x, i)).store(y, i);
+        i += 4;
+    }
+    for j in whole..n {
+        y[j] += alpha * x[j];
     }
 }
 

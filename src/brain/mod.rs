@@ -18,6 +18,7 @@ mod error;
 pub mod export;
 pub mod formula;
 pub mod gpt;
+mod lanes;
 pub mod math;
 pub mod model;
 pub mod optim;

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::BrainError;
 use super::formula::Formula;
+use super::lanes::{F32x4, Lanes, Mask4, SUBNORMAL_BITS, is_subnormal, is_zero};
 
 /// The running mean of gradients, as the panels write it (see [`Optimizer::update`]).
 pub const M: Formula = Formula { name: "m", text: "m = β1·m + (1 − β1)·g" };
@@ -300,18 +301,36 @@ impl Optimizer {
     }
 }
 
-/// What one update's arithmetic needs, in f32 exactly as the step computes it.
+/// What one update's arithmetic needs, in f32 exactly as the step computes
+/// it: one number per knob, or four side by side ([`Lanes`]).
 #[derive(Clone, Copy)]
-struct Knobs {
-    lr: f32,
-    b1: f32,
-    one_minus_b1: f32,
-    b2: f32,
-    one_minus_b2: f32,
-    c1: f32,
-    c2: f32,
-    eps: f32,
-    wd: f32,
+struct Knobs<L> {
+    lr: L,
+    b1: L,
+    one_minus_b1: L,
+    b2: L,
+    one_minus_b2: L,
+    c1: L,
+    c2: L,
+    eps: L,
+    wd: L,
+}
+
+impl Knobs<f32> {
+    /// Every knob in every lane.
+    fn lanes<L: Lanes>(&self) -> Knobs<L> {
+        Knobs {
+            lr: L::splat(self.lr),
+            b1: L::splat(self.b1),
+            one_minus_b1: L::splat(self.one_minus_b1),
+            b2: L::splat(self.b2),
+            one_minus_b2: L::splat(self.one_minus_b2),
+            c1: L::splat(self.c1),
+            c2: L::splat(self.c2),
+            eps: L::splat(self.eps),
+            wd: L::splat(self.wd),
+        }
+    }
 }
 
 /// The climbers as the update loop's const parameter.
@@ -332,14 +351,67 @@ const fn climber(kind: u8) -> OptimizerKind {
     }
 }
 
-/// The update of every weight, as the formula table at the top reads: m and
-/// m̂ only for climbers that keep the mean of gradients, v and v̂ only for
-/// those that keep the mean of squares, and the step each climber takes.
-/// Compiled once per climber (`KIND`), so each is straight-line vector code
-/// (sqrt and division are exact in IEEE arithmetic: vectorising changes no bit).
+/// One weight after its update (or four side by side).
+#[derive(Clone, Copy)]
+struct Climbed<L> {
+    m: L,
+    v: L,
+    step: L,
+    w: L,
+}
+
+/// The update of one weight (or four side by side), as the formula table at
+/// the top reads: m and m̂ only for climbers that keep the mean of gradients,
+/// v and v̂ only for those that keep the mean of squares, and the step each
+/// climber takes. `resting` lanes take `resting_lr_m_hat` for `lr·m̂` (see
+/// [`Rest`]); for one f32 it is `false`.
+#[inline(always)]
+fn climb_one<L: Lanes, const KIND: u8>(
+    k: &Knobs<L>,
+    g: L,
+    m: L,
+    v: L,
+    w: L,
+    resting: L::Mask,
+    resting_lr_m_hat: L,
+) -> Climbed<L> {
+    let zero = L::splat(0.0);
+    let (mut m, mut m_hat, mut v, mut v_hat) = (m, zero, v, zero);
+    if climber(KIND).uses_m() {
+        m = k.b1 * m + k.one_minus_b1 * g;
+        m_hat = m / k.c1;
+    }
+    if climber(KIND).uses_v() {
+        v = k.b2 * v + k.one_minus_b2 * g * g;
+        v_hat = v / k.c2;
+    }
+    let lr_m_hat = || L::select(resting, resting_lr_m_hat, k.lr * m_hat);
+    let step = match KIND {
+        SGD => k.lr * g,
+        MOMENTUM => lr_m_hat(),
+        RMSPROP => k.lr * g / (v_hat.sqrt() + k.eps),
+        ADAM => lr_m_hat() / (v_hat.sqrt() + k.eps),
+        _ => k.lr * (m_hat / (v_hat.sqrt() + k.eps) + k.wd * w),
+    };
+    Climbed { m, v, step, w: w - step }
+}
+
+/// The update of every weight, four at a time ([`F32x4`]; the last `n mod 4`
+/// one by one), with the same operations in the same order as one by one.
+///
+/// Four weights whose m, v and gradient hold no subnormal number take the
+/// formula as it is. Where one does, the arithmetic on it would cost a
+/// microcode assist for every operation, and a weight whose gradient stays
+/// exactly zero (a letter's row while names without that letter are read,
+/// an MLP unit that is off) decays its m into the subnormals and stays there
+/// for good: β1·m rounds back to m for the smallest ones. So in those four:
+/// the subnormal inputs are replaced by zeros for the arithmetic; a resting
+/// weight (see [`Rest`]) keeps its m (and v) and takes its `lr·m̂` as the
+/// signed zero it is; any other lane with a subnormal is worked out alone by
+/// [`climb_subnormal`], exactly, or else by the formula as it is.
 #[inline(always)]
 fn climb<const KIND: u8>(
-    k: &Knobs,
+    k: &Knobs<f32>,
     w: &mut [f32],
     g: &[f32],
     m: &mut [f32],
@@ -349,88 +421,257 @@ fn climb<const KIND: u8>(
     let (uses_m, uses_v) = (climber(KIND).uses_m(), climber(KIND).uses_v());
     let n = w.len();
     let (g, m, v, step) = (&g[..n], &mut m[..n], &mut v[..n], &mut step[..n]);
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    let first = simd::climb::<KIND>(k, w, g, m, v, step);
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    let first = 0;
-    for i in first..n {
-        let mut m_hat = 0.0;
-        let mut v_hat = 0.0;
-        if uses_m {
-            m[i] = k.b1 * m[i] + k.one_minus_b1 * g[i];
-            m_hat = m[i] / k.c1;
-        }
-        if uses_v {
-            v[i] = k.b2 * v[i] + k.one_minus_b2 * g[i] * g[i];
-            v_hat = v[i] / k.c2;
-        }
-        step[i] = match KIND {
-            SGD => k.lr * g[i],
-            MOMENTUM => k.lr * m_hat,
-            RMSPROP => k.lr * g[i] / (v_hat.sqrt() + k.eps),
-            ADAM => k.lr * m_hat / (v_hat.sqrt() + k.eps),
-            _ => k.lr * (m_hat / (v_hat.sqrt() + k.eps) + k.wd * w[i]),
-        };
-        w[i] -= step[i];
-    }
-}
-
-/// [`climb`] four weights at a time in WebAssembly SIMD: the same operations
-/// in the same order (IEEE division and square root, no fused multiply-add),
-/// so the same bits, vectorised whatever the optimiser of the final link does
-/// (the browser build links the game for size). Returns where the scalar
-/// loop takes over (the last `n mod 4` weights).
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-mod simd {
-    use core::arch::wasm32::*;
-
-    use super::super::math::simd::{load, store};
-    use super::{ADAM, Knobs, MOMENTUM, RMSPROP, SGD, climber};
-
-    #[inline(always)]
-    pub(super) fn climb<const KIND: u8>(
-        k: &Knobs,
-        w: &mut [f32],
-        g: &[f32],
-        m: &mut [f32],
-        v: &mut [f32],
-        step: &mut [f32],
-    ) -> usize {
-        let (uses_m, uses_v) = (climber(KIND).uses_m(), climber(KIND).uses_v());
-        let splat = f32x4_splat;
-        let (lr, b1, one_b1, b2, one_b2) =
-            (splat(k.lr), splat(k.b1), splat(k.one_minus_b1), splat(k.b2), splat(k.one_minus_b2));
-        let (c1, c2, eps, wd) = (splat(k.c1), splat(k.c2), splat(k.eps), splat(k.wd));
-        let whole = w.len() - w.len() % 4;
-        let mut i = 0;
-        while i < whole {
-            let gi = load(g, i);
-            let mut m_hat = splat(0.0);
-            let mut v_hat = splat(0.0);
-            if uses_m {
-                let mi = f32x4_add(f32x4_mul(b1, load(m, i)), f32x4_mul(one_b1, gi));
-                store(m, i, mi);
-                m_hat = f32x4_div(mi, c1);
-            }
-            if uses_v {
-                let vi = f32x4_add(f32x4_mul(b2, load(v, i)), f32x4_mul(f32x4_mul(one_b2, gi), gi));
-                store(v, i, vi);
-                v_hat = f32x4_div(vi, c2);
-            }
-            let s = match KIND {
-                SGD => f32x4_mul(lr, gi),
-                MOMENTUM => f32x4_mul(lr, m_hat),
-                RMSPROP => f32x4_div(f32x4_mul(lr, gi), f32x4_add(f32x4_sqrt(v_hat), eps)),
-                ADAM => f32x4_div(f32x4_mul(lr, m_hat), f32x4_add(f32x4_sqrt(v_hat), eps)),
-                _ => f32x4_mul(
-                    lr,
-                    f32x4_add(f32x4_div(m_hat, f32x4_add(f32x4_sqrt(v_hat), eps)), f32x4_mul(wd, load(w, i))),
-                ),
+    let rest = Rest::of::<KIND>(k);
+    let k4: Knobs<F32x4> = k.lanes();
+    let zero = F32x4::splat(0.0);
+    let whole = n - n % 4;
+    let mut i = 0;
+    while i < whole {
+        let (gi, mi, vi, wi) = (F32x4::load(g, i), F32x4::load(m, i), F32x4::load(v, i), F32x4::load(w, i));
+        let tiny_g = gi.subnormal();
+        let tiny_m = if uses_m { mi.subnormal() } else { Mask4::none() };
+        let tiny_v = if uses_v { vi.subnormal() } else { Mask4::none() };
+        let out = if !(tiny_g | tiny_m | tiny_v).any() {
+            climb_one::<F32x4, KIND>(&k4, gi, mi, vi, wi, Mask4::none(), zero)
+        } else {
+            let still = gi.zero();
+            let resting_m = tiny_m & still & mi.magnitude_within(1, rest.m);
+            let resting_v = tiny_v & still & vi.magnitude_within(1, rest.v);
+            let alone = tiny_m.and_not(resting_m) | tiny_v.and_not(resting_v) | tiny_g;
+            let quiet = |tiny, x| F32x4::select(tiny, zero, x);
+            let out = climb_one::<F32x4, KIND>(
+                &k4,
+                quiet(tiny_g, gi),
+                quiet(tiny_m, mi),
+                quiet(tiny_v, vi),
+                wi,
+                resting_m,
+                mi.signed_zero(),
+            );
+            let out = Climbed {
+                m: F32x4::select(resting_m, mi, out.m),
+                v: F32x4::select(resting_v, vi, out.v),
+                ..out
             };
-            store(step, i, s);
-            store(w, i, f32x4_sub(load(w, i), s));
-            i += 4;
-        }
-        whole
+            if alone.any() {
+                let (ga, ma, va, wa) = (gi.to_array(), mi.to_array(), vi.to_array(), wi.to_array());
+                let mut lanes = [out.m.to_array(), out.v.to_array(), out.step.to_array(), out.w.to_array()];
+                for l in alone.lanes() {
+                    let one = climb_subnormal::<KIND>(k, ga[l], ma[l], va[l], wa[l])
+                        .unwrap_or_else(|| climb_one::<f32, KIND>(k, ga[l], ma[l], va[l], wa[l], false, 0.0));
+                    for (lane, x) in lanes.iter_mut().zip([one.m, one.v, one.step, one.w]) {
+                        lane[l] = x;
+                    }
+                }
+                let [m4, v4, s4, w4] = lanes.map(|lane| F32x4::load(&lane, 0));
+                Climbed { m: m4, v: v4, step: s4, w: w4 }
+            } else {
+                out
+            }
+        };
+        out.m.store(m, i);
+        out.v.store(v, i);
+        out.step.store(step, i);
+        out.w.store(w, i);
+        i += 4;
+    }
+    for i in whole..n {
+        let one = climb_one::<f32, KIND>(k, g[i], m[i], v[i], w[i], false, 0.0);
+        (m[i], v[i], step[i], w[i]) = (one.m, one.v, one.step, one.w);
     }
 }
+
+/// Which subnormal m and v an update leaves as they are, known from the
+/// knobs alone (largest magnitudes as bits; 0: none).
+///
+/// With a gradient of ±0, `m = β1·m + (1 − β1)·g` is `β1·m + ±0`. For a
+/// subnormal m = k·2⁻¹⁴⁹ the product rounds to a whole multiple of 2⁻¹⁴⁹:
+/// back to m itself whenever k·(1 − β1) < ½. If also m̂ = m / 1 (the bias
+/// correction has reached 1 in f32) and lr·k < ½, then `lr·m̂` rounds to the
+/// zero of m's sign, and a step of Adam or Momentum is that zero divided by
+/// the denominator (or the zero itself): m rests, and the weight's step is
+/// known without a subnormal operation. Likewise v = k·2⁻¹⁴⁹ with k·(1 − β2)
+/// < ½ stays v; with v̂ = v / 1 and ε ≥ 2⁻³⁸, √v̂ ≤ 2⁻⁶³ is under half a unit
+/// of ε's last place, so √v̂ + ε is ε, as it is for v̂ = 0. AdamW's step
+/// divides m̂ itself, which is not zero, so its m never rests.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Rest {
+    m: u32,
+    v: u32,
+}
+
+impl Rest {
+    fn of<const KIND: u8>(k: &Knobs<f32>) -> Rest {
+        let kind = climber(KIND);
+        let m = if kind.uses_m() && KIND != ADAMW && k.c1 == 1.0 {
+            rounds_back(k.b1).min(rounds_to_zero(k.lr))
+        } else {
+            0
+        };
+        let v = if kind.uses_v() && k.c2 == 1.0 && k.eps >= EPS_OVER_TINY_ROOTS { rounds_back(k.b2) } else { 0 };
+        Rest { m, v }
+    }
+}
+
+/// The smallest ε that swallows the square root of any subnormal (≤ 2⁻⁶³).
+const EPS_OVER_TINY_ROOTS: f32 = 1.0 / (1u64 << 38) as f32;
+
+/// `x` as `(n, s)` with `x = ±n·2⁻ˢ` exactly, for a finite f32.
+fn as_integer_times_power(x: f32) -> (u64, i32) {
+    let bits = x.to_bits();
+    let (exponent, fraction) = ((bits >> 23) & 0xff, bits & 0x7f_ffff);
+    if exponent == 0 { (fraction as u64, 149) } else { ((fraction | 0x80_0000) as u64, 150 - exponent as i32) }
+}
+
+/// The largest k (at most the largest subnormal's) with k·(1 − b) < ½, so
+/// that `b·(k·2⁻¹⁴⁹)` rounds back to k·2⁻¹⁴⁹ for every smaller k too.
+fn rounds_back(b: f32) -> u32 {
+    let (n, s) = as_integer_times_power(b);
+    if !(b > 0.0 && b < 1.0) || s > 62 {
+        return 0;
+    }
+    let one = 1u128 << s;
+    let gap = one - n as u128; // (1 − b)·2ˢ, above 0
+    (((one >> 1) - 1) / gap).min(SUBNORMAL_BITS as u128) as u32
+}
+
+/// The largest k (at most the largest subnormal's) with lr·k < ½, so that
+/// `lr·(k·2⁻¹⁴⁹)` rounds to zero for every smaller k too. 0 for a negative lr.
+fn rounds_to_zero(lr: f32) -> u32 {
+    if lr.to_bits() == 0 {
+        return SUBNORMAL_BITS;
+    }
+    let (n, s) = as_integer_times_power(lr);
+    if lr.to_bits() >> 31 != 0 || !lr.is_finite() || s < 2 {
+        return 0;
+    }
+    let half = 1u128 << (s - 1);
+    ((half - 1) / n as u128).min(SUBNORMAL_BITS as u128) as u32
+}
+
+/// `b·x` rounded as f32 rounds it, for a subnormal `x` and |b| < 1, in
+/// integer arithmetic (no subnormal operation): the product stays subnormal,
+/// so it rounds to the nearest whole multiple of 2⁻¹⁴⁹, ties to even.
+fn times_subnormal(b: f32, x: f32) -> f32 {
+    let (n, s) = as_integer_times_power(b);
+    let k = (x.to_bits() & SUBNORMAL_BITS) as u64;
+    let exact = k * n; // below 2⁴⁷; the result is exact / 2ˢ
+    let rounded = if s >= 48 {
+        0
+    } else {
+        let (whole, rest, half) = (exact >> s, exact & ((1 << s) - 1), 1u64 << (s - 1));
+        whole + u64::from(rest > half || (rest == half && whole & 1 == 1))
+    };
+    f32::from_bits(((x.to_bits() ^ b.to_bits()) & 0x8000_0000) | rounded as u32)
+}
+
+/// `p / d` rounded as f32 rounds it, for a subnormal `p` and a non-zero `d`
+/// (`None` for a quotient that is not finite). Worked in f64, where neither
+/// is subnormal, then rounded to f32's grid: the f64 quotient is never on
+/// the other side of an f32 rounding boundary than the exact one, so it
+/// rounds the same. For a normal result that is double rounding with
+/// 53 ≥ 2·24 + 2 bits, innocuous for division; for a subnormal one the
+/// exact quotient is a boundary (2j + 1)·2⁻¹⁵⁰ or at least 2⁻¹⁵⁰/|d|·2⁻²⁴
+/// away from one, more than f64's error of 2⁻⁵³ of the quotient.
+fn subnormal_over(p: f32, d: f32) -> Option<f32> {
+    const TINIEST: f64 = f64::from_bits((1023 - 149) << 52); // 2⁻¹⁴⁹
+    const TO_WHOLE: f64 = f64::from_bits((1023 + 52) << 52); // 2⁵²: x + 2⁵² − 2⁵² rounds x to a whole number, ties to even
+    let k = (p.to_bits() & SUBNORMAL_BITS) as f64 * TINIEST;
+    let q = if p.to_bits() >> 31 != 0 { -k } else { k } / d as f64;
+    if !q.is_finite() {
+        None
+    } else if q.abs() >= f32::MIN_POSITIVE as f64 {
+        Some(q as f32)
+    } else {
+        let multiple = (q.abs() / TINIEST + TO_WHOLE) - TO_WHOLE; // at most 2²³: the smallest normal
+        Some(f32::from_bits(((q.to_bits() >> 32) as u32 & 0x8000_0000) | multiple as u32))
+    }
+}
+
+/// Whether subtracting any subnormal from `w` leaves `w`: a finite w of at
+/// least 2⁻¹⁰⁰, whose neighbours are at least 2⁻¹²⁴ away, so half the gap is
+/// more than a subnormal.
+fn swallows_subnormals(w: f32) -> bool {
+    let magnitude = w.to_bits() & 0x7fff_ffff;
+    (0x0d80_0000..0x7f80_0000).contains(&magnitude) // 2⁻¹⁰⁰ ≤ |w| < ∞
+}
+
+/// One weight whose m or v is subnormal and does not rest, updated exactly
+/// without a subnormal operation: m or v decaying through the subnormals, or
+/// woken by a gradient that swallows it; `None` when it cannot be, and the
+/// formula as it is takes it.
+fn climb_subnormal<const KIND: u8>(k: &Knobs<f32>, g: f32, m: f32, v: f32, w: f32) -> Option<Climbed<f32>> {
+    if is_subnormal(g) {
+        return None;
+    }
+    // β·x + fresh for a subnormal x: with fresh ±0 it is β·x (if not zero);
+    // with a fresh term of at least 2⁻¹⁰⁰ it is that term. Then x̂ = x / c,
+    // which is x itself when c is 1.
+    let decay = |b: f32, x: f32, fresh: f32, correction: f32| {
+        let x = if is_zero(fresh) {
+            Some(times_subnormal(b, x)).filter(|x| !is_zero(*x))
+        } else {
+            swallows_subnormals(fresh).then_some(fresh)
+        }?;
+        if !is_subnormal(x) {
+            Some((x, x / correction))
+        } else {
+            (correction == 1.0).then_some((x, x))
+        }
+    };
+    let (mut m1, mut m_hat, mut v1, mut v_hat) = (m, 0.0, v, 0.0);
+    if climber(KIND).uses_m() {
+        if is_subnormal(m) {
+            (m1, m_hat) = decay(k.b1, m, k.one_minus_b1 * g, k.c1)?;
+        } else {
+            m1 = k.b1 * m + k.one_minus_b1 * g;
+            m_hat = m1 / k.c1;
+        }
+    }
+    if climber(KIND).uses_v() {
+        if is_subnormal(v) {
+            (v1, v_hat) = decay(k.b2, v, k.one_minus_b2 * g * g, k.c2)?;
+        } else {
+            v1 = k.b2 * v + k.one_minus_b2 * g * g;
+            v_hat = v1 / k.c2;
+        }
+    }
+    let denominator = || {
+        if !is_subnormal(v_hat) {
+            Some(v_hat.sqrt() + k.eps)
+        } else {
+            (k.eps >= EPS_OVER_TINY_ROOTS).then_some(k.eps)
+        }
+    };
+    let lr_m_hat = || {
+        if !is_subnormal(m_hat) {
+            Some(k.lr * m_hat)
+        } else {
+            (k.lr.abs() < 1.0).then(|| times_subnormal(k.lr, m_hat))
+        }
+    };
+    let step = match KIND {
+        SGD => k.lr * g,
+        MOMENTUM => lr_m_hat()?,
+        RMSPROP => k.lr * g / denominator()?,
+        ADAM => {
+            let (p, d) = (lr_m_hat()?, denominator()?);
+            if is_subnormal(p) { subnormal_over(p, d)? } else { p / d }
+        }
+        _ => {
+            if is_subnormal(m_hat) {
+                return None;
+            }
+            k.lr * (m_hat / denominator()? + k.wd * w)
+        }
+    };
+    let w1 = if !is_subnormal(step) {
+        w - step
+    } else if swallows_subnormals(w) {
+        w
+    } else {
+        return None;
+    };
+    Some(Climbed { m: m1, v: v1, step, w: w1 })
+}
+

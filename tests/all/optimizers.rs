@@ -128,3 +128,111 @@ fn settings_out_of_range_are_refused() {
     }
     assert!(OptimizerConfig::default().validate().is_ok());
 }
+
+/// The formula table at the top of `optim.rs`, one weight at a time in plain
+/// f32: what every update must equal bit for bit, however it is computed.
+fn by_the_table(cfg: &OptimizerConfig, lr: f32, (c1, c2): (f32, f32), g: f32, m: &mut f32, v: &mut f32, w: &mut f32) -> f32 {
+    let (mut m_hat, mut v_hat) = (0.0, 0.0);
+    if cfg.kind.uses_m() {
+        *m = cfg.beta1 * *m + (1.0 - cfg.beta1) * g;
+        m_hat = *m / c1;
+    }
+    if cfg.kind.uses_v() {
+        *v = cfg.beta2 * *v + (1.0 - cfg.beta2) * g * g;
+        v_hat = *v / c2;
+    }
+    let step = match cfg.kind {
+        OptimizerKind::Sgd => lr * g,
+        OptimizerKind::Momentum => lr * m_hat,
+        OptimizerKind::RmsProp => lr * g / (v_hat.sqrt() + cfg.eps),
+        OptimizerKind::Adam => lr * m_hat / (v_hat.sqrt() + cfg.eps),
+        OptimizerKind::AdamW => lr * (m_hat / (v_hat.sqrt() + cfg.eps) + cfg.weight_decay * *w),
+    };
+    *w -= step;
+    step
+}
+
+/// Numbers an update meets, subnormal ones above all: m and v resting at
+/// the smallest subnormals (where β·x rounds back to x), decaying through
+/// them, signed zeros, gradients that wake a sleeping weight, tiny weights.
+fn awkward(seed: &mut u64, what: usize) -> f32 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    let r = *seed;
+    let sign = if r & 1 == 1 { 0x8000_0000 } else { 0 };
+    let pick = (r >> 8) % 10;
+    let bits = match pick {
+        0 => 0,
+        1 => 1 + (r >> 20) as u32 % 3,            // β1's resting subnormals
+        2 => 1 + (r >> 20) as u32 % 60,           // β2's
+        3 => 1 + (r >> 20) as u32 % 0x7f_ffff,    // any subnormal
+        4 => 0x0080_0000 + (r >> 20) as u32 % 0x0100_0000, // just above the subnormals
+        5 => 0x0d00_0000 + (r >> 20) as u32 % 0x0200_0000, // about 2⁻¹⁰⁰
+        _ => 0x3a00_0000 + (r >> 20) as u32 % 0x0500_0000, // 5e-4 … 0.5: everyday numbers
+    };
+    let x = f32::from_bits(sign | bits);
+    if what == 2 { x.abs() } else { x } // v is never negative
+}
+
+#[test]
+fn every_update_has_the_bits_of_the_formula_table_even_among_subnormals() {
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let n = 4 * 60 + 3; // blocks of four and a tail
+    let mut cases = 0;
+    for kind in OptimizerKind::ALL {
+        for (lr, beta1, beta2, eps) in [
+            (0.01, 0.85, 0.99, 1e-8),
+            (0.0, 0.9, 0.999, 1e-8),
+            (0.3, 0.5, 0.0, 1e-8),
+            (0.9, 0.0, 0.9, 1e-20),
+            (2.0, 0.99, 0.5, 1e-3),
+            (1e-30, 0.85, 0.99, 1e-40),
+        ] {
+            for (t, bias_correction) in [(0, true), (10_000, true), (3, false)] {
+                let cfg = OptimizerConfig {
+                    kind,
+                    lr,
+                    beta1,
+                    beta2,
+                    eps,
+                    weight_decay: 0.01,
+                    schedule: Schedule::Constant,
+                    bias_correction,
+                };
+                let mut opt = Optimizer::new(cfg, n, 100_000);
+                opt.t = t;
+                let mut want_w: Vec<f32> = (0..n).map(|_| awkward(&mut seed, 3)).collect();
+                let g: Vec<f32> = (0..n).map(|_| awkward(&mut seed, 0)).collect();
+                opt.m = (0..n).map(|_| awkward(&mut seed, 1)).collect();
+                opt.v = (0..n).map(|_| awkward(&mut seed, 2)).collect();
+                let (mut want_m, mut want_v) = (opt.m.clone(), opt.v.clone());
+                let mut w = want_w.clone();
+                opt.update(&mut w, &g);
+                let corrections = cfg.bias_corrections(t + 1);
+                for i in 0..n {
+                    let step = by_the_table(&cfg, lr, corrections, g[i], &mut want_m[i], &mut want_v[i], &mut want_w[i]);
+                    let same = |a: f32, b: f32| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+                    assert!(
+                        same(opt.m[i], want_m[i])
+                            && same(opt.v[i], want_v[i])
+                            && same(w[i], want_w[i])
+                            && same(opt.last_step[i], step),
+                        "{kind:?} lr {lr} β1 {beta1} β2 {beta2} ε {eps} t {t}, weight {i}: got m {:e} v {:e} step {:e} w {:e}, \
+                         the table gives m {:e} v {:e} step {:e} w {:e}",
+                        opt.m[i],
+                        opt.v[i],
+                        opt.last_step[i],
+                        w[i],
+                        want_m[i],
+                        want_v[i],
+                        step,
+                        want_w[i]
+                    );
+                    cases += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(cases, 5 * 6 * 3 * n);
+}

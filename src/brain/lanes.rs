@@ -1,0 +1,481 @@
+//! Four f32s side by side: the type the brain's vector loops are written in,
+//! with each machine's own instructions beneath it (SSE2 on x86-64, SIMD128
+//! in WebAssembly, plain arrays elsewhere).
+//!
+//! Every operation is the IEEE operation of each lane (no fused multiply-add,
+//! nothing reassociated), so a formula written once over [`Lanes`] gives the
+//! same bits for one f32 and for four, natively and in the browser, whatever
+//! the optimiser of the final link does (the browser build links the game for
+//! size, which never vectorises on its own).
+//!
+//! Besides arithmetic, [`F32x4`] reads its lanes' bits: which are subnormal
+//! (below 2⁻¹²⁶, where every operation on them costs a processor a slow
+//! microcode assist), which are zero, and the zero of a lane's sign. The
+//! climbers use these to leave out arithmetic whose result is known exactly.
+
+use core::ops::{Add, BitAnd, BitOr, Div, Mul, Sub};
+
+/// What a formula needs of its numbers: one f32, or four side by side.
+pub(crate) trait Lanes:
+    Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self>
+{
+    /// One truth per lane.
+    type Mask: Copy;
+    fn splat(x: f32) -> Self;
+    fn sqrt(self) -> Self;
+    /// `yes` in the lanes where `mask` holds, `no` elsewhere.
+    fn select(mask: Self::Mask, yes: Self, no: Self) -> Self;
+}
+
+impl Lanes for f32 {
+    type Mask = bool;
+    #[inline(always)]
+    fn splat(x: f32) -> Self {
+        x
+    }
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        f32::sqrt(self)
+    }
+    #[inline(always)]
+    fn select(mask: bool, yes: Self, no: Self) -> Self {
+        if mask { yes } else { no }
+    }
+}
+
+/// The largest magnitude (as bits, sign cleared) of a subnormal f32.
+pub(crate) const SUBNORMAL_BITS: u32 = 0x007f_ffff;
+
+/// Whether `x` is subnormal: not zero, smaller in magnitude than 2⁻¹²⁶.
+/// Read from the bits, so it costs no assist itself.
+#[inline(always)]
+pub(crate) fn is_subnormal(x: f32) -> bool {
+    (1..=SUBNORMAL_BITS).contains(&(x.to_bits() & 0x7fff_ffff))
+}
+
+/// Whether `x` is +0 or −0, read from the bits.
+#[inline(always)]
+pub(crate) fn is_zero(x: f32) -> bool {
+    x.to_bits() << 1 == 0
+}
+
+impl Lanes for F32x4 {
+    type Mask = Mask4;
+    #[inline(always)]
+    fn splat(x: f32) -> Self {
+        F32x4::splat(x)
+    }
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        F32x4::sqrt(self)
+    }
+    #[inline(always)]
+    fn select(mask: Mask4, yes: Self, no: Self) -> Self {
+        F32x4::select(mask, yes, no)
+    }
+}
+
+impl F32x4 {
+    /// The sum of the four lanes as `(l0 + l1) + (l2 + l3)`.
+    #[inline(always)]
+    pub(crate) fn sum_in_pairs(self) -> f32 {
+        let [a, b, c, d] = self.to_array();
+        (a + b) + (c + d)
+    }
+
+    /// The lanes that are subnormal (see [`is_subnormal`]).
+    #[inline(always)]
+    pub(crate) fn subnormal(self) -> Mask4 {
+        self.magnitude_within(1, SUBNORMAL_BITS)
+    }
+
+    /// The lanes that are +0 or −0.
+    #[inline(always)]
+    pub(crate) fn zero(self) -> Mask4 {
+        self.magnitude_within(0, 0)
+    }
+}
+
+impl Mask4 {
+    /// `self` but not `other`.
+    #[inline(always)]
+    pub(crate) fn and_not(self, other: Mask4) -> Mask4 {
+        self & !other
+    }
+
+    /// The lanes that hold, in order.
+    #[inline(always)]
+    pub(crate) fn lanes(self) -> impl Iterator<Item = usize> {
+        let bits = self.bitmask();
+        (0..4).filter(move |l| bits & (1 << l) != 0)
+    }
+}
+
+impl Add for F32x4 {
+    type Output = Self;
+    #[inline(always)]
+    fn add(self, o: Self) -> Self {
+        self.add_lanes(o)
+    }
+}
+impl Sub for F32x4 {
+    type Output = Self;
+    #[inline(always)]
+    fn sub(self, o: Self) -> Self {
+        self.sub_lanes(o)
+    }
+}
+impl Mul for F32x4 {
+    type Output = Self;
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        self.mul_lanes(o)
+    }
+}
+impl Div for F32x4 {
+    type Output = Self;
+    #[inline(always)]
+    fn div(self, o: Self) -> Self {
+        self.div_lanes(o)
+    }
+}
+impl BitAnd for Mask4 {
+    type Output = Self;
+    #[inline(always)]
+    fn bitand(self, o: Self) -> Self {
+        self.and(o)
+    }
+}
+impl BitOr for Mask4 {
+    type Output = Self;
+    #[inline(always)]
+    fn bitor(self, o: Self) -> Self {
+        self.or(o)
+    }
+}
+impl core::ops::Not for Mask4 {
+    type Output = Self;
+    #[inline(always)]
+    fn not(self) -> Self {
+        self.invert()
+    }
+}
+
+pub(crate) use imp::{F32x4, Mask4};
+
+#[cfg(target_arch = "x86_64")]
+mod imp {
+    use core::arch::x86_64::*;
+
+    // SAFETY (every `unsafe` block in this module): `core::arch` marks the
+    // SSE and SSE2 intrinsics as needing those features, which are part of
+    // x86-64 itself: every x86-64 processor has them and every x86-64 build
+    // turns them on. The loads and stores say what memory they touch.
+
+    /// Four f32s in one SSE2 register.
+    #[derive(Clone, Copy)]
+    pub(crate) struct F32x4(__m128);
+
+    /// Four truths: each lane all ones or all zeros.
+    #[derive(Clone, Copy)]
+    pub(crate) struct Mask4(__m128i);
+
+    impl F32x4 {
+        #[inline(always)]
+        pub(crate) fn splat(x: f32) -> Self {
+            unsafe { Self(_mm_set1_ps(x)) }
+        }
+        /// `x[at..at + 4]`.
+        #[inline(always)]
+        pub(crate) fn load(x: &[f32], at: usize) -> Self {
+            let four = &x[at..at + 4];
+            // SAFETY: `four` holds 4 f32s (16 bytes); `loadu` needs no alignment.
+            Self(unsafe { _mm_loadu_ps(four.as_ptr()) })
+        }
+        /// Into `y[at..at + 4]`.
+        #[inline(always)]
+        pub(crate) fn store(self, y: &mut [f32], at: usize) {
+            let four = &mut y[at..at + 4];
+            // SAFETY: as in `load`, 16 bytes that `four` borrows mutably.
+            unsafe { _mm_storeu_ps(four.as_mut_ptr(), self.0) }
+        }
+        #[inline(always)]
+        pub(crate) fn to_array(self) -> [f32; 4] {
+            let mut out = [0.0; 4];
+            self.store(&mut out, 0);
+            out
+        }
+        #[inline(always)]
+        pub(super) fn add_lanes(self, o: Self) -> Self {
+            unsafe { Self(_mm_add_ps(self.0, o.0)) }
+        }
+        #[inline(always)]
+        pub(super) fn sub_lanes(self, o: Self) -> Self {
+            unsafe { Self(_mm_sub_ps(self.0, o.0)) }
+        }
+        #[inline(always)]
+        pub(super) fn mul_lanes(self, o: Self) -> Self {
+            unsafe { Self(_mm_mul_ps(self.0, o.0)) }
+        }
+        #[inline(always)]
+        pub(super) fn div_lanes(self, o: Self) -> Self {
+            unsafe { Self(_mm_div_ps(self.0, o.0)) }
+        }
+        #[inline(always)]
+        pub(crate) fn sqrt(self) -> Self {
+            unsafe { Self(_mm_sqrt_ps(self.0)) }
+        }
+        #[inline(always)]
+        pub(crate) fn select(mask: Mask4, yes: Self, no: Self) -> Self {
+            let m = unsafe { _mm_castsi128_ps(mask.0) };
+            unsafe { Self(_mm_or_ps(_mm_and_ps(m, yes.0), _mm_andnot_ps(m, no.0))) }
+        }
+        /// The zero of each lane's sign.
+        #[inline(always)]
+        pub(crate) fn signed_zero(self) -> Self {
+            unsafe { Self(_mm_and_ps(self.0, _mm_castsi128_ps(_mm_set1_epi32(i32::MIN)))) }
+        }
+        /// The lanes whose magnitude, as bits, is in `low..=high` (both below 2³¹ − 1).
+        #[inline(always)]
+        pub(crate) fn magnitude_within(self, low: u32, high: u32) -> Mask4 {
+            let magnitude = unsafe { _mm_and_si128(_mm_castps_si128(self.0), _mm_set1_epi32(i32::MAX)) };
+            let above = unsafe { _mm_cmpgt_epi32(magnitude, _mm_set1_epi32(low as i32 - 1)) };
+            let below = unsafe { _mm_cmplt_epi32(magnitude, _mm_set1_epi32(high as i32 + 1)) };
+            unsafe { Mask4(_mm_and_si128(above, below)) }
+        }
+    }
+
+    impl Mask4 {
+        #[inline(always)]
+        pub(crate) fn none() -> Self {
+            unsafe { Mask4(_mm_setzero_si128()) }
+        }
+        #[inline(always)]
+        pub(super) fn and(self, o: Self) -> Self {
+            unsafe { Mask4(_mm_and_si128(self.0, o.0)) }
+        }
+        #[inline(always)]
+        pub(super) fn or(self, o: Self) -> Self {
+            unsafe { Mask4(_mm_or_si128(self.0, o.0)) }
+        }
+        #[inline(always)]
+        pub(super) fn invert(self) -> Self {
+            unsafe { Mask4(_mm_xor_si128(self.0, _mm_set1_epi32(-1))) }
+        }
+        #[inline(always)]
+        pub(crate) fn any(self) -> bool {
+            unsafe { _mm_movemask_epi8(self.0) != 0 }
+        }
+        /// Bit `l` set where lane `l` holds.
+        #[inline(always)]
+        pub(super) fn bitmask(self) -> u32 {
+            unsafe { _mm_movemask_ps(_mm_castsi128_ps(self.0)) as u32 }
+        }
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod imp {
+    use core::arch::wasm32::*;
+
+    /// Four f32s in one WebAssembly `v128`.
+    #[derive(Clone, Copy)]
+    pub(crate) struct F32x4(v128);
+
+    /// Four truths: each lane all ones or all zeros.
+    #[derive(Clone, Copy)]
+    pub(crate) struct Mask4(v128);
+
+    impl F32x4 {
+        #[inline(always)]
+        pub(crate) fn splat(x: f32) -> Self {
+            Self(f32x4_splat(x))
+        }
+        /// `x[at..at + 4]`.
+        #[inline(always)]
+        pub(crate) fn load(x: &[f32], at: usize) -> Self {
+            let four = &x[at..at + 4];
+            // SAFETY: `four` holds 4 f32s (16 bytes); wasm loads need no alignment.
+            Self(unsafe { v128_load(four.as_ptr() as *const v128) })
+        }
+        /// Into `y[at..at + 4]`.
+        #[inline(always)]
+        pub(crate) fn store(self, y: &mut [f32], at: usize) {
+            let four = &mut y[at..at + 4];
+            // SAFETY: as in `load`, 16 bytes that `four` borrows mutably.
+            unsafe { v128_store(four.as_mut_ptr() as *mut v128, self.0) }
+        }
+        #[inline(always)]
+        pub(crate) fn to_array(self) -> [f32; 4] {
+            [
+                f32x4_extract_lane::<0>(self.0),
+                f32x4_extract_lane::<1>(self.0),
+                f32x4_extract_lane::<2>(self.0),
+                f32x4_extract_lane::<3>(self.0),
+            ]
+        }
+        #[inline(always)]
+        pub(super) fn add_lanes(self, o: Self) -> Self {
+            Self(f32x4_add(self.0, o.0))
+        }
+        #[inline(always)]
+        pub(super) fn sub_lanes(self, o: Self) -> Self {
+            Self(f32x4_sub(self.0, o.0))
+        }
+        #[inline(always)]
+        pub(super) fn mul_lanes(self, o: Self) -> Self {
+            Self(f32x4_mul(self.0, o.0))
+        }
+        #[inline(always)]
+        pub(super) fn div_lanes(self, o: Self) -> Self {
+            Self(f32x4_div(self.0, o.0))
+        }
+        #[inline(always)]
+        pub(crate) fn sqrt(self) -> Self {
+            Self(f32x4_sqrt(self.0))
+        }
+        #[inline(always)]
+        pub(crate) fn select(mask: Mask4, yes: Self, no: Self) -> Self {
+            Self(v128_bitselect(yes.0, no.0, mask.0))
+        }
+        /// The zero of each lane's sign.
+        #[inline(always)]
+        pub(crate) fn signed_zero(self) -> Self {
+            Self(v128_and(self.0, i32x4_splat(i32::MIN)))
+        }
+        /// The lanes whose magnitude, as bits, is in `low..=high` (both below 2³¹ − 1).
+        #[inline(always)]
+        pub(crate) fn magnitude_within(self, low: u32, high: u32) -> Mask4 {
+            let magnitude = v128_and(self.0, i32x4_splat(i32::MAX));
+            let above = i32x4_gt(magnitude, i32x4_splat(low as i32 - 1));
+            let below = i32x4_lt(magnitude, i32x4_splat(high as i32 + 1));
+            Mask4(v128_and(above, below))
+        }
+    }
+
+    impl Mask4 {
+        #[inline(always)]
+        pub(crate) fn none() -> Self {
+            Mask4(i32x4_splat(0))
+        }
+        #[inline(always)]
+        pub(super) fn and(self, o: Self) -> Self {
+            Mask4(v128_and(self.0, o.0))
+        }
+        #[inline(always)]
+        pub(super) fn or(self, o: Self) -> Self {
+            Mask4(v128_or(self.0, o.0))
+        }
+        #[inline(always)]
+        pub(super) fn invert(self) -> Self {
+            Mask4(v128_not(self.0))
+        }
+        #[inline(always)]
+        pub(crate) fn any(self) -> bool {
+            v128_any_true(self.0)
+        }
+        /// Bit `l` set where lane `l` holds.
+        #[inline(always)]
+        pub(super) fn bitmask(self) -> u32 {
+            i32x4_bitmask(self.0) as u32
+        }
+    }
+}
+
+#[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+mod imp {
+    /// Four f32s in an array (the compiler vectorises what it can).
+    #[derive(Clone, Copy)]
+    pub(crate) struct F32x4([f32; 4]);
+
+    /// Four truths.
+    #[derive(Clone, Copy)]
+    pub(crate) struct Mask4([bool; 4]);
+
+    impl F32x4 {
+        #[inline(always)]
+        fn each(self, o: Self, f: impl Fn(f32, f32) -> f32) -> Self {
+            Self(core::array::from_fn(|l| f(self.0[l], o.0[l])))
+        }
+        #[inline(always)]
+        pub(crate) fn splat(x: f32) -> Self {
+            Self([x; 4])
+        }
+        /// `x[at..at + 4]`.
+        #[inline(always)]
+        pub(crate) fn load(x: &[f32], at: usize) -> Self {
+            Self(x[at..at + 4].try_into().expect("four lanes"))
+        }
+        /// Into `y[at..at + 4]`.
+        #[inline(always)]
+        pub(crate) fn store(self, y: &mut [f32], at: usize) {
+            y[at..at + 4].copy_from_slice(&self.0);
+        }
+        #[inline(always)]
+        pub(crate) fn to_array(self) -> [f32; 4] {
+            self.0
+        }
+        #[inline(always)]
+        pub(super) fn add_lanes(self, o: Self) -> Self {
+            self.each(o, |a, b| a + b)
+        }
+        #[inline(always)]
+        pub(super) fn sub_lanes(self, o: Self) -> Self {
+            self.each(o, |a, b| a - b)
+        }
+        #[inline(always)]
+        pub(super) fn mul_lanes(self, o: Self) -> Self {
+            self.each(o, |a, b| a * b)
+        }
+        #[inline(always)]
+        pub(super) fn div_lanes(self, o: Self) -> Self {
+            self.each(o, |a, b| a / b)
+        }
+        #[inline(always)]
+        pub(crate) fn sqrt(self) -> Self {
+            Self(self.0.map(f32::sqrt))
+        }
+        #[inline(always)]
+        pub(crate) fn select(mask: Mask4, yes: Self, no: Self) -> Self {
+            Self(core::array::from_fn(|l| if mask.0[l] { yes.0[l] } else { no.0[l] }))
+        }
+        /// The zero of each lane's sign.
+        #[inline(always)]
+        pub(crate) fn signed_zero(self) -> Self {
+            Self(self.0.map(|x| f32::from_bits(x.to_bits() & 0x8000_0000)))
+        }
+        /// The lanes whose magnitude, as bits, is in `low..=high`.
+        #[inline(always)]
+        pub(crate) fn magnitude_within(self, low: u32, high: u32) -> Mask4 {
+            Mask4(self.0.map(|x| (low..=high).contains(&(x.to_bits() & 0x7fff_ffff))))
+        }
+    }
+
+    impl Mask4 {
+        #[inline(always)]
+        pub(crate) fn none() -> Self {
+            Mask4([false; 4])
+        }
+        #[inline(always)]
+        pub(super) fn and(self, o: Self) -> Self {
+            Mask4(core::array::from_fn(|l| self.0[l] && o.0[l]))
+        }
+        #[inline(always)]
+        pub(super) fn or(self, o: Self) -> Self {
+            Mask4(core::array::from_fn(|l| self.0[l] || o.0[l]))
+        }
+        #[inline(always)]
+        pub(super) fn invert(self) -> Self {
+            Mask4(self.0.map(|b| !b))
+        }
+        #[inline(always)]
+        pub(crate) fn any(self) -> bool {
+            self.0.iter().any(|&b| b)
+        }
+        /// Bit `l` set where lane `l` holds.
+        #[inline(always)]
+        pub(super) fn bitmask(self) -> u32 {
+            (0..4).filter(|&l| self.0[l]).map(|l| 1 << l).sum()
+        }
+    }
+}
