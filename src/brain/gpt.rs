@@ -284,7 +284,9 @@ impl Gpt {
             a.r2[lt] = rmsnorm(&mut a.h2[row(c)], &a.x_mid[row(c)]);
             matvec(&mut a.fc1_out[row(f)], &p[w.mlp_fc1..][..f * c], &a.h2[row(c)]);
             for (r, &z) in a.relu_out[row(f)].iter_mut().zip(&a.fc1_out[row(f)]) {
-                *r = z.max(0.0);
+                // relu(z) = max(z, 0) as a comparison (WebAssembly would call
+                // a function for `f32::max`); a NaN becomes 0 either way.
+                *r = if z > 0.0 { z } else { 0.0 };
             }
             let next = ((l + 1) * bt + t) * c;
             let (_, x_next) = a.x.split_at_mut(next);

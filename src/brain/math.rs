@@ -12,7 +12,7 @@ use super::lanes::F32x4;
 /// order. The order is part of the result: changing it changes the last bits
 /// of every run. Written once in [`F32x4`], so it has the same bits natively
 /// and in the browser.
-#[inline]
+#[inline(always)]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     debug_assert_eq!(a.len(), b.len());
     let n = a.len().min(b.len());
@@ -32,7 +32,7 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// `y += alpha · x`, element by element.
-#[inline]
+#[inline(always)]
 pub fn axpy(y: &mut [f32], alpha: f32, x: &[f32]) {
     debug_assert_eq!(y.len(), x.len());
     let n = y.len().min(x.len());
@@ -122,7 +122,9 @@ pub fn rmsnorm_backward(dx: &mut [f32], dy: &[f32], x: &[f32], r: f32) {
 /// taken, so shares and scores computed from the same votes agree bit for bit.
 #[inline]
 fn shifted_exps(votes: &[f32], temperature: f32, mut each: impl FnMut(usize, f32)) -> (f32, f32) {
-    let max = votes.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    // A comparison, not `f32::max`: the same result (NaN votes are passed
+    // over), but WebAssembly has no instruction for it and calls a function.
+    let max = votes.iter().fold(f32::NEG_INFINITY, |max, &z| if z > max { z } else { max });
     let mut total = 0.0f32;
     for (i, &z) in votes.iter().enumerate() {
         // (z − max) / T rather than z/T − max/T: the difference is what must
