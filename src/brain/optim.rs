@@ -431,6 +431,7 @@ fn climb<const KIND: u8>(
     let n = w.len();
     let (g, m, v, step) = (&g[..n], &mut m[..n], &mut v[..n], &mut step[..n]);
     let rest = Rest::of::<KIND>(k);
+    let near_m = near_subnormal_m(k.lr);
     let k4: Knobs<F32x4> = k.lanes();
     let zero = F32x4::splat(0.0);
     let whole = n - n % 4;
@@ -438,7 +439,7 @@ fn climb<const KIND: u8>(
     while i < whole {
         let (gi, mi, vi, wi) = (F32x4::load(g, i), F32x4::load(m, i), F32x4::load(v, i), F32x4::load(w, i));
         let tiny_g = gi.subnormal();
-        let tiny_m = if uses_m { mi.subnormal() } else { Mask4::none() };
+        let tiny_m = if uses_m { mi.magnitude_within(1, near_m) } else { Mask4::none() };
         let tiny_v = if uses_v { vi.subnormal() } else { Mask4::none() };
         let out = if !(tiny_g | tiny_m | tiny_v).any() {
             climb_one::<F32x4, KIND>(&k4, gi, mi, vi, wi, Mask4::none(), zero)
@@ -558,43 +559,49 @@ fn rounds_to_zero(lr: f32) -> u32 {
     ((half - 1) / n as u128).min(SUBNORMAL_BITS as u128) as u32
 }
 
-/// `b·x` rounded as f32 rounds it, for a subnormal `x` and |b| < 1, in
-/// integer arithmetic (no subnormal operation): the product stays subnormal,
-/// so it rounds to the nearest whole multiple of 2⁻¹⁴⁹, ties to even.
-fn times_subnormal(b: f32, x: f32) -> f32 {
-    let (n, s) = as_integer_times_power(b);
-    let k = (x.to_bits() & SUBNORMAL_BITS) as u64;
-    let exact = k * n; // below 2⁴⁷; the result is exact / 2ˢ
-    let rounded = if s >= 48 {
-        0
-    } else {
-        let (whole, rest, half) = (exact >> s, exact & ((1 << s) - 1), 1u64 << (s - 1));
-        whole + u64::from(rest > half || (rest == half && whole & 1 == 1))
-    };
-    f32::from_bits(((x.to_bits() ^ b.to_bits()) & 0x8000_0000) | rounded as u32)
+/// 2⁵²: for 0 ≤ x < 2⁵¹, `(x + 2⁵²) − 2⁵²` is x rounded to a whole number,
+/// ties to even (the sum has no bits below 1).
+const TO_WHOLE: f64 = f64::from_bits((1023 + 52) << 52);
+
+/// 2⁻¹⁴⁹, the smallest subnormal f32 and the spacing of all of them.
+const TINIEST: f64 = f64::from_bits((1023 - 149) << 52);
+
+/// An f32's value in f64, read from its bits when it is subnormal (so that
+/// no subnormal f32 is ever an operand).
+fn exactly(x: f32) -> f64 {
+    if !is_subnormal(x) {
+        return x as f64;
+    }
+    let k = (x.to_bits() & SUBNORMAL_BITS) as f64 * TINIEST;
+    if x.to_bits() >> 31 != 0 { -k } else { k }
 }
 
-/// `p / d` rounded as f32 rounds it, for a subnormal `p` and a non-zero `d`
-/// (`None` for a quotient that is not finite). Worked in f64, where neither
-/// is subnormal, then rounded to f32's grid: the f64 quotient is never on
-/// the other side of an f32 rounding boundary than the exact one, so it
-/// rounds the same. For a normal result that is double rounding with
-/// 53 ≥ 2·24 + 2 bits, innocuous for division; for a subnormal one the
-/// exact quotient is a boundary (2j + 1)·2⁻¹⁵⁰ or at least 2⁻¹⁵⁰/|d|·2⁻²⁴
-/// away from one, more than f64's error of 2⁻⁵³ of the quotient.
-fn subnormal_over(p: f32, d: f32) -> Option<f32> {
-    const TINIEST: f64 = f64::from_bits((1023 - 149) << 52); // 2⁻¹⁴⁹
-    const TO_WHOLE: f64 = f64::from_bits((1023 + 52) << 52); // 2⁵²: x + 2⁵² − 2⁵² rounds x to a whole number, ties to even
-    let k = (p.to_bits() & SUBNORMAL_BITS) as f64 * TINIEST;
-    let q = if p.to_bits() >> 31 != 0 { -k } else { k } / d as f64;
-    if !q.is_finite() {
-        None
-    } else if q.abs() >= f32::MIN_POSITIVE as f64 {
-        Some(q as f32)
-    } else {
-        let multiple = (q.abs() / TINIEST + TO_WHOLE) - TO_WHOLE; // at most 2²³: the smallest normal
-        Some(f32::from_bits(((q.to_bits() >> 32) as u32 & 0x8000_0000) | multiple as u32))
+/// `y` rounded to f32 as an f32 operation whose exact result is `y` rounds
+/// it: a normal result by conversion; a subnormal one to the nearest whole
+/// multiple of 2⁻¹⁴⁹, ties to even, built from the bits (no subnormal f32
+/// is produced by an operation).
+fn rounded(y: f64) -> f32 {
+    if !(y.abs() < f32::MIN_POSITIVE as f64) {
+        return y as f32;
     }
+    let multiple = (y.abs() / TINIEST + TO_WHOLE) - TO_WHOLE; // at most 2²³: the smallest normal
+    f32::from_bits(((y.to_bits() >> 32) as u32 & 0x8000_0000) | multiple as u32)
+}
+
+/// `a·b` with f32's rounding, subnormal operands or result included. The
+/// f64 product of two f32s is exact (24 + 24 bits), so it is rounded once.
+fn product(a: f32, b: f32) -> f32 {
+    rounded(exactly(a) * exactly(b))
+}
+
+/// `a / b` with f32's rounding, subnormal operands or result included.
+/// The f64 quotient is never on the other side of an f32 rounding boundary
+/// than the exact one: for a normal result that is double rounding with
+/// 53 ≥ 2·24 + 2 bits, innocuous for division; a subnormal boundary
+/// (2j + 1)·2⁻¹⁵⁰ is either the exact quotient or at least 2⁻¹⁵⁰·2⁻²⁴/|b|
+/// from it, more than f64's error of 2⁻⁵³ of the quotient.
+fn quotient(a: f32, b: f32) -> f32 {
+    rounded(exactly(a) / exactly(b))
 }
 
 /// Whether subtracting any subnormal from `w` leaves `w`: a finite w of at
@@ -605,45 +612,38 @@ fn swallows_subnormals(w: f32) -> bool {
     (0x0d80_0000..0x7f80_0000).contains(&magnitude) // 2⁻¹⁰⁰ ≤ |w| < ∞
 }
 
-/// One weight whose m or v is subnormal and does not rest, updated exactly
-/// without a subnormal operation: m or v decaying through the subnormals, or
-/// woken by a gradient that swallows it; `None` when it cannot be, and the
-/// formula as it is takes it.
+/// One weight whose m or v is subnormal or near it (see [`near_subnormal_m`])
+/// and does not rest, updated exactly without a subnormal f32 operation: m
+/// or v decaying towards or through the subnormals, or woken by a gradient
+/// that swallows it; `None` when it cannot be, and the formula as it is
+/// takes it.
 fn climb_subnormal<const KIND: u8>(k: &Knobs<f32>, g: f32, m: f32, v: f32, w: f32) -> Option<Climbed<f32>> {
     if is_subnormal(g) {
         return None;
     }
-    // β·x + fresh for a subnormal x: with fresh ±0 it is β·x (if not zero);
-    // with a fresh term of at least 2⁻¹⁰⁰ it is that term. Then x̂ = x / c,
-    // which is x itself when c is 1.
-    let decay = |b: f32, x: f32, fresh: f32, correction: f32| {
+    // x = β·x + fresh, then x̂ = x / c (x itself when c is 1). A subnormal
+    // β·x plus a fresh term of at least 2⁻¹⁰⁰ is that term.
+    let mean = |b: f32, x: f32, fresh: f32, correction: f32| {
+        let kept = product(b, x);
         let x = if is_zero(fresh) {
-            Some(times_subnormal(b, x)).filter(|x| !is_zero(*x))
+            Some(kept).filter(|x| !is_zero(*x))
+        } else if !is_subnormal(kept) {
+            Some(kept + fresh)
         } else {
             swallows_subnormals(fresh).then_some(fresh)
         }?;
         if !is_subnormal(x) {
-            Some((x, x / correction))
+            Some((x, if correction == 1.0 { x } else { x / correction }))
         } else {
             (correction == 1.0).then_some((x, x))
         }
     };
     let (mut m1, mut m_hat, mut v1, mut v_hat) = (m, 0.0, v, 0.0);
     if climber(KIND).uses_m() {
-        if is_subnormal(m) {
-            (m1, m_hat) = decay(k.b1, m, k.one_minus_b1 * g, k.c1)?;
-        } else {
-            m1 = k.b1 * m + k.one_minus_b1 * g;
-            m_hat = m1 / k.c1;
-        }
+        (m1, m_hat) = mean(k.b1, m, k.one_minus_b1 * g, k.c1)?;
     }
     if climber(KIND).uses_v() {
-        if is_subnormal(v) {
-            (v1, v_hat) = decay(k.b2, v, k.one_minus_b2 * g * g, k.c2)?;
-        } else {
-            v1 = k.b2 * v + k.one_minus_b2 * g * g;
-            v_hat = v1 / k.c2;
-        }
+        (v1, v_hat) = mean(k.b2, v, k.one_minus_b2 * g * g, k.c2)?;
     }
     let denominator = || {
         if !is_subnormal(v_hat) {
@@ -652,21 +652,11 @@ fn climb_subnormal<const KIND: u8>(k: &Knobs<f32>, g: f32, m: f32, v: f32, w: f3
             (k.eps >= EPS_OVER_TINY_ROOTS).then_some(k.eps)
         }
     };
-    let lr_m_hat = || {
-        if !is_subnormal(m_hat) {
-            Some(k.lr * m_hat)
-        } else {
-            (k.lr.abs() < 1.0).then(|| times_subnormal(k.lr, m_hat))
-        }
-    };
     let step = match KIND {
         SGD => k.lr * g,
-        MOMENTUM => lr_m_hat()?,
+        MOMENTUM => product(k.lr, m_hat),
         RMSPROP => k.lr * g / denominator()?,
-        ADAM => {
-            let (p, d) = (lr_m_hat()?, denominator()?);
-            if is_subnormal(p) { subnormal_over(p, d)? } else { p / d }
-        }
+        ADAM => quotient(product(k.lr, m_hat), denominator()?),
         _ => {
             if is_subnormal(m_hat) {
                 return None;
@@ -684,3 +674,14 @@ fn climb_subnormal<const KIND: u8>(k: &Knobs<f32>, g: f32, m: f32, v: f32, w: f3
     Some(Climbed { m: m1, v: v1, step, w: w1 })
 }
 
+/// The largest |m| (as bits) taken apart with the subnormals: below it
+/// lr·m̂ would be subnormal (m̂ ≥ m), so the formula as it is would meet a
+/// subnormal operand. 2⁻¹²⁵/lr, from just the subnormals (lr ≥ 1 or 0) to
+/// at most 2⁻¹⁰⁰ (the last steps of a linear schedule leave the rest to it).
+fn near_subnormal_m(lr: f32) -> u32 {
+    if !(lr > 0.0 && lr < 1.0) {
+        return SUBNORMAL_BITS;
+    }
+    let near = (f32::MIN_POSITIVE as f64 * 2.0 / lr as f64).min(1.0 / (1u128 << 100) as f64);
+    (near as f32).to_bits()
+}
