@@ -581,7 +581,7 @@ fn exactly(x: f32) -> f64 {
 /// multiple of 2⁻¹⁴⁹, ties to even, built from the bits (no subnormal f32
 /// is produced by an operation).
 fn rounded(y: f64) -> f32 {
-    if !(y.abs() < f32::MIN_POSITIVE as f64) {
+    if y.is_nan() || y.abs() >= f32::MIN_POSITIVE as f64 {
         return y as f32;
     }
     let multiple = (y.abs() / TINIEST + TO_WHOLE) - TO_WHOLE; // at most 2²³: the smallest normal
