@@ -76,6 +76,16 @@ impl Lanes for F32x4 {
 }
 
 impl F32x4 {
+    /// Eight f32s as their first four and their last four.
+    #[inline(always)]
+    pub(crate) fn pair_from_eight(x: &[f32; 8]) -> (Self, Self) {
+        let (low, high) = x.split_at(4);
+        match (<&[f32; 4]>::try_from(low), <&[f32; 4]>::try_from(high)) {
+            (Ok(low), Ok(high)) => (Self::from_four(low), Self::from_four(high)),
+            _ => unreachable!("eight is four and four"),
+        }
+    }
+
     /// The sum of the four lanes as `(l0 + l1) + (l2 + l3)`.
     #[inline(always)]
     pub(crate) fn sum_in_pairs(self) -> f32 {
@@ -185,24 +195,22 @@ mod imp {
         pub(crate) fn splat(x: f32) -> Self {
             unsafe { Self(_mm_set1_ps(x)) }
         }
-        /// `x[at..at + 4]`.
+        /// Four f32s, with no bounds to check.
         #[inline(always)]
-        pub(crate) fn load(x: &[f32], at: usize) -> Self {
-            let four = &x[at..at + 4];
-            // SAFETY: `four` holds 4 f32s (16 bytes); `loadu` needs no alignment.
-            Self(unsafe { _mm_loadu_ps(four.as_ptr()) })
+        pub(crate) fn from_four(x: &[f32; 4]) -> Self {
+            // SAFETY: 16 bytes that `x` borrows.
+            Self(unsafe { _mm_loadu_ps(x.as_ptr()) })
         }
-        /// Into `y[at..at + 4]`.
+        /// Into four f32s, with no bounds to check.
         #[inline(always)]
-        pub(crate) fn store(self, y: &mut [f32], at: usize) {
-            let four = &mut y[at..at + 4];
-            // SAFETY: as in `load`, 16 bytes that `four` borrows mutably.
-            unsafe { _mm_storeu_ps(four.as_mut_ptr(), self.0) }
+        pub(crate) fn into_four(self, y: &mut [f32; 4]) {
+            // SAFETY: 16 bytes that `y` borrows mutably.
+            unsafe { _mm_storeu_ps(y.as_mut_ptr(), self.0) }
         }
         #[inline(always)]
         pub(crate) fn to_array(self) -> [f32; 4] {
             let mut out = [0.0; 4];
-            self.store(&mut out, 0);
+            self.into_four(&mut out);
             out
         }
         #[inline(always)]
@@ -291,19 +299,17 @@ mod imp {
         pub(crate) fn splat(x: f32) -> Self {
             Self(f32x4_splat(x))
         }
-        /// `x[at..at + 4]`.
+        /// Four f32s, with no bounds to check.
         #[inline(always)]
-        pub(crate) fn load(x: &[f32], at: usize) -> Self {
-            let four = &x[at..at + 4];
-            // SAFETY: `four` holds 4 f32s (16 bytes); wasm loads need no alignment.
-            Self(unsafe { v128_load(four.as_ptr() as *const v128) })
+        pub(crate) fn from_four(x: &[f32; 4]) -> Self {
+            // SAFETY: 16 bytes that `x` borrows.
+            Self(unsafe { v128_load(x.as_ptr() as *const v128) })
         }
-        /// Into `y[at..at + 4]`.
+        /// Into four f32s, with no bounds to check.
         #[inline(always)]
-        pub(crate) fn store(self, y: &mut [f32], at: usize) {
-            let four = &mut y[at..at + 4];
-            // SAFETY: as in `load`, 16 bytes that `four` borrows mutably.
-            unsafe { v128_store(four.as_mut_ptr() as *mut v128, self.0) }
+        pub(crate) fn into_four(self, y: &mut [f32; 4]) {
+            // SAFETY: 16 bytes that `y` borrows mutably.
+            unsafe { v128_store(y.as_mut_ptr() as *mut v128, self.0) }
         }
         #[inline(always)]
         pub(crate) fn to_array(self) -> [f32; 4] {
@@ -401,15 +407,15 @@ mod imp {
         pub(crate) fn splat(x: f32) -> Self {
             Self([x; 4])
         }
-        /// `x[at..at + 4]`.
+        /// Four f32s.
         #[inline(always)]
-        pub(crate) fn load(x: &[f32], at: usize) -> Self {
-            Self(x[at..at + 4].try_into().expect("four lanes"))
+        pub(crate) fn from_four(x: &[f32; 4]) -> Self {
+            Self(*x)
         }
-        /// Into `y[at..at + 4]`.
+        /// Into four f32s.
         #[inline(always)]
-        pub(crate) fn store(self, y: &mut [f32], at: usize) {
-            y[at..at + 4].copy_from_slice(&self.0);
+        pub(crate) fn into_four(self, y: &mut [f32; 4]) {
+            *y = self.0;
         }
         #[inline(always)]
         pub(crate) fn to_array(self) -> [f32; 4] {

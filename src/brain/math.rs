@@ -16,17 +16,16 @@ use super::lanes::F32x4;
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     debug_assert_eq!(a.len(), b.len());
     let n = a.len().min(b.len());
-    let whole = n - n % 8;
+    let ((a8, a_tail), (b8, b_tail)) = (a[..n].as_chunks::<8>(), b[..n].as_chunks::<8>());
     let (mut low, mut high) = (F32x4::splat(0.0), F32x4::splat(0.0));
-    let mut i = 0;
-    while i < whole {
-        low = low + F32x4::load(a, i) * F32x4::load(b, i);
-        high = high + F32x4::load(a, i + 4) * F32x4::load(b, i + 4);
-        i += 8;
+    for (x, y) in a8.iter().zip(b8) {
+        let ((x_low, x_high), (y_low, y_high)) = (F32x4::pair_from_eight(x), F32x4::pair_from_eight(y));
+        low = low + x_low * y_low;
+        high = high + x_high * y_high;
     }
     let mut sum = (low + high).sum_in_pairs();
-    for j in whole..n {
-        sum += a[j] * b[j];
+    for (x, y) in a_tail.iter().zip(b_tail) {
+        sum += x * y;
     }
     sum
 }
@@ -36,15 +35,13 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 pub fn axpy(y: &mut [f32], alpha: f32, x: &[f32]) {
     debug_assert_eq!(y.len(), x.len());
     let n = y.len().min(x.len());
-    let whole = n - n % 4;
+    let ((y4, y_tail), (x4, x_tail)) = (y[..n].as_chunks_mut::<4>(), x[..n].as_chunks::<4>());
     let a = F32x4::splat(alpha);
-    let mut i = 0;
-    while i < whole {
-        (F32x4::load(y, i) + a * F32x4::load(x, i)).store(y, i);
-        i += 4;
+    for (y, x) in y4.iter_mut().zip(x4) {
+        (F32x4::from_four(y) + a * F32x4::from_four(x)).into_four(y);
     }
-    for j in whole..n {
-        y[j] += alpha * x[j];
+    for (y, x) in y_tail.iter_mut().zip(x_tail) {
+        *y += alpha * x;
     }
 }
 

@@ -434,10 +434,14 @@ fn climb<const KIND: u8>(
     let near_m = near_subnormal_m(k.lr);
     let k4: Knobs<F32x4> = k.lanes();
     let zero = F32x4::splat(0.0);
-    let whole = n - n % 4;
-    let mut i = 0;
-    while i < whole {
-        let (gi, mi, vi, wi) = (F32x4::load(g, i), F32x4::load(m, i), F32x4::load(v, i), F32x4::load(w, i));
+    let (w4, w_tail) = w.as_chunks_mut::<4>();
+    let (g4, g_tail) = g.as_chunks::<4>();
+    let (m4, m_tail) = m.as_chunks_mut::<4>();
+    let (v4, v_tail) = v.as_chunks_mut::<4>();
+    let (s4, s_tail) = step.as_chunks_mut::<4>();
+    let fours = w4.iter_mut().zip(g4).zip(m4.iter_mut()).zip(v4.iter_mut()).zip(s4.iter_mut());
+    for ((((w, g), m), v), step) in fours {
+        let (gi, mi, vi, wi) = (F32x4::from_four(g), F32x4::from_four(m), F32x4::from_four(v), F32x4::from_four(w));
         let tiny_g = gi.subnormal();
         let tiny_m = if uses_m { mi.magnitude_within(1, near_m) } else { Mask4::none() };
         let tiny_v = if uses_v { vi.subnormal() } else { Mask4::none() };
@@ -473,21 +477,20 @@ fn climb<const KIND: u8>(
                         lane[l] = x;
                     }
                 }
-                let [m4, v4, s4, w4] = lanes.map(|lane| F32x4::load(&lane, 0));
+                let [m4, v4, s4, w4] = lanes.map(|lane| F32x4::from_four(&lane));
                 Climbed { m: m4, v: v4, step: s4, w: w4 }
             } else {
                 out
             }
         };
-        out.m.store(m, i);
-        out.v.store(v, i);
-        out.step.store(step, i);
-        out.w.store(w, i);
-        i += 4;
+        out.m.into_four(m);
+        out.v.into_four(v);
+        out.step.into_four(step);
+        out.w.into_four(w);
     }
-    for i in whole..n {
-        let one = climb_one::<f32, KIND>(k, g[i], m[i], v[i], w[i], false, 0.0);
-        (m[i], v[i], step[i], w[i]) = (one.m, one.v, one.step, one.w);
+    for i in 0..w_tail.len() {
+        let one = climb_one::<f32, KIND>(k, g_tail[i], m_tail[i], v_tail[i], w_tail[i], false, 0.0);
+        (m_tail[i], v_tail[i], s_tail[i], w_tail[i]) = (one.m, one.v, one.step, one.w);
     }
 }
 
@@ -568,6 +571,7 @@ const TINIEST: f64 = f64::from_bits((1023 - 149) << 52);
 
 /// An f32's value in f64, read from its bits when it is subnormal (so that
 /// no subnormal f32 is ever an operand).
+#[inline(always)]
 fn exactly(x: f32) -> f64 {
     if !is_subnormal(x) {
         return x as f64;
@@ -580,6 +584,7 @@ fn exactly(x: f32) -> f64 {
 /// it: a normal result by conversion; a subnormal one to the nearest whole
 /// multiple of 2⁻¹⁴⁹, ties to even, built from the bits (no subnormal f32
 /// is produced by an operation).
+#[inline(always)]
 fn rounded(y: f64) -> f32 {
     if y.is_nan() || y.abs() >= f32::MIN_POSITIVE as f64 {
         return y as f32;
@@ -590,6 +595,7 @@ fn rounded(y: f64) -> f32 {
 
 /// `a·b` with f32's rounding, subnormal operands or result included. The
 /// f64 product of two f32s is exact (24 + 24 bits), so it is rounded once.
+#[inline(always)]
 fn product(a: f32, b: f32) -> f32 {
     rounded(exactly(a) * exactly(b))
 }
@@ -600,6 +606,7 @@ fn product(a: f32, b: f32) -> f32 {
 /// 53 ≥ 2·24 + 2 bits, innocuous for division; a subnormal boundary
 /// (2j + 1)·2⁻¹⁵⁰ is either the exact quotient or at least 2⁻¹⁵⁰·2⁻²⁴/|b|
 /// from it, more than f64's error of 2⁻⁵³ of the quotient.
+#[inline(always)]
 fn quotient(a: f32, b: f32) -> f32 {
     rounded(exactly(a) / exactly(b))
 }
@@ -607,6 +614,7 @@ fn quotient(a: f32, b: f32) -> f32 {
 /// Whether subtracting any subnormal from `w` leaves `w`: a finite w of at
 /// least 2⁻¹⁰⁰, whose neighbours are at least 2⁻¹²⁴ away, so half the gap is
 /// more than a subnormal.
+#[inline(always)]
 fn swallows_subnormals(w: f32) -> bool {
     let magnitude = w.to_bits() & 0x7fff_ffff;
     (0x0d80_0000..0x7f80_0000).contains(&magnitude) // 2⁻¹⁰⁰ ≤ |w| < ∞
@@ -621,29 +629,12 @@ fn climb_subnormal<const KIND: u8>(k: &Knobs<f32>, g: f32, m: f32, v: f32, w: f3
     if is_subnormal(g) {
         return None;
     }
-    // x = β·x + fresh, then x̂ = x / c (x itself when c is 1). A subnormal
-    // β·x plus a fresh term of at least 2⁻¹⁰⁰ is that term.
-    let mean = |b: f32, x: f32, fresh: f32, correction: f32| {
-        let kept = product(b, x);
-        let x = if is_zero(fresh) {
-            Some(kept).filter(|x| !is_zero(*x))
-        } else if !is_subnormal(kept) {
-            Some(kept + fresh)
-        } else {
-            swallows_subnormals(fresh).then_some(fresh)
-        }?;
-        if !is_subnormal(x) {
-            Some((x, if correction == 1.0 { x } else { x / correction }))
-        } else {
-            (correction == 1.0).then_some((x, x))
-        }
-    };
     let (mut m1, mut m_hat, mut v1, mut v_hat) = (m, 0.0, v, 0.0);
     if climber(KIND).uses_m() {
-        (m1, m_hat) = mean(k.b1, m, k.one_minus_b1 * g, k.c1)?;
+        (m1, m_hat) = running_mean(k.b1, m, k.one_minus_b1 * g, k.c1)?;
     }
     if climber(KIND).uses_v() {
-        (v1, v_hat) = mean(k.b2, v, k.one_minus_b2 * g * g, k.c2)?;
+        (v1, v_hat) = running_mean(k.b2, v, k.one_minus_b2 * g * g, k.c2)?;
     }
     let denominator = || {
         if !is_subnormal(v_hat) {
@@ -672,6 +663,26 @@ fn climb_subnormal<const KIND: u8>(k: &Knobs<f32>, g: f32, m: f32, v: f32, w: f3
         return None;
     };
     Some(Climbed { m: m1, v: v1, step, w: w1 })
+}
+
+/// `x = β·x + fresh`, then `x̂ = x / c` (x itself when c is 1), for
+/// [`climb_subnormal`]: a subnormal β·x plus a fresh term of at least 2⁻¹⁰⁰
+/// is that term; `None` where a subnormal would still be an operand.
+#[inline(always)]
+fn running_mean(b: f32, x: f32, fresh: f32, correction: f32) -> Option<(f32, f32)> {
+    let kept = product(b, x);
+    let x = if is_zero(fresh) {
+        Some(kept).filter(|x| !is_zero(*x))
+    } else if !is_subnormal(kept) {
+        Some(kept + fresh)
+    } else {
+        swallows_subnormals(fresh).then_some(fresh)
+    }?;
+    if !is_subnormal(x) {
+        Some((x, if correction == 1.0 { x } else { x / correction }))
+    } else {
+        (correction == 1.0).then_some((x, x))
+    }
 }
 
 /// The largest |m| (as bits) taken apart with the subnormals: below it
