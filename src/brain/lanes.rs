@@ -86,6 +86,15 @@ impl F32x4 {
         }
     }
 
+    /// [`F32x4::sum_in_pairs`] of four vectors at once: lane r of the result
+    /// is `(r0 + r1) + (r2 + r3)` of `rows[r]`, the same operations in the same
+    /// order, with the four turned on their side (lanes become vectors) first.
+    #[inline(always)]
+    pub(crate) fn sums_in_pairs(rows: [F32x4; 4]) -> F32x4 {
+        let [c0, c1, c2, c3] = F32x4::transpose(rows);
+        (c0 + c1) + (c2 + c3)
+    }
+
     /// The sum of the four lanes as `(l0 + l1) + (l2 + l3)`.
     #[inline(always)]
     pub(crate) fn sum_in_pairs(self) -> f32 {
@@ -213,6 +222,20 @@ mod imp {
             self.into_four(&mut out);
             out
         }
+        /// Lane l of vector r becomes lane r of vector l.
+        #[inline(always)]
+        pub(crate) fn transpose([r0, r1, r2, r3]: [Self; 4]) -> [Self; 4] {
+            unsafe {
+                let (t0, t1) = (_mm_unpacklo_ps(r0.0, r1.0), _mm_unpacklo_ps(r2.0, r3.0));
+                let (t2, t3) = (_mm_unpackhi_ps(r0.0, r1.0), _mm_unpackhi_ps(r2.0, r3.0));
+                [
+                    Self(_mm_movelh_ps(t0, t1)),
+                    Self(_mm_movehl_ps(t1, t0)),
+                    Self(_mm_movelh_ps(t2, t3)),
+                    Self(_mm_movehl_ps(t3, t2)),
+                ]
+            }
+        }
         #[inline(always)]
         pub(super) fn add_lanes(self, o: Self) -> Self {
             unsafe { Self(_mm_add_ps(self.0, o.0)) }
@@ -320,6 +343,18 @@ mod imp {
                 f32x4_extract_lane::<3>(self.0),
             ]
         }
+        /// Lane l of vector r becomes lane r of vector l.
+        #[inline(always)]
+        pub(crate) fn transpose([r0, r1, r2, r3]: [Self; 4]) -> [Self; 4] {
+            let (t0, t1) = (i32x4_shuffle::<0, 4, 1, 5>(r0.0, r1.0), i32x4_shuffle::<0, 4, 1, 5>(r2.0, r3.0));
+            let (t2, t3) = (i32x4_shuffle::<2, 6, 3, 7>(r0.0, r1.0), i32x4_shuffle::<2, 6, 3, 7>(r2.0, r3.0));
+            [
+                Self(i32x4_shuffle::<0, 1, 4, 5>(t0, t1)),
+                Self(i32x4_shuffle::<2, 3, 6, 7>(t0, t1)),
+                Self(i32x4_shuffle::<0, 1, 4, 5>(t2, t3)),
+                Self(i32x4_shuffle::<2, 3, 6, 7>(t2, t3)),
+            ]
+        }
         #[inline(always)]
         pub(super) fn add_lanes(self, o: Self) -> Self {
             Self(f32x4_add(self.0, o.0))
@@ -420,6 +455,11 @@ mod imp {
         #[inline(always)]
         pub(crate) fn to_array(self) -> [f32; 4] {
             self.0
+        }
+        /// Lane l of vector r becomes lane r of vector l.
+        #[inline(always)]
+        pub(crate) fn transpose(rows: [Self; 4]) -> [Self; 4] {
+            core::array::from_fn(|l| Self(core::array::from_fn(|r| rows[r].0[l])))
         }
         #[inline(always)]
         pub(super) fn add_lanes(self, o: Self) -> Self {

@@ -50,7 +50,42 @@ pub fn axpy(y: &mut [f32], alpha: f32, x: &[f32]) {
 pub fn matvec(y: &mut [f32], w: &[f32], x: &[f32]) {
     let cols = x.len();
     debug_assert_eq!(w.len(), y.len() * cols);
-    for (yi, row) in y.iter_mut().zip(w.chunks_exact(cols)) {
+    // Four rows at a time, each summed exactly as `dot` sums it: the same
+    // partial sums in the same order, combined four rows at once.
+    let (x8, x_tail) = x.as_chunks::<8>();
+    let mut rows = w.chunks_exact(cols);
+    let (y4, y_tail) = y.as_chunks_mut::<4>();
+    for y4 in y4 {
+        let four: [&[f32]; 4] = core::array::from_fn(|_| rows.next().expect("a row for every output"));
+        let [a, b, c, d] = four.map(|row| row.as_chunks::<8>().0);
+        let zero = F32x4::splat(0.0);
+        let (mut low_a, mut low_b, mut low_c, mut low_d) = (zero, zero, zero, zero);
+        let (mut high_a, mut high_b, mut high_c, mut high_d) = (zero, zero, zero, zero);
+        // Written out row by row: the browser build's size-optimised link
+        // would keep a loop over the rows, and the partial sums in memory.
+        for ((((x, a), b), c), d) in x8.iter().zip(a).zip(b).zip(c).zip(d) {
+            let (x_low, x_high) = F32x4::pair_from_eight(x);
+            let [(a_low, a_high), (b_low, b_high), (c_low, c_high), (d_low, d_high)] =
+                [a, b, c, d].map(F32x4::pair_from_eight);
+            low_a = low_a + a_low * x_low;
+            high_a = high_a + a_high * x_high;
+            low_b = low_b + b_low * x_low;
+            high_b = high_b + b_high * x_high;
+            low_c = low_c + c_low * x_low;
+            high_c = high_c + c_high * x_high;
+            low_d = low_d + d_low * x_low;
+            high_d = high_d + d_high * x_high;
+        }
+        let pairs = [low_a + high_a, low_b + high_b, low_c + high_c, low_d + high_d];
+        let mut sums = F32x4::sums_in_pairs(pairs).to_array();
+        for (sum, row) in sums.iter_mut().zip(four) {
+            for (wj, xj) in row[cols - x_tail.len()..].iter().zip(x_tail) {
+                *sum += wj * xj;
+            }
+        }
+        *y4 = sums;
+    }
+    for (yi, row) in y_tail.iter_mut().zip(rows) {
         *yi = dot(row, x);
     }
 }

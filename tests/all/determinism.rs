@@ -95,3 +95,25 @@ fn an_export_loads_back_to_the_same_weights() {
     assert_eq!(export.checksum, run.checksum_hex());
     assert_eq!(export.docs[7], run.document(7), "docs are listed in training order");
 }
+
+#[test]
+fn a_matrix_times_a_vector_sums_each_row_as_a_dot_product_does() {
+    use raw_weights::brain::math::{dot, matvec};
+    // Rows four at a time and one by one, columns eight at a time and a tail:
+    // every output has the bits of its own row's dot product.
+    let mut seed = 7u32;
+    let mut next = || {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        (seed >> 8) as f32 / (1u32 << 24) as f32 - 0.5
+    };
+    for (rows, cols) in [(27, 16), (16, 64), (64, 16), (5, 3), (9, 13), (4, 8), (1, 1)] {
+        let w: Vec<f32> = (0..rows * cols).map(|_| next()).collect();
+        let x: Vec<f32> = (0..cols).map(|_| next()).collect();
+        let mut y = vec![0.0; rows];
+        matvec(&mut y, &w, &x);
+        for (r, &got) in y.iter().enumerate() {
+            let want = dot(&w[r * cols..][..cols], &x);
+            assert_eq!(got.to_bits(), want.to_bits(), "{rows}×{cols}, row {r}: {got} but the dot product is {want}");
+        }
+    }
+}
