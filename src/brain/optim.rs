@@ -441,7 +441,8 @@ fn climb<const KIND: u8>(
     let (s4, s_tail) = step.as_chunks_mut::<4>();
     let fours = w4.iter_mut().zip(g4).zip(m4.iter_mut()).zip(v4.iter_mut()).zip(s4.iter_mut());
     for ((((w, g), m), v), step) in fours {
-        let (gi, mi, vi, wi) = (F32x4::from_four(g), F32x4::from_four(m), F32x4::from_four(v), F32x4::from_four(w));
+        let (gi, mi, vi, wi) =
+            (F32x4::from_four(g), F32x4::from_four(m), F32x4::from_four(v), F32x4::from_four(w));
         let tiny_g = gi.subnormal();
         let tiny_m = if uses_m { mi.magnitude_within(1, near_m) } else { Mask4::none() };
         let tiny_v = if uses_v { vi.subnormal() } else { Mask4::none() };
@@ -521,7 +522,8 @@ impl Rest {
         } else {
             0
         };
-        let v = if kind.uses_v() && k.c2 == 1.0 && k.eps >= EPS_OVER_TINY_ROOTS { rounds_back(k.b2) } else { 0 };
+        let v =
+            if kind.uses_v() && k.c2 == 1.0 && k.eps >= EPS_OVER_TINY_ROOTS { rounds_back(k.b2) } else { 0 };
         Rest { m, v }
     }
 }
@@ -533,7 +535,11 @@ const EPS_OVER_TINY_ROOTS: f32 = 1.0 / (1u64 << 38) as f32;
 fn as_integer_times_power(x: f32) -> (u64, i32) {
     let bits = x.to_bits();
     let (exponent, fraction) = ((bits >> 23) & 0xff, bits & 0x7f_ffff);
-    if exponent == 0 { (fraction as u64, 149) } else { ((fraction | 0x80_0000) as u64, 150 - exponent as i32) }
+    if exponent == 0 {
+        (fraction as u64, 149)
+    } else {
+        ((fraction | 0x80_0000) as u64, 150 - exponent as i32)
+    }
 }
 
 /// The largest k (at most the largest subnormal's) with k·(1 − b) < ½, so

@@ -113,7 +113,11 @@ fn a_matrix_times_a_vector_sums_each_row_as_a_dot_product_does() {
         matvec(&mut y, &w, &x);
         for (r, &got) in y.iter().enumerate() {
             let want = dot(&w[r * cols..][..cols], &x);
-            assert_eq!(got.to_bits(), want.to_bits(), "{rows}×{cols}, row {r}: {got} but the dot product is {want}");
+            assert_eq!(
+                got.to_bits(),
+                want.to_bits(),
+                "{rows}×{cols}, row {r}: {got} but the dot product is {want}"
+            );
         }
     }
 }

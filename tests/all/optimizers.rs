@@ -131,7 +131,15 @@ fn settings_out_of_range_are_refused() {
 
 /// The formula table at the top of `optim.rs`, one weight at a time in plain
 /// f32: what every update must equal bit for bit, however it is computed.
-fn by_the_table(cfg: &OptimizerConfig, lr: f32, (c1, c2): (f32, f32), g: f32, m: &mut f32, v: &mut f32, w: &mut f32) -> f32 {
+fn by_the_table(
+    cfg: &OptimizerConfig,
+    lr: f32,
+    (c1, c2): (f32, f32),
+    g: f32,
+    m: &mut f32,
+    v: &mut f32,
+    w: &mut f32,
+) -> f32 {
     let (mut m_hat, mut v_hat) = (0.0, 0.0);
     if cfg.kind.uses_m() {
         *m = cfg.beta1 * *m + (1.0 - cfg.beta1) * g;
@@ -164,9 +172,9 @@ fn awkward(seed: &mut u64, what: usize) -> f32 {
     let pick = (r >> 8) % 10;
     let bits = match pick {
         0 => 0,
-        1 => 1 + (r >> 20) as u32 % 3,            // β1's resting subnormals
-        2 => 1 + (r >> 20) as u32 % 60,           // β2's
-        3 => 1 + (r >> 20) as u32 % 0x7f_ffff,    // any subnormal
+        1 => 1 + (r >> 20) as u32 % 3,         // β1's resting subnormals
+        2 => 1 + (r >> 20) as u32 % 60,        // β2's
+        3 => 1 + (r >> 20) as u32 % 0x7f_ffff, // any subnormal
         4 => 0x0080_0000 + (r >> 20) as u32 % 0x0100_0000, // just above the subnormals
         5 => 0x0d00_0000 + (r >> 20) as u32 % 0x0200_0000, // about 2⁻¹⁰⁰
         _ => 0x3a00_0000 + (r >> 20) as u32 % 0x0500_0000, // 5e-4 … 0.5: everyday numbers
@@ -211,7 +219,15 @@ fn every_update_has_the_bits_of_the_formula_table_even_among_subnormals() {
                 opt.update(&mut w, &g);
                 let corrections = cfg.bias_corrections(t + 1);
                 for i in 0..n {
-                    let step = by_the_table(&cfg, lr, corrections, g[i], &mut want_m[i], &mut want_v[i], &mut want_w[i]);
+                    let step = by_the_table(
+                        &cfg,
+                        lr,
+                        corrections,
+                        g[i],
+                        &mut want_m[i],
+                        &mut want_v[i],
+                        &mut want_w[i],
+                    );
                     let same = |a: f32, b: f32| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
                     assert!(
                         same(opt.m[i], want_m[i])
