@@ -266,6 +266,11 @@ mod imp {
         pub(crate) fn signed_zero(self) -> Self {
             unsafe { Self(_mm_and_ps(self.0, _mm_castsi128_ps(_mm_set1_epi32(i32::MIN)))) }
         }
+        /// The lanes whose sign bit is clear.
+        #[inline(always)]
+        pub(crate) fn sign_clear(self) -> Mask4 {
+            unsafe { Mask4(_mm_cmpgt_epi32(_mm_castps_si128(self.0), _mm_set1_epi32(-1))) }
+        }
         /// The lanes whose magnitude, as bits, is in `low..=high` (both below 2³¹ − 1).
         #[inline(always)]
         pub(crate) fn magnitude_within(self, low: u32, high: u32) -> Mask4 {
@@ -384,6 +389,11 @@ mod imp {
         pub(crate) fn signed_zero(self) -> Self {
             Self(v128_and(self.0, i32x4_splat(i32::MIN)))
         }
+        /// The lanes whose sign bit is clear.
+        #[inline(always)]
+        pub(crate) fn sign_clear(self) -> Mask4 {
+            Mask4(i32x4_gt(self.0, i32x4_splat(-1)))
+        }
         /// The lanes whose magnitude, as bits, is in `low..=high` (both below 2³¹ − 1).
         #[inline(always)]
         pub(crate) fn magnitude_within(self, low: u32, high: u32) -> Mask4 {
@@ -489,6 +499,11 @@ mod imp {
         #[inline(always)]
         pub(crate) fn signed_zero(self) -> Self {
             Self(self.0.map(|x| f32::from_bits(x.to_bits() & 0x8000_0000)))
+        }
+        /// The lanes whose sign bit is clear.
+        #[inline(always)]
+        pub(crate) fn sign_clear(self) -> Mask4 {
+            Mask4(self.0.map(|x| x.to_bits() >> 31 == 0))
         }
         /// The lanes whose magnitude, as bits, is in `low..=high`.
         #[inline(always)]

@@ -451,7 +451,8 @@ fn climb<const KIND: u8>(
         } else {
             let still = gi.zero();
             let resting_m = tiny_m & still & mi.magnitude_within(1, rest.m);
-            let resting_v = tiny_v & still & vi.magnitude_within(1, rest.v);
+            // (a negative v, which no update makes, has no square root: it never rests)
+            let resting_v = tiny_v & still & vi.sign_clear() & vi.magnitude_within(1, rest.v);
             let alone = tiny_m.and_not(resting_m) | tiny_v.and_not(resting_v) | tiny_g;
             let quiet = |tiny, x| F32x4::select(tiny, zero, x);
             let out = climb_one::<F32x4, KIND>(
@@ -564,6 +565,9 @@ fn rounds_to_zero(lr: f32) -> u32 {
     if lr.to_bits() >> 31 != 0 || !lr.is_finite() || s < 2 {
         return 0;
     }
+    if s > 128 {
+        return SUBNORMAL_BITS; // lr < 2⁻¹⁰⁵: lr·k < 2⁻⁸² for every subnormal k
+    }
     let half = 1u128 << (s - 1);
     ((half - 1) / n as u128).min(SUBNORMAL_BITS as u128) as u32
 }
@@ -632,8 +636,8 @@ fn swallows_subnormals(w: f32) -> bool {
 /// that swallows it; `None` when it cannot be, and the formula as it is
 /// takes it.
 fn climb_subnormal<const KIND: u8>(k: &Knobs<f32>, g: f32, m: f32, v: f32, w: f32) -> Option<Climbed<f32>> {
-    if is_subnormal(g) {
-        return None;
+    if is_subnormal(g) || (climber(KIND).uses_v() && v.to_bits() >> 31 != 0) {
+        return None; // a negative v (no update makes one) has no square root
     }
     let (mut m1, mut m_hat, mut v1, mut v_hat) = (m, 0.0, v, 0.0);
     if climber(KIND).uses_m() {
