@@ -179,8 +179,7 @@ fn awkward(seed: &mut u64, _what: usize) -> f32 {
         5 => 0x0d00_0000 + (r >> 20) as u32 % 0x0200_0000, // about 2⁻¹⁰⁰
         _ => 0x3a00_0000 + (r >> 20) as u32 % 0x0500_0000, // 5e-4 … 0.5: everyday numbers
     };
-    let x = f32::from_bits(sign | bits);
-    x
+    f32::from_bits(sign | bits)
 }
 
 #[test]
