@@ -154,8 +154,9 @@ pub fn rmsnorm_backward(dx: &mut [f32], dy: &[f32], x: &[f32], r: f32) {
 /// taken, so shares and scores computed from the same votes agree bit for bit.
 #[inline]
 fn shifted_exps(votes: &[f32], temperature: f32, mut each: impl FnMut(usize, f32)) -> (f32, f32) {
-    // A comparison, not `f32::max`: the same result (NaN votes are passed
-    // over), but WebAssembly has no instruction for it and calls a function.
+    // A comparison, not `f32::max` (which WebAssembly calls a function for):
+    // the same largest vote, NaN votes passed over; only which zero wins a
+    // tie of +0 and −0 may differ, and z − max and exp read both alike.
     let max = votes.iter().fold(f32::NEG_INFINITY, |max, &z| if z > max { z } else { max });
     let mut total = 0.0f32;
     for (i, &z) in votes.iter().enumerate() {

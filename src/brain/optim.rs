@@ -428,8 +428,7 @@ fn climb<const KIND: u8>(
     step: &mut [f32],
 ) {
     let (uses_m, uses_v) = (climber(KIND).uses_m(), climber(KIND).uses_v());
-    let n = w.len();
-    let (g, m, v, step) = (&g[..n], &mut m[..n], &mut v[..n], &mut step[..n]);
+    debug_assert!([g.len(), m.len(), v.len(), step.len()].iter().all(|&n| n == w.len()));
     let rest = Rest::of::<KIND>(k);
     let near_m = near_subnormal_m(k.lr);
     let k4: Knobs<F32x4> = k.lanes();
@@ -509,7 +508,7 @@ fn climb<const KIND: u8>(
 /// < ½ stays v; with v̂ = v / 1 and ε ≥ 2⁻³⁸, √v̂ ≤ 2⁻⁶³ is under half a unit
 /// of ε's last place, so √v̂ + ε is ε, as it is for v̂ = 0. AdamW's step
 /// divides m̂ itself, which is not zero, so its m never rests.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy)]
 struct Rest {
     m: u32,
     v: u32,
@@ -613,9 +612,11 @@ fn product(a: f32, b: f32) -> f32 {
 /// `a / b` with f32's rounding, subnormal operands or result included.
 /// The f64 quotient is never on the other side of an f32 rounding boundary
 /// than the exact one: for a normal result that is double rounding with
-/// 53 ≥ 2·24 + 2 bits, innocuous for division; a subnormal boundary
-/// (2j + 1)·2⁻¹⁵⁰ is either the exact quotient or at least 2⁻¹⁵⁰·2⁻²⁴/|b|
-/// from it, more than f64's error of 2⁻⁵³ of the quotient.
+/// 53 ≥ 2·24 + 2 bits, innocuous for division. For a subnormal one, with a
+/// boundary M = (2j + 1)·2⁻¹⁵⁰, a − M·b is zero (the quotient is M, exact in
+/// f64) or at least min(ulp(a), 2⁻¹⁵⁰·ulp(b)); divided by |b| that is at
+/// least 2⁻¹⁷⁴ or ulp(a)/|b|, both more than f64's error, under 2⁻⁵³ of a
+/// quotient below 2⁻¹²⁶.
 #[inline(always)]
 fn quotient(a: f32, b: f32) -> f32 {
     rounded(exactly(a) / exactly(b))
