@@ -375,45 +375,51 @@ impl Gpt {
         g.fill(0.0);
 
         // The score's gradient w.r.t. the votes, then back through lm_head.
+        // Each weight's gradient sums its positions in order, the
+        // positions of a matrix all at once (see `outer_acc`).
         for t in 0..n {
-            let dlogits = &mut a.d_logits[..v];
+            let dlogits = &mut a.d_logits[t * v..][..v];
             score_gradient(dlogits, &a.probs[t * v..][..v], tokens[t + 1].id(), weight);
-            let x_final = &a.x[(n_layer * bt + t) * c..][..c];
-            outer_acc(&mut g[self.lm_head..][..v * c], dlogits, x_final);
+        }
+        let x_final = &a.x[n_layer * bt * c..][..n * c];
+        outer_acc(&mut g[self.lm_head..][..v * c], &a.d_logits[..n * v], x_final, n);
+        for t in 0..n {
             let dx = &mut a.d_x[t * c..][..c];
             dx.fill(0.0);
-            matvec_t_acc(dx, &p[self.lm_head..][..v * c], dlogits);
+            matvec_t_acc(dx, &p[self.lm_head..][..v * c], &a.d_logits[t * v..][..v]);
         }
 
         for (l, w) in self.layers.iter().enumerate().rev() {
-            // MLP block, position by position.
+            // This layer's rows of a buffer `width` wide, for the n positions.
+            let layer = |width: usize| l * bt * width..(l * bt + n) * width;
+            // MLP block.
+            outer_acc(&mut g[w.mlp_fc2..][..c * f], &a.d_x[..n * c], &a.relu_out[layer(f)], n);
             for t in 0..n {
                 let lt = l * bt + t;
-                let dx = &mut a.d_x[t * c..][..c];
-                outer_acc(&mut g[w.mlp_fc2..][..c * f], dx, &a.relu_out[lt * f..][..f]);
-                let d_hidden = &mut a.d_hidden[..f];
+                let d_hidden = &mut a.d_hidden[t * f..][..f];
                 d_hidden.fill(0.0);
-                matvec_t_acc(d_hidden, &p[w.mlp_fc2..][..c * f], dx);
+                matvec_t_acc(d_hidden, &p[w.mlp_fc2..][..c * f], &a.d_x[t * c..][..c]);
                 for (d, &z) in d_hidden.iter_mut().zip(&a.fc1_out[lt * f..][..f]) {
                     if z <= 0.0 {
                         *d = 0.0;
                     }
                 }
-                outer_acc(&mut g[w.mlp_fc1..][..f * c], d_hidden, &a.h2[lt * c..][..c]);
+            }
+            outer_acc(&mut g[w.mlp_fc1..][..f * c], &a.d_hidden[..n * f], &a.h2[layer(c)], n);
+            for t in 0..n {
+                let lt = l * bt + t;
                 let d_norm = &mut a.d_norm[..c];
                 d_norm.fill(0.0);
-                matvec_t_acc(d_norm, &p[w.mlp_fc1..][..f * c], d_hidden);
-                rmsnorm_backward(dx, d_norm, &a.x_mid[lt * c..][..c], a.r2[lt]);
+                matvec_t_acc(d_norm, &p[w.mlp_fc1..][..f * c], &a.d_hidden[t * f..][..f]);
+                rmsnorm_backward(&mut a.d_x[t * c..][..c], d_norm, &a.x_mid[lt * c..][..c], a.r2[lt]);
             }
 
             // Attention block: first back through attn_wo for every position...
+            outer_acc(&mut g[w.attn_wo..][..c * c], &a.d_x[..n * c], &a.attn_out[layer(c)], n);
             for t in 0..n {
-                let lt = l * bt + t;
-                let dx = &a.d_x[t * c..][..c];
-                outer_acc(&mut g[w.attn_wo..][..c * c], dx, &a.attn_out[lt * c..][..c]);
                 let d_out = &mut a.d_attn_out[t * c..][..c];
                 d_out.fill(0.0);
-                matvec_t_acc(d_out, &p[w.attn_wo..][..c * c], dx);
+                matvec_t_acc(d_out, &p[w.attn_wo..][..c * c], &a.d_x[t * c..][..c]);
             }
             // ...then through the attention weights, which tie positions together.
             a.d_q[..n * c].fill(0.0);
@@ -444,15 +450,15 @@ impl Gpt {
                     }
                 }
             }
+            for (offset, d) in [(w.attn_wq, &a.d_q), (w.attn_wk, &a.d_k), (w.attn_wv, &a.d_v)] {
+                outer_acc(&mut g[offset..][..c * c], &d[..n * c], &a.h1[layer(c)], n);
+            }
             for t in 0..n {
                 let lt = l * bt + t;
-                let h1 = &a.h1[lt * c..][..c];
                 let d_norm = &mut a.d_norm[..c];
                 d_norm.fill(0.0);
                 for (offset, d) in [(w.attn_wq, &a.d_q), (w.attn_wk, &a.d_k), (w.attn_wv, &a.d_v)] {
-                    let d = &d[t * c..][..c];
-                    outer_acc(&mut g[offset..][..c * c], d, h1);
-                    matvec_t_acc(d_norm, &p[offset..][..c * c], d);
+                    matvec_t_acc(d_norm, &p[offset..][..c * c], &d[t * c..][..c]);
                 }
                 let dx = &mut a.d_x[t * c..][..c];
                 rmsnorm_backward(dx, d_norm, &a.x[lt * c..][..c], a.r1[lt]);
@@ -541,13 +547,13 @@ impl GptActivations {
             logits: z(bt * vocab_size),
             probs: z(bt * vocab_size),
             scores: z(bt),
-            d_logits: z(vocab_size),
+            d_logits: z(bt * vocab_size),
             d_x: z(bt * c),
             d_attn_out: z(bt * c),
             d_q: z(bt * c),
             d_k: z(bt * c),
             d_v: z(bt * c),
-            d_hidden: z(f),
+            d_hidden: z(bt * f),
             d_norm: z(c),
         }
     }

@@ -86,6 +86,22 @@ impl F32x4 {
         }
     }
 
+    /// Sixteen numbers as four vectors, in order.
+    #[inline(always)]
+    pub(crate) fn four_from_sixteen(x: &[f32; 16]) -> [Self; 4] {
+        let (fours, _) = x.as_chunks::<4>();
+        core::array::from_fn(|k| Self::from_four(&fours[k]))
+    }
+
+    /// Four vectors back into sixteen numbers, in order.
+    #[inline(always)]
+    pub(crate) fn four_into_sixteen(four: [Self; 4], y: &mut [f32; 16]) {
+        let (fours, _) = y.as_chunks_mut::<4>();
+        for (x, y) in four.into_iter().zip(fours) {
+            x.into_four(y);
+        }
+    }
+
     /// [`F32x4::sum_in_pairs`] of four vectors at once: lane r of the result
     /// is `(r0 + r1) + (r2 + r3)` of `rows[r]`, the same operations in the same
     /// order, with the four turned on their side (lanes become vectors) first.
@@ -180,7 +196,37 @@ impl core::ops::Not for Mask4 {
     }
 }
 
-pub(crate) use imp::{F32x4, Mask4};
+/// Two f64s side by side, for the climbers' exact arithmetic on numbers
+/// at or near f32's subnormals: an f32's value is exact in f64, so is the
+/// product of two, and each result is rounded once to f32's grid
+/// ([`F64x2::round_to_f32`]), as the f32 operation would round it, without
+/// a subnormal f32 ever being an operand or a result.
+impl F64x2 {
+    /// 2⁻¹⁴⁹, the smallest subnormal f32 and the spacing of all of them.
+    pub(crate) const TINIEST: f64 = f64::from_bits((1023 - 149) << 52);
+    /// 2¹⁴⁹: a subnormal f32's value in multiples of [`F64x2::TINIEST`].
+    pub(crate) const PER_TINIEST: f64 = f64::from_bits((1023 + 149) << 52);
+    /// 2⁵²: for 0 ≤ x < 2⁵¹, `(x + 2⁵²) − 2⁵²` is x rounded to a whole
+    /// number, ties to even (the sum has no bits below 1).
+    pub(crate) const TO_WHOLE: f64 = f64::from_bits((1023 + 52) << 52);
+}
+
+impl Mul for F64x2 {
+    type Output = Self;
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        self.mul_lanes(o)
+    }
+}
+impl Div for F64x2 {
+    type Output = Self;
+    #[inline(always)]
+    fn div(self, o: Self) -> Self {
+        self.div_lanes(o)
+    }
+}
+
+pub(crate) use imp::{F32x4, F64x2, Mask4};
 
 #[cfg(target_arch = "x86_64")]
 mod imp {
@@ -278,6 +324,106 @@ mod imp {
             let above = unsafe { _mm_cmpgt_epi32(magnitude, _mm_set1_epi32(low as i32 - 1)) };
             let below = unsafe { _mm_cmplt_epi32(magnitude, _mm_set1_epi32(high as i32 + 1)) };
             unsafe { Mask4(_mm_and_si128(above, below)) }
+        }
+        /// +0 in the lanes where `mask` holds, the lane itself elsewhere.
+        #[inline(always)]
+        pub(crate) fn cleared(self, mask: Mask4) -> Self {
+            unsafe { Self(_mm_andnot_ps(_mm_castsi128_ps(mask.0), self.0)) }
+        }
+        /// Each lane without its sign.
+        #[inline(always)]
+        pub(crate) fn abs(self) -> Self {
+            unsafe { Self(_mm_and_ps(self.0, _mm_castsi128_ps(_mm_set1_epi32(i32::MAX)))) }
+        }
+        /// The lanes above `o`'s (none where either is NaN).
+        #[inline(always)]
+        pub(crate) fn greater(self, o: Self) -> Mask4 {
+            unsafe { Mask4(_mm_castps_si128(_mm_cmpgt_ps(self.0, o.0))) }
+        }
+        /// The lanes at most `o`'s (none where either is NaN).
+        #[inline(always)]
+        pub(crate) fn at_most(self, o: Self) -> Mask4 {
+            unsafe { Mask4(_mm_castps_si128(_mm_cmple_ps(self.0, o.0))) }
+        }
+        /// Each lane rounded towards zero to a whole number (lanes below 2³¹ in magnitude).
+        #[inline(always)]
+        pub(crate) fn trunc(self) -> Self {
+            unsafe { Self(_mm_cvtepi32_ps(_mm_cvttps_epi32(self.0))) }
+        }
+        /// 2ᵏ for each lane holding a whole number k from −126 to 127.
+        #[inline(always)]
+        pub(crate) fn power_of_two(self) -> Self {
+            unsafe {
+                let exponent = _mm_add_epi32(_mm_cvttps_epi32(self.0), _mm_set1_epi32(127));
+                Self(_mm_castsi128_ps(_mm_slli_epi32::<23>(exponent)))
+            }
+        }
+        /// Each lane's magnitude with the sign of `x`'s lane (`self` non-negative).
+        #[inline(always)]
+        pub(crate) fn with_sign_of(self, x: Self) -> Self {
+            unsafe { Self(_mm_or_ps(self.0, _mm_and_ps(x.0, _mm_castsi128_ps(_mm_set1_epi32(i32::MIN))))) }
+        }
+    }
+
+    /// Two f64s in one SSE2 register.
+    #[derive(Clone, Copy)]
+    pub(crate) struct F64x2(__m128d);
+
+    impl F64x2 {
+        #[inline(always)]
+        pub(crate) fn splat(x: f64) -> Self {
+            unsafe { Self(_mm_set1_pd(x)) }
+        }
+        #[inline(always)]
+        pub(super) fn mul_lanes(self, o: Self) -> Self {
+            unsafe { Self(_mm_mul_pd(self.0, o.0)) }
+        }
+        #[inline(always)]
+        pub(super) fn div_lanes(self, o: Self) -> Self {
+            unsafe { Self(_mm_div_pd(self.0, o.0)) }
+        }
+        /// The magnitude of each of four f32s, exactly: lanes 0 and 1, then
+        /// 2 and 3. A subnormal one is its bits times 2⁻¹⁴⁹ (it is never an
+        /// operand); a normal one is widened.
+        #[inline(always)]
+        pub(crate) fn magnitudes(x: F32x4) -> [Self; 2] {
+            unsafe {
+                let magnitude = _mm_and_si128(_mm_castps_si128(x.0), _mm_set1_epi32(i32::MAX));
+                let small = _mm_cmplt_epi32(magnitude, _mm_set1_epi32(0x0080_0000));
+                let normal = _mm_castsi128_ps(_mm_andnot_si128(small, magnitude));
+                let multiples = _mm_and_si128(small, magnitude);
+                let tiniest = _mm_set1_pd(Self::TINIEST);
+                let low = _mm_add_pd(_mm_cvtps_pd(normal), _mm_mul_pd(_mm_cvtepi32_pd(multiples), tiniest));
+                let high = _mm_add_pd(
+                    _mm_cvtps_pd(_mm_movehl_ps(normal, normal)),
+                    _mm_mul_pd(_mm_cvtepi32_pd(_mm_shuffle_epi32::<0b11_10_11_10>(multiples)), tiniest),
+                );
+                [Self(low), Self(high)]
+            }
+        }
+        /// Four non-negative finite f64s (lanes 0 and 1, then 2 and 3), each
+        /// rounded once to the nearest f32, ties to even: a normal result by
+        /// conversion, a subnormal one as the nearest whole multiple of
+        /// 2⁻¹⁴⁹, built from its bits.
+        #[inline(always)]
+        pub(crate) fn round_to_f32([low, high]: [Self; 2]) -> F32x4 {
+            unsafe {
+                let smallest_normal = _mm_set1_pd(f32::MIN_POSITIVE as f64);
+                let (per_tiniest, whole) = (_mm_set1_pd(Self::PER_TINIEST), _mm_set1_pd(Self::TO_WHOLE));
+                let part = |y: __m128d| {
+                    let normal = _mm_cmpge_pd(y, smallest_normal);
+                    let converted = _mm_cvtpd_ps(_mm_and_pd(normal, y));
+                    let multiple = _mm_sub_pd(
+                        _mm_add_pd(_mm_mul_pd(_mm_andnot_pd(normal, y), per_tiniest), whole),
+                        whole,
+                    );
+                    (converted, _mm_cvttpd_epi32(multiple))
+                };
+                let ((low_normal, low_small), (high_normal, high_small)) = (part(low.0), part(high.0));
+                let normal = _mm_castps_si128(_mm_movelh_ps(low_normal, high_normal));
+                let small = _mm_unpacklo_epi64(low_small, high_small);
+                F32x4(_mm_castsi128_ps(_mm_or_si128(normal, small)))
+            }
         }
     }
 
@@ -402,6 +548,105 @@ mod imp {
             let below = i32x4_lt(magnitude, i32x4_splat(high as i32 + 1));
             Mask4(v128_and(above, below))
         }
+        /// +0 in the lanes where `mask` holds, the lane itself elsewhere.
+        #[inline(always)]
+        pub(crate) fn cleared(self, mask: Mask4) -> Self {
+            Self(v128_andnot(self.0, mask.0))
+        }
+        /// Each lane without its sign.
+        #[inline(always)]
+        pub(crate) fn abs(self) -> Self {
+            Self(f32x4_abs(self.0))
+        }
+        /// The lanes above `o`'s (none where either is NaN).
+        #[inline(always)]
+        pub(crate) fn greater(self, o: Self) -> Mask4 {
+            Mask4(f32x4_gt(self.0, o.0))
+        }
+        /// The lanes at most `o`'s (none where either is NaN).
+        #[inline(always)]
+        pub(crate) fn at_most(self, o: Self) -> Mask4 {
+            Mask4(f32x4_le(self.0, o.0))
+        }
+        /// Each lane rounded towards zero to a whole number (lanes below 2³¹ in magnitude).
+        #[inline(always)]
+        pub(crate) fn trunc(self) -> Self {
+            Self(f32x4_trunc(self.0))
+        }
+        /// 2ᵏ for each lane holding a whole number k from −126 to 127.
+        #[inline(always)]
+        pub(crate) fn power_of_two(self) -> Self {
+            let exponent = i32x4_add(i32x4_trunc_sat_f32x4(self.0), i32x4_splat(127));
+            Self(i32x4_shl(exponent, 23))
+        }
+        /// Each lane's magnitude with the sign of `x`'s lane (`self` non-negative).
+        #[inline(always)]
+        pub(crate) fn with_sign_of(self, x: Self) -> Self {
+            Self(v128_or(self.0, v128_and(x.0, i32x4_splat(i32::MIN))))
+        }
+    }
+
+    /// Two f64s in one WebAssembly `v128`.
+    #[derive(Clone, Copy)]
+    pub(crate) struct F64x2(v128);
+
+    impl F64x2 {
+        #[inline(always)]
+        pub(crate) fn splat(x: f64) -> Self {
+            Self(f64x2_splat(x))
+        }
+        #[inline(always)]
+        pub(super) fn mul_lanes(self, o: Self) -> Self {
+            Self(f64x2_mul(self.0, o.0))
+        }
+        #[inline(always)]
+        pub(super) fn div_lanes(self, o: Self) -> Self {
+            Self(f64x2_div(self.0, o.0))
+        }
+        /// The magnitude of each of four f32s, exactly: lanes 0 and 1, then
+        /// 2 and 3. A subnormal one is its bits times 2⁻¹⁴⁹ (it is never an
+        /// operand); a normal one is widened.
+        #[inline(always)]
+        pub(crate) fn magnitudes(x: F32x4) -> [Self; 2] {
+            let magnitude = v128_and(x.0, i32x4_splat(i32::MAX));
+            let small = i32x4_lt(magnitude, i32x4_splat(0x0080_0000));
+            let normal = v128_andnot(magnitude, small);
+            let multiples = v128_and(small, magnitude);
+            let tiniest = f64x2_splat(Self::TINIEST);
+            let widened = |normal: v128, multiples: v128| {
+                Self(f64x2_add(
+                    f64x2_promote_low_f32x4(normal),
+                    f64x2_mul(f64x2_convert_low_i32x4(multiples), tiniest),
+                ))
+            };
+            [
+                widened(normal, multiples),
+                widened(
+                    i32x4_shuffle::<2, 3, 2, 3>(normal, normal),
+                    i32x4_shuffle::<2, 3, 2, 3>(multiples, multiples),
+                ),
+            ]
+        }
+        /// Four non-negative finite f64s (lanes 0 and 1, then 2 and 3), each
+        /// rounded once to the nearest f32, ties to even: a normal result by
+        /// conversion, a subnormal one as the nearest whole multiple of
+        /// 2⁻¹⁴⁹, built from its bits.
+        #[inline(always)]
+        pub(crate) fn round_to_f32([low, high]: [Self; 2]) -> F32x4 {
+            let smallest_normal = f64x2_splat(f32::MIN_POSITIVE as f64);
+            let (per_tiniest, whole) = (f64x2_splat(Self::PER_TINIEST), f64x2_splat(Self::TO_WHOLE));
+            let part = |y: v128| {
+                let normal = f64x2_ge(y, smallest_normal);
+                let converted = f32x4_demote_f64x2_zero(v128_and(normal, y));
+                let multiple =
+                    f64x2_sub(f64x2_add(f64x2_mul(v128_andnot(y, normal), per_tiniest), whole), whole);
+                (converted, i32x4_trunc_sat_f64x2_zero(multiple))
+            };
+            let ((low_normal, low_small), (high_normal, high_small)) = (part(low.0), part(high.0));
+            let normal = i32x4_shuffle::<0, 1, 4, 5>(low_normal, high_normal);
+            let small = i32x4_shuffle::<0, 1, 4, 5>(low_small, high_small);
+            F32x4(v128_or(normal, small))
+        }
     }
 
     impl Mask4 {
@@ -509,6 +754,92 @@ mod imp {
         #[inline(always)]
         pub(crate) fn magnitude_within(self, low: u32, high: u32) -> Mask4 {
             Mask4(self.0.map(|x| (low..=high).contains(&(x.to_bits() & 0x7fff_ffff))))
+        }
+        /// +0 in the lanes where `mask` holds, the lane itself elsewhere.
+        #[inline(always)]
+        pub(crate) fn cleared(self, mask: Mask4) -> Self {
+            Self(core::array::from_fn(|l| if mask.0[l] { 0.0 } else { self.0[l] }))
+        }
+        /// Each lane without its sign.
+        #[inline(always)]
+        pub(crate) fn abs(self) -> Self {
+            Self(self.0.map(f32::abs))
+        }
+        /// The lanes above `o`'s (none where either is NaN).
+        #[inline(always)]
+        pub(crate) fn greater(self, o: Self) -> Mask4 {
+            Mask4(core::array::from_fn(|l| self.0[l] > o.0[l]))
+        }
+        /// The lanes at most `o`'s (none where either is NaN).
+        #[inline(always)]
+        pub(crate) fn at_most(self, o: Self) -> Mask4 {
+            Mask4(core::array::from_fn(|l| self.0[l] <= o.0[l]))
+        }
+        /// Each lane rounded towards zero to a whole number (lanes below 2³¹ in magnitude).
+        #[inline(always)]
+        pub(crate) fn trunc(self) -> Self {
+            Self(self.0.map(f32::trunc))
+        }
+        /// 2ᵏ for each lane holding a whole number k from −126 to 127.
+        #[inline(always)]
+        pub(crate) fn power_of_two(self) -> Self {
+            Self(self.0.map(|k| f32::from_bits(((k as i32 + 127) as u32) << 23)))
+        }
+        /// Each lane's magnitude with the sign of `x`'s lane (`self` non-negative).
+        #[inline(always)]
+        pub(crate) fn with_sign_of(self, x: Self) -> Self {
+            Self(core::array::from_fn(|l| {
+                f32::from_bits(self.0[l].to_bits() | (x.0[l].to_bits() & 0x8000_0000))
+            }))
+        }
+    }
+
+    /// Two f64s in an array.
+    #[derive(Clone, Copy)]
+    pub(crate) struct F64x2([f64; 2]);
+
+    impl F64x2 {
+        #[inline(always)]
+        pub(crate) fn splat(x: f64) -> Self {
+            Self([x; 2])
+        }
+        #[inline(always)]
+        pub(super) fn mul_lanes(self, o: Self) -> Self {
+            Self([self.0[0] * o.0[0], self.0[1] * o.0[1]])
+        }
+        #[inline(always)]
+        pub(super) fn div_lanes(self, o: Self) -> Self {
+            Self([self.0[0] / o.0[0], self.0[1] / o.0[1]])
+        }
+        /// The magnitude of each of four f32s, exactly: lanes 0 and 1, then
+        /// 2 and 3. A subnormal one is its bits times 2⁻¹⁴⁹ (it is never an
+        /// operand); a normal one is widened.
+        #[inline(always)]
+        pub(crate) fn magnitudes(x: F32x4) -> [Self; 2] {
+            let one = |x: f32| {
+                let magnitude = x.to_bits() & 0x7fff_ffff;
+                if magnitude < 0x0080_0000 {
+                    magnitude as f64 * Self::TINIEST
+                } else {
+                    f32::from_bits(magnitude) as f64
+                }
+            };
+            [Self([one(x.0[0]), one(x.0[1])]), Self([one(x.0[2]), one(x.0[3])])]
+        }
+        /// Four non-negative finite f64s (lanes 0 and 1, then 2 and 3), each
+        /// rounded once to the nearest f32, ties to even: a normal result by
+        /// conversion, a subnormal one as the nearest whole multiple of
+        /// 2⁻¹⁴⁹, built from its bits.
+        #[inline(always)]
+        pub(crate) fn round_to_f32([low, high]: [Self; 2]) -> F32x4 {
+            let one = |y: f64| {
+                if y >= f32::MIN_POSITIVE as f64 {
+                    y as f32
+                } else {
+                    f32::from_bits(((y * Self::PER_TINIEST + Self::TO_WHOLE) - Self::TO_WHOLE) as u32)
+                }
+            };
+            F32x4([one(low.0[0]), one(low.0[1]), one(high.0[0]), one(high.0[1])])
         }
     }
 

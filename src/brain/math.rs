@@ -92,29 +92,76 @@ pub fn matvec(y: &mut [f32], w: &[f32], x: &[f32]) {
 
 /// `dx += Wᵀ dy` for a row-major `W [rows, cols]`: the gradient that flows back
 /// through `y = W x` to its input.
+///
+/// Element `j` of `dx` gets `dy[i]·W[i][j]` added for each row `i` in
+/// increasing order, as an [`axpy`] of each row would add them, with the
+/// sums kept in registers across the rows, sixteen columns at a time. Rows
+/// whose `dy` is zero add ±0, which changes no sum (see [`outer_acc`]), so
+/// none is skipped: skipping would cost a guessed branch per row.
 #[inline]
 pub fn matvec_t_acc(dx: &mut [f32], w: &[f32], dy: &[f32]) {
     let cols = dx.len();
     debug_assert_eq!(w.len(), dy.len() * cols);
+    if cols == 0 {
+        return;
+    }
+    let (dx16, dx_tail) = dx.as_chunks_mut::<16>();
+    for (k, d) in dx16.iter_mut().enumerate() {
+        let mut sums = F32x4::four_from_sixteen(d);
+        for (&g, row) in dy.iter().zip(w.chunks_exact(cols)) {
+            let (g, row) = (F32x4::splat(g), F32x4::four_from_sixteen(&row.as_chunks::<16>().0[k]));
+            for (s, r) in sums.iter_mut().zip(row) {
+                *s = *s + g * r;
+            }
+        }
+        F32x4::four_into_sixteen(sums, d);
+    }
+    let start = cols - dx_tail.len();
     for (&g, row) in dy.iter().zip(w.chunks_exact(cols)) {
-        if g != 0.0 {
-            axpy(dx, g, row);
+        for (d, wj) in dx_tail.iter_mut().zip(&row[start..]) {
+            *d += g * wj;
         }
     }
 }
 
-/// `dW += dy ⊗ x`: the gradient of `y = W x` with respect to `W`.
+/// `dW += Σₜ dyₜ ⊗ xₜ` over `n` positions: the gradient of `y = W x` with
+/// respect to `W [rows, cols]`, for `dys` holding `n` rows of `rows` numbers
+/// and `xs` `n` rows of `cols`.
 ///
-/// Rows whose `dy` is exactly zero are skipped; that leaves every bit as it
-/// would be otherwise, because gradient buffers start at +0 and adding ±0 to
-/// a finite accumulator never changes it.
+/// Element `(i, j)` gets `dyₜ[i]·xₜ[j]` added for each position in
+/// increasing order, as an [`axpy`] per position would add them, with the
+/// sums kept in registers across the positions, sixteen columns at a time.
+/// A zero `dyₜ[i]` adds ±0, which leaves every bit as it is: gradient
+/// buffers start at +0, a sum of IEEE numbers is −0 only when both are, so
+/// an accumulator is never −0, and adding ±0 to one never changes it (the
+/// inputs are finite; a run whose aren't has diverged and is not updated).
 #[inline]
-pub fn outer_acc(dw: &mut [f32], dy: &[f32], x: &[f32]) {
-    let cols = x.len();
-    debug_assert_eq!(dw.len(), dy.len() * cols);
-    for (&g, row) in dy.iter().zip(dw.chunks_exact_mut(cols)) {
-        if g != 0.0 {
-            axpy(row, g, x);
+pub fn outer_acc(dw: &mut [f32], dys: &[f32], xs: &[f32], n: usize) {
+    if n == 0 {
+        return;
+    }
+    let (rows, cols) = (dys.len() / n, xs.len() / n);
+    debug_assert_eq!(dw.len(), rows * cols);
+    if cols == 0 {
+        return;
+    }
+    for (i, row) in dw.chunks_exact_mut(cols).enumerate() {
+        let (row16, row_tail) = row.as_chunks_mut::<16>();
+        for (k, d) in row16.iter_mut().enumerate() {
+            let mut sums = F32x4::four_from_sixteen(d);
+            for (dy, x) in dys.chunks_exact(rows).zip(xs.chunks_exact(cols)) {
+                let (g, x) = (F32x4::splat(dy[i]), F32x4::four_from_sixteen(&x.as_chunks::<16>().0[k]));
+                for (s, x) in sums.iter_mut().zip(x) {
+                    *s = *s + g * x;
+                }
+            }
+            F32x4::four_into_sixteen(sums, d);
+        }
+        let start = cols - row_tail.len();
+        for (dy, x) in dys.chunks_exact(rows).zip(xs.chunks_exact(cols)) {
+            for (d, xj) in row_tail.iter_mut().zip(&x[start..]) {
+                *d += dy[i] * xj;
+            }
         }
     }
 }
@@ -158,15 +205,89 @@ fn shifted_exps(votes: &[f32], temperature: f32, mut each: impl FnMut(usize, f32
     // the same largest vote, NaN votes passed over; only which zero wins a
     // tie of +0 and −0 may differ, and z − max and exp read both alike.
     let max = votes.iter().fold(f32::NEG_INFINITY, |max, &z| if z > max { z } else { max });
+    // (z − max) / T rather than z/T − max/T: the difference is what must
+    // stay finite when T is tiny. Dividing by T = 1 changes no bit, so it is
+    // left out.
+    let shifted = |z| if temperature == 1.0 { z - max } else { (z - max) / temperature };
+    let (fours, tail) = votes.as_chunks::<4>();
+    let (max4, t4) = (F32x4::splat(max), F32x4::splat(temperature));
     let mut total = 0.0f32;
-    for (i, &z) in votes.iter().enumerate() {
-        // (z − max) / T rather than z/T − max/T: the difference is what must
-        // stay finite when T is tiny. Dividing by T = 1 changes no bit.
-        let e = libm::expf((z - max) / temperature);
-        each(i, e);
+    for (c, z) in fours.iter().enumerate() {
+        let z = F32x4::from_four(z) - max4;
+        let z = if temperature == 1.0 { z } else { z / t4 };
+        for (l, e) in exp_four(z).to_array().into_iter().enumerate() {
+            each(4 * c + l, e);
+            total += e;
+        }
+    }
+    for (i, &z) in tail.iter().enumerate() {
+        let e = libm::expf(shifted(z));
+        each(4 * fours.len() + i, e);
         total += e;
     }
     (max, total)
+}
+
+/// `exp(x)` of every `x`, into `out`: the bits of `libm::expf`, four at a time.
+pub fn exps(out: &mut [f32], x: &[f32]) {
+    debug_assert_eq!(out.len(), x.len());
+    let (out4, out_tail) = out.as_chunks_mut::<4>();
+    let (x4, x_tail) = x.as_chunks::<4>();
+    for (y, x) in out4.iter_mut().zip(x4) {
+        exp_four(F32x4::from_four(x)).into_four(y);
+    }
+    for (y, &x) in out_tail.iter_mut().zip(x_tail) {
+        *y = libm::expf(x);
+    }
+}
+
+/// `libm::expf` of four numbers at once, with its bits: the same algorithm
+/// (FreeBSD's `e_expf.c`, as the `libm` crate has it), each of its f32
+/// operations done in every lane, its branches taken as lane masks. A lane
+/// beyond ±80 (or NaN), where `expf` over- or underflows or `2ᵏ·y` would
+/// leave the normal numbers, is handed to `libm::expf` itself.
+#[inline(always)]
+fn exp_four(x: F32x4) -> F32x4 {
+    // The constants by their bits, as e_expf.c gives them.
+    const LN2_HI: f32 = f32::from_bits(0x3f31_7200); // 6.9314575195e-01
+    const LN2_LO: f32 = f32::from_bits(0x35bf_be8e); // 1.4286067653e-06
+    const INV_LN2: f32 = f32::from_bits(0x3fb8_aa3b); // 1.4426950216e+00
+    // x·(eˣ + 1)/(eˣ − 1) on [−0.34568, 0.34568] as 2 + x²/6 − … (P1, P2)
+    const P1: f32 = f32::from_bits(0x3e2a_aa8f); // 1.6666625440e-1
+    const P2: f32 = f32::from_bits(0xbb35_5215); // -2.7667332906e-3
+    let s = F32x4::splat;
+    let size = x.abs();
+    let far = !size.at_most(s(80.0));
+    let negative = s(0.0).greater(x);
+    // k = round(x / ln 2) beyond 1.5·ln 2, ±1 beyond 0.5·ln 2, else 0 (no reduction).
+    let beyond_half = size.greater(s(f32::from_bits(0x3eb1_7218)));
+    let beyond_one_and_half = size.greater(s(f32::from_bits(0x3f85_1592)));
+    let half = F32x4::select(negative, s(-0.5), s(0.5));
+    let k_far = (s(INV_LN2) * x + half).trunc();
+    let k_one = F32x4::select(negative, s(-1.0), s(1.0));
+    let k = F32x4::select(beyond_one_and_half, k_far, F32x4::select(beyond_half, k_one, s(0.0)));
+    // x = hi − lo, with k·ln2_hi exact (for k = 0: hi = x, lo = +0, as the
+    // unreduced branch has them).
+    let hi = x - k * s(LN2_HI);
+    let lo = k * s(LN2_LO);
+    let r = hi - lo;
+    let rr = r * r;
+    let c = r - rr * (s(P1) + rr * s(P2));
+    let y = s(1.0) + (r * c / (s(2.0) - c) - lo + hi);
+    // 2ᵏ·y is scalbnf(y, k) for |k| ≤ 116, where both are normal numbers.
+    let scaled = y * k.power_of_two();
+    // |x| ≤ 2⁻¹⁴: 1 + x.
+    let tiny = size.at_most(s(f32::from_bits(0x3900_0000)));
+    let e = F32x4::select(tiny, s(1.0) + x, scaled);
+    if far.any() {
+        let (mut e, x) = (e.to_array(), x.to_array());
+        for l in far.lanes() {
+            e[l] = libm::expf(x[l]);
+        }
+        F32x4::from_four(&e)
+    } else {
+        e
+    }
 }
 
 use super::formula::Formula;

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::BrainError;
 use super::formula::Formula;
-use super::lanes::{F32x4, Lanes, Mask4, SUBNORMAL_BITS, is_subnormal, is_zero};
+use super::lanes::{F32x4, F64x2, Lanes, Mask4, SUBNORMAL_BITS, is_subnormal, is_zero};
 
 /// The running mean of gradients, as the panels write it (see [`Optimizer::update`]).
 pub const M: Formula = Formula { name: "m", text: "m = β1·m + (1 − β1)·g" };
@@ -280,11 +280,11 @@ impl Optimizer {
         let (g, m, v, step) = (&g[..n], &mut self.m[..n], &mut self.v[..n], &mut self.last_step[..n]);
         // One loop for every climber, compiled once per climber.
         match cfg.kind {
-            OptimizerKind::Sgd => climb::<SGD>(&knobs, w, g, m, v, step),
-            OptimizerKind::Momentum => climb::<MOMENTUM>(&knobs, w, g, m, v, step),
-            OptimizerKind::RmsProp => climb::<RMSPROP>(&knobs, w, g, m, v, step),
-            OptimizerKind::Adam => climb::<ADAM>(&knobs, w, g, m, v, step),
-            OptimizerKind::AdamW => climb::<ADAMW>(&knobs, w, g, m, v, step),
+            OptimizerKind::Sgd => climb_corrected::<SGD>(&knobs, w, g, m, v, step),
+            OptimizerKind::Momentum => climb_corrected::<MOMENTUM>(&knobs, w, g, m, v, step),
+            OptimizerKind::RmsProp => climb_corrected::<RMSPROP>(&knobs, w, g, m, v, step),
+            OptimizerKind::Adam => climb_corrected::<ADAM>(&knobs, w, g, m, v, step),
+            OptimizerKind::AdamW => climb_corrected::<ADAMW>(&knobs, w, g, m, v, step),
         }
     }
 
@@ -316,9 +316,8 @@ struct Knobs<L> {
     c2: L,
     eps: L,
     wd: L,
-    /// Whether c1 (c2) is exactly 1: then m̂ = m / 1 is m, bit for bit, and
-    /// the division is left out (from about step 110 for β1 = 0.85, 1,700
-    /// for β2 = 0.99, and always without bias correction).
+    /// Whether c1 (c2) is exactly 1, so that the update leaves its division
+    /// out (see [`climb_corrected`]).
     c1_is_one: bool,
     c2_is_one: bool,
 }
@@ -375,26 +374,28 @@ struct Climbed<L> {
 /// climber takes. `resting` lanes take `resting_lr_m_hat` for `lr·m̂` (see
 /// [`Rest`]); for one f32 it is `false`.
 #[inline(always)]
-fn climb_one<L: Lanes, const KIND: u8>(
+fn climb_one<L: Lanes, const KIND: u8, const DIVIDE_M: bool, const DIVIDE_V: bool>(
     k: &Knobs<L>,
     g: L,
     m: L,
     v: L,
     w: L,
-    resting: L::Mask,
-    resting_lr_m_hat: L,
+    resting: Option<(L::Mask, L)>,
 ) -> Climbed<L> {
     let zero = L::splat(0.0);
     let (mut m, mut m_hat, mut v, mut v_hat) = (m, zero, v, zero);
     if climber(KIND).uses_m() {
         m = k.b1 * m + k.one_minus_b1 * g;
-        m_hat = if k.c1_is_one { m } else { m / k.c1 };
+        m_hat = if DIVIDE_M { m / k.c1 } else { m };
     }
     if climber(KIND).uses_v() {
         v = k.b2 * v + k.one_minus_b2 * g * g;
-        v_hat = if k.c2_is_one { v } else { v / k.c2 };
+        v_hat = if DIVIDE_V { v / k.c2 } else { v };
     }
-    let lr_m_hat = || L::select(resting, resting_lr_m_hat, k.lr * m_hat);
+    let lr_m_hat = || match resting {
+        Some((resting, resting_lr_m_hat)) => L::select(resting, resting_lr_m_hat, k.lr * m_hat),
+        None => k.lr * m_hat,
+    };
     let step = match KIND {
         SGD => k.lr * g,
         MOMENTUM => lr_m_hat(),
@@ -405,21 +406,47 @@ fn climb_one<L: Lanes, const KIND: u8>(
     Climbed { m, v, step, w: w - step }
 }
 
+/// [`climb`] compiled for the bias corrections this update divides by: m̂ =
+/// m / 1 is m, bit for bit, so once a correction is exactly 1 (from about
+/// step 110 for β1 = 0.85, 1,700 for β2 = 0.99, and always without bias
+/// correction) its division is left out of the loop altogether, rather
+/// than done and thrown away.
+#[inline(always)]
+fn climb_corrected<const KIND: u8>(
+    k: &Knobs<f32>,
+    w: &mut [f32],
+    g: &[f32],
+    m: &mut [f32],
+    v: &mut [f32],
+    step: &mut [f32],
+) {
+    let divide_m = climber(KIND).uses_m() && !k.c1_is_one;
+    let divide_v = climber(KIND).uses_v() && !k.c2_is_one;
+    match (divide_m, divide_v) {
+        (false, false) => climb::<KIND, false, false>(k, w, g, m, v, step),
+        (true, false) => climb::<KIND, true, false>(k, w, g, m, v, step),
+        (false, true) => climb::<KIND, false, true>(k, w, g, m, v, step),
+        (true, true) => climb::<KIND, true, true>(k, w, g, m, v, step),
+    }
+}
+
 /// The update of every weight, four at a time ([`F32x4`]; the last `n mod 4`
 /// one by one), with the same operations in the same order as one by one.
 ///
-/// Four weights whose m, v and gradient hold no subnormal number take the
-/// formula as it is. Where one does, the arithmetic on it would cost a
-/// microcode assist for every operation, and a weight whose gradient stays
+/// Four weights whose m and v hold no subnormal number (nor an m near one)
+/// take the formula as it is. (So does a subnormal gradient, which the runs
+/// have not been seen to make: exactly, if slowly.) Where m or v does, the
+/// arithmetic on it would cost a microcode assist for every operation, and a weight whose gradient stays
 /// exactly zero (a letter's row while names without that letter are read,
 /// an MLP unit that is off) decays its m into the subnormals and stays there
 /// for good: β1·m rounds back to m for the smallest ones. So in those four:
 /// the subnormal inputs are replaced by zeros for the arithmetic; a resting
 /// weight (see [`Rest`]) keeps its m (and v) and takes its `lr·m̂` as the
-/// signed zero it is; any other lane with a subnormal is worked out alone by
-/// [`climb_subnormal`], exactly, or else by the formula as it is.
+/// signed zero it is; any other lane with a subnormal is worked out exactly,
+/// four at a time by [`climb_tiny`] where it can, else alone by
+/// [`climb_subnormal`], else by the formula as it is.
 #[inline(always)]
-fn climb<const KIND: u8>(
+fn climb<const KIND: u8, const DIVIDE_M: bool, const DIVIDE_V: bool>(
     k: &Knobs<f32>,
     w: &mut [f32],
     g: &[f32],
@@ -432,7 +459,7 @@ fn climb<const KIND: u8>(
     let rest = Rest::of::<KIND>(k);
     let near_m = near_subnormal_m(k.lr);
     let k4: Knobs<F32x4> = k.lanes();
-    let zero = F32x4::splat(0.0);
+    let (in_lanes, wide) = (climbs_tiny_in_lanes::<KIND>(k), Wide::of(k));
     let (w4, w_tail) = w.as_chunks_mut::<4>();
     let (g4, g_tail) = g.as_chunks::<4>();
     let (m4, m_tail) = m.as_chunks_mut::<4>();
@@ -442,38 +469,41 @@ fn climb<const KIND: u8>(
     for ((((w, g), m), v), step) in fours {
         let (gi, mi, vi, wi) =
             (F32x4::from_four(g), F32x4::from_four(m), F32x4::from_four(v), F32x4::from_four(w));
-        let tiny_g = gi.subnormal();
         let tiny_m = if uses_m { mi.magnitude_within(1, near_m) } else { Mask4::none() };
         let tiny_v = if uses_v { vi.subnormal() } else { Mask4::none() };
-        let out = if !(tiny_g | tiny_m | tiny_v).any() {
-            climb_one::<F32x4, KIND>(&k4, gi, mi, vi, wi, Mask4::none(), zero)
+        let out = if !(tiny_m | tiny_v).any() {
+            climb_one::<F32x4, KIND, DIVIDE_M, DIVIDE_V>(&k4, gi, mi, vi, wi, None)
         } else {
             let still = gi.zero();
             let resting_m = tiny_m & still & mi.magnitude_within(1, rest.m);
             // (a negative v, which no update makes, has no square root: it never rests)
             let resting_v = tiny_v & still & vi.sign_clear() & vi.magnitude_within(1, rest.v);
-            let alone = tiny_m.and_not(resting_m) | tiny_v.and_not(resting_v) | tiny_g;
-            let quiet = |tiny, x| F32x4::select(tiny, zero, x);
-            let out = climb_one::<F32x4, KIND>(
+            let alone = tiny_m.and_not(resting_m) | tiny_v.and_not(resting_v);
+            let out = climb_one::<F32x4, KIND, DIVIDE_M, DIVIDE_V>(
                 &k4,
-                quiet(tiny_g, gi),
-                quiet(tiny_m, mi),
-                quiet(tiny_v, vi),
+                gi,
+                mi.cleared(tiny_m),
+                vi.cleared(tiny_v),
                 wi,
-                resting_m,
-                mi.signed_zero(),
+                Some((resting_m, mi.signed_zero())),
             );
             let out = Climbed {
                 m: F32x4::select(resting_m, mi, out.m),
                 v: F32x4::select(resting_v, vi, out.v),
                 ..out
             };
+            let (out, alone) = if alone.any() && in_lanes {
+                climb_tiny::<KIND>(&k4, &wide, gi, mi, vi, wi, tiny_m, tiny_v, alone, out)
+            } else {
+                (out, alone)
+            };
             if alone.any() {
                 let (ga, ma, va, wa) = (gi.to_array(), mi.to_array(), vi.to_array(), wi.to_array());
                 let mut lanes = [out.m.to_array(), out.v.to_array(), out.step.to_array(), out.w.to_array()];
                 for l in alone.lanes() {
-                    let one = climb_subnormal::<KIND>(k, ga[l], ma[l], va[l], wa[l])
-                        .unwrap_or_else(|| climb_one::<f32, KIND>(k, ga[l], ma[l], va[l], wa[l], false, 0.0));
+                    let one = climb_subnormal::<KIND>(k, ga[l], ma[l], va[l], wa[l]).unwrap_or_else(|| {
+                        climb_one::<f32, KIND, DIVIDE_M, DIVIDE_V>(k, ga[l], ma[l], va[l], wa[l], None)
+                    });
                     for (lane, x) in lanes.iter_mut().zip([one.m, one.v, one.step, one.w]) {
                         lane[l] = x;
                     }
@@ -490,9 +520,100 @@ fn climb<const KIND: u8>(
         out.w.into_four(w);
     }
     for i in 0..w_tail.len() {
-        let one = climb_one::<f32, KIND>(k, g_tail[i], m_tail[i], v_tail[i], w_tail[i], false, 0.0);
+        let one =
+            climb_one::<f32, KIND, DIVIDE_M, DIVIDE_V>(k, g_tail[i], m_tail[i], v_tail[i], w_tail[i], None);
         (m_tail[i], v_tail[i], s_tail[i], w_tail[i]) = (one.m, one.v, one.step, one.w);
     }
+}
+
+/// The knobs [`climb_tiny`] multiplies by, exactly, in f64.
+struct Wide {
+    lr: F64x2,
+    b1: F64x2,
+    b2: F64x2,
+}
+
+impl Wide {
+    fn of(k: &Knobs<f32>) -> Wide {
+        let wide = |x: f32| F64x2::splat(x as f64);
+        Wide { lr: wide(k.lr), b1: wide(k.b1), b2: wide(k.b2) }
+    }
+}
+
+/// Whether [`climb_tiny`] can take this climber's tiny weights four at a
+/// time: Momentum, RMSProp and Adam once their bias corrections are 1, with
+/// a positive learning rate and an ε that swallows the root of any
+/// subnormal v̂. Otherwise (and for AdamW) [`climb_subnormal`] takes them
+/// one by one.
+fn climbs_tiny_in_lanes<const KIND: u8>(k: &Knobs<f32>) -> bool {
+    let kind = climber(KIND);
+    matches!(KIND, MOMENTUM | RMSPROP | ADAM)
+        && (!kind.uses_m() || k.c1_is_one)
+        && (!kind.uses_v() || (k.c2_is_one && k.eps >= EPS_OVER_TINY_ROOTS && k.eps.is_finite()))
+        && k.lr > 0.0
+        && k.lr.is_finite()
+}
+
+/// The lanes of four weights that [`climb`] leaves `alone`, worked out side
+/// by side as [`climb_subnormal`] works out one, where it can (see
+/// [`climbs_tiny_in_lanes`]): the gradient is ±0, so m (v) becomes β1·m
+/// (β2·v), an exact f64 product rounded once to f32 ([`F64x2`]); `lr·m̂`
+/// likewise; Adam's step is that over √v̂ + ε (ε alone where v̂ is
+/// subnormal), an f64 quotient rounded once (exact, see [`quotient`]); and a
+/// subnormal step leaves a weight of at least 2⁻¹⁰⁰ as it is. Returns the
+/// four with those lanes filled in, and the alone lanes it could not take: a
+/// gradient that is not ±0, an m or v that decays to zero (its sign would
+/// come from the gradient's), a negative v, a subnormal step on a weight
+/// too small to swallow it.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn climb_tiny<const KIND: u8>(
+    k: &Knobs<F32x4>,
+    wide: &Wide,
+    g: F32x4,
+    m: F32x4,
+    v: F32x4,
+    w: F32x4,
+    tiny_m: Mask4,
+    tiny_v: Mask4,
+    alone: Mask4,
+    out: Climbed<F32x4>,
+) -> (Climbed<F32x4>, Mask4) {
+    let (uses_m, uses_v) = (climber(KIND).uses_m(), climber(KIND).uses_v());
+    let zero = F32x4::splat(0.0);
+    // |a|·b rounded to f32, for b ≥ 0.
+    let product = |a: F32x4, b: F64x2| {
+        let [low, high] = F64x2::magnitudes(a);
+        F64x2::round_to_f32([low * b, high * b])
+    };
+    let mut left = alone.and_not(g.zero());
+    let mut m1 = out.m;
+    if uses_m {
+        m1 = F32x4::select(tiny_m, product(m, wide.b1).with_sign_of(m), out.m);
+        left = left | (tiny_m & m1.zero());
+    }
+    let mut v1 = out.v;
+    if uses_v {
+        v1 = F32x4::select(tiny_v, product(v, wide.b2), out.v);
+        left = left | (tiny_v & v1.zero()) | alone.and_not(v.sign_clear());
+    }
+    // √v̂ + ε, with v̂ = v (its correction is 1): ε where v̂ is subnormal.
+    let v_small = v1.subnormal();
+    let denominator = F32x4::select(v_small, k.eps, F32x4::select(v_small, zero, v1).sqrt() + k.eps);
+    let step = match KIND {
+        MOMENTUM => product(m1, wide.lr).with_sign_of(m1),
+        ADAM => {
+            let ([n_low, n_high], [d_low, d_high]) =
+                (F64x2::magnitudes(product(m1, wide.lr)), F64x2::magnitudes(denominator));
+            F64x2::round_to_f32([n_low / d_low, n_high / d_high]).with_sign_of(m1)
+        }
+        _ => k.lr * g / denominator,
+    };
+    let step_small = step.subnormal();
+    left = left | step_small.and_not(w.magnitude_within(SWALLOWS_FROM, 0x7f7f_ffff));
+    let w1 = F32x4::select(step_small, w, w - F32x4::select(step_small, zero, step));
+    let pick = |x, y| F32x4::select(alone, x, y);
+    (Climbed { m: pick(m1, out.m), v: pick(v1, out.v), step: pick(step, out.step), w: pick(w1, out.w) }, left)
 }
 
 /// Which subnormal m and v an update leaves as they are, known from the
@@ -571,13 +692,6 @@ fn rounds_to_zero(lr: f32) -> u32 {
     ((half - 1) / n as u128).min(SUBNORMAL_BITS as u128) as u32
 }
 
-/// 2⁵²: for 0 ≤ x < 2⁵¹, `(x + 2⁵²) − 2⁵²` is x rounded to a whole number,
-/// ties to even (the sum has no bits below 1).
-const TO_WHOLE: f64 = f64::from_bits((1023 + 52) << 52);
-
-/// 2⁻¹⁴⁹, the smallest subnormal f32 and the spacing of all of them.
-const TINIEST: f64 = f64::from_bits((1023 - 149) << 52);
-
 /// An f32's value in f64, read from its bits when it is subnormal (so that
 /// no subnormal f32 is ever an operand).
 #[inline(always)]
@@ -585,7 +699,7 @@ fn exactly(x: f32) -> f64 {
     if !is_subnormal(x) {
         return x as f64;
     }
-    let k = (x.to_bits() & SUBNORMAL_BITS) as f64 * TINIEST;
+    let k = (x.to_bits() & SUBNORMAL_BITS) as f64 * F64x2::TINIEST;
     if x.to_bits() >> 31 != 0 { -k } else { k }
 }
 
@@ -598,7 +712,7 @@ fn rounded(y: f64) -> f32 {
     if y.is_nan() || y.abs() >= f32::MIN_POSITIVE as f64 {
         return y as f32;
     }
-    let multiple = (y.abs() / TINIEST + TO_WHOLE) - TO_WHOLE; // at most 2²³: the smallest normal
+    let multiple = (y.abs() * F64x2::PER_TINIEST + F64x2::TO_WHOLE) - F64x2::TO_WHOLE; // at most 2²³: the smallest normal
     f32::from_bits(((y.to_bits() >> 32) as u32 & 0x8000_0000) | multiple as u32)
 }
 
@@ -628,8 +742,11 @@ fn quotient(a: f32, b: f32) -> f32 {
 #[inline(always)]
 fn swallows_subnormals(w: f32) -> bool {
     let magnitude = w.to_bits() & 0x7fff_ffff;
-    (0x0d80_0000..0x7f80_0000).contains(&magnitude) // 2⁻¹⁰⁰ ≤ |w| < ∞
+    (SWALLOWS_FROM..0x7f80_0000).contains(&magnitude) // 2⁻¹⁰⁰ ≤ |w| < ∞
 }
+
+/// 2⁻¹⁰⁰ as bits: the smallest weight [`swallows_subnormals`].
+const SWALLOWS_FROM: u32 = 0x0d80_0000;
 
 /// One weight whose m or v is subnormal or near it (see [`near_subnormal_m`])
 /// and does not rest, updated exactly without a subnormal f32 operation: m

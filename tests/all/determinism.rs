@@ -121,3 +121,51 @@ fn a_matrix_times_a_vector_sums_each_row_as_a_dot_product_does() {
         }
     }
 }
+
+/// The voting box takes its exponentials four at a time (`math::exps`); each
+/// must have the bits `libm::expf` gives, on every path through it: the
+/// unreduced, the once-reduced and the fully reduced arguments, the tiny
+/// ones, the far ones handed back to libm (overflow, underflow, subnormal
+/// results), infinities and NaN. A million bit patterns spread over all of
+/// them, and the edges themselves with their neighbours.
+#[test]
+fn every_exponential_taken_four_at_a_time_has_the_bits_of_libm() {
+    let mut x: Vec<f32> = (0..(1u64 << 32)).step_by(4099).map(|b| f32::from_bits(b as u32)).collect();
+    for edge in [
+        0.0f32,
+        0.5 * core::f32::consts::LN_2,
+        1.5 * core::f32::consts::LN_2,
+        80.0,
+        87.33655,
+        88.72284,
+        103.97208,
+    ] {
+        for sign in [1.0f32, -1.0] {
+            let e = (sign * edge).to_bits();
+            x.extend((e.saturating_sub(64)..=e.saturating_add(64)).map(f32::from_bits));
+        }
+    }
+    x.extend([
+        2f32.powi(-14),
+        f32::MIN_POSITIVE,
+        1e-45,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NAN,
+        -0.0,
+        0.0,
+    ]);
+    // Every length, so each input is also met in the one-by-one tail.
+    for offset in 0..4 {
+        let x = &x[offset..];
+        let mut e = vec![0.0f32; x.len()];
+        raw_weights::brain::math::exps(&mut e, x);
+        for (&x, &e) in x.iter().zip(&e) {
+            let want = libm::expf(x);
+            assert!(
+                e.to_bits() == want.to_bits() || (e.is_nan() && want.is_nan()),
+                "exp({x:e}) = {e:e} four at a time, {want:e} from libm"
+            );
+        }
+    }
+}
