@@ -162,14 +162,15 @@ fn by_the_table(
 
 /// Numbers an update meets, subnormal ones above all: m and v resting at
 /// the smallest subnormals (where β·x rounds back to x), decaying through
-/// them, signed zeros, gradients that wake a sleeping weight, tiny weights.
+/// them, signed zeros, gradients that wake a sleeping weight, tiny weights,
+/// and the infinities and NaN of a run that diverges.
 fn awkward(seed: &mut u64, _what: usize) -> f32 {
     *seed ^= *seed << 13;
     *seed ^= *seed >> 7;
     *seed ^= *seed << 17;
     let r = *seed;
     let sign = if r & 1 == 1 { 0x8000_0000 } else { 0 };
-    let pick = (r >> 8) % 10;
+    let pick = (r >> 8) % 12;
     let bits = match pick {
         0 => 0,
         1 => 1 + (r >> 20) as u32 % 3,         // β1's resting subnormals
@@ -177,6 +178,8 @@ fn awkward(seed: &mut u64, _what: usize) -> f32 {
         3 => 1 + (r >> 20) as u32 % 0x7f_ffff, // any subnormal
         4 => 0x0080_0000 + (r >> 20) as u32 % 0x0100_0000, // just above the subnormals
         5 => 0x0d00_0000 + (r >> 20) as u32 % 0x0200_0000, // about 2⁻¹⁰⁰
+        10 => 0x7f80_0000,                     // infinity
+        11 => 0x7fc0_0000 + (r >> 20) as u32 % 0x40_0000, // NaN
         _ => 0x3a00_0000 + (r >> 20) as u32 % 0x0500_0000, // 5e-4 … 0.5: everyday numbers
     };
     f32::from_bits(sign | bits)
