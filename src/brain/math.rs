@@ -4,7 +4,7 @@
 //! function comes from `libm`, so a result has the same bits on any machine
 //! and in the browser (docs/architecture.md, "Determinism").
 
-use super::lanes::F32x4;
+use super::lanes::{F32x4, Lanes};
 
 /// The dot product `Σ a[i]·b[i]`, summed in a fixed order: eight interleaved
 /// partial sums (`i mod 8`, in two [`F32x4`]s), combined pairwise as
@@ -205,27 +205,31 @@ fn shifted_exps(votes: &[f32], temperature: f32, mut each: impl FnMut(usize, f32
     // the same largest vote, NaN votes passed over; only which zero wins a
     // tie of +0 and −0 may differ, and z − max and exp read both alike.
     let max = votes.iter().fold(f32::NEG_INFINITY, |max, &z| if z > max { z } else { max });
-    // (z − max) / T rather than z/T − max/T: the difference is what must
-    // stay finite when T is tiny. Dividing by T = 1 changes no bit, so it is
-    // left out.
-    let shifted = |z| if temperature == 1.0 { z - max } else { (z - max) / temperature };
     let (fours, tail) = votes.as_chunks::<4>();
-    let (max4, t4) = (F32x4::splat(max), F32x4::splat(temperature));
     let mut total = 0.0f32;
     for (c, z) in fours.iter().enumerate() {
-        let z = F32x4::from_four(z) - max4;
-        let z = if temperature == 1.0 { z } else { z / t4 };
-        for (l, e) in exp_four(z).to_array().into_iter().enumerate() {
+        for (l, e) in
+            exp_four(shifted(F32x4::from_four(z), max, temperature)).to_array().into_iter().enumerate()
+        {
             each(4 * c + l, e);
             total += e;
         }
     }
     for (i, &z) in tail.iter().enumerate() {
-        let e = libm::expf(shifted(z));
+        let e = libm::expf(shifted(z, max, temperature));
         each(4 * fours.len() + i, e);
         total += e;
     }
     (max, total)
+}
+
+/// A vote (or four) as `exp` takes it: `(z − max) / T` rather than
+/// `z/T − max/T`, since the difference is what must stay finite when T is
+/// tiny. Dividing by T = 1 changes no bit, so it is left out.
+#[inline(always)]
+fn shifted<L: Lanes>(z: L, max: f32, temperature: f32) -> L {
+    let z = z - L::splat(max);
+    if temperature == 1.0 { z } else { z / L::splat(temperature) }
 }
 
 /// `exp(x)` of every `x`, into `out`: the bits of `libm::expf`, four at a time.
