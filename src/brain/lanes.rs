@@ -207,7 +207,8 @@ impl F64x2 {
     /// 2¹⁴⁹: a subnormal f32's value in multiples of [`F64x2::TINIEST`].
     pub(crate) const PER_TINIEST: f64 = f64::from_bits((1023 + 149) << 52);
     /// 2⁵²: for 0 ≤ x < 2⁵¹, `(x + 2⁵²) − 2⁵²` is x rounded to a whole
-    /// number, ties to even (the sum has no bits below 1).
+    /// number, ties to even (the sum has no bits below 1); for x below 2³²
+    /// that number is also the low 32 bits of the sum.
     pub(crate) const TO_WHOLE: f64 = f64::from_bits((1023 + 52) << 52);
 }
 
@@ -638,13 +639,15 @@ mod imp {
             let part = |y: v128| {
                 let normal = f64x2_ge(y, smallest_normal);
                 let converted = f32x4_demote_f64x2_zero(v128_and(normal, y));
-                let multiple =
-                    f64x2_sub(f64x2_add(f64x2_mul(v128_andnot(y, normal), per_tiniest), whole), whole);
-                (converted, i32x4_trunc_sat_f64x2_zero(multiple))
+                // The whole multiple k as the low 32 bits of k + 2⁵², read
+                // rather than converted: the browser's compiler turns
+                // i32x4.trunc_sat_f64x2_zero into a branchy scalar sequence per lane.
+                let multiple = f64x2_add(f64x2_mul(v128_andnot(y, normal), per_tiniest), whole);
+                (converted, multiple)
             };
             let ((low_normal, low_small), (high_normal, high_small)) = (part(low.0), part(high.0));
             let normal = i32x4_shuffle::<0, 1, 4, 5>(low_normal, high_normal);
-            let small = i32x4_shuffle::<0, 1, 4, 5>(low_small, high_small);
+            let small = i32x4_shuffle::<0, 2, 4, 6>(low_small, high_small);
             F32x4(v128_or(normal, small))
         }
     }

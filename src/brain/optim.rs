@@ -544,13 +544,12 @@ impl Wide {
 /// time: Momentum, RMSProp and Adam once their bias corrections are 1, with
 /// a positive learning rate and an ε that swallows the root of any
 /// subnormal v̂. Otherwise (and for AdamW) [`climb_subnormal`] takes them
-/// one by one. Both give the same bits; which is faster is measured: the
-/// lanes natively (about 1 µs a step of the default run's 8), one by one in
-/// WebAssembly (the browser's compiler does 2–3 µs worse with the f64 lanes
-/// in the update's loop).
+/// one by one. Both give the same bits; the lanes are faster natively (about
+/// 1 µs a step of the default run's 8) and in the browser's WebAssembly
+/// (about 2% of a step in Chromium, measured), the portable arrays are not.
 fn climbs_tiny_in_lanes<const KIND: u8>(k: &Knobs<f32>) -> bool {
     let kind = climber(KIND);
-    cfg!(target_arch = "x86_64")
+    (cfg!(target_arch = "x86_64") || cfg!(all(target_arch = "wasm32", target_feature = "simd128")))
         && matches!(KIND, MOMENTUM | RMSPROP | ADAM)
         && (!kind.uses_m() || k.c1_is_one)
         && (!kind.uses_v() || (k.c2_is_one && k.eps >= EPS_OVER_TINY_ROOTS && k.eps.is_finite()))
@@ -720,8 +719,10 @@ fn rounded(y: f64) -> f32 {
     if y.is_nan() || y.abs() >= f32::MIN_POSITIVE as f64 {
         return y as f32;
     }
-    let multiple = (y.abs() * F64x2::PER_TINIEST + F64x2::TO_WHOLE) - F64x2::TO_WHOLE; // at most 2²³: the smallest normal
-    f32::from_bits(((y.to_bits() >> 32) as u32 & 0x8000_0000) | multiple as u32)
+    // The whole multiple k (at most 2²³: the smallest normal) is the low 32
+    // bits of k + 2⁵², read rather than converted from f64.
+    let multiple = (y.abs() * F64x2::PER_TINIEST + F64x2::TO_WHOLE).to_bits() as u32;
+    f32::from_bits(((y.to_bits() >> 32) as u32 & 0x8000_0000) | multiple)
 }
 
 /// `a·b` with f32's rounding, subnormal operands or result included. The
