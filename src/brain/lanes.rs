@@ -210,6 +210,15 @@ impl F64x2 {
     /// number, ties to even (the sum has no bits below 1); for x below 2³²
     /// that number is also the low 32 bits of the sum.
     pub(crate) const TO_WHOLE: f64 = f64::from_bits((1023 + 52) << 52);
+
+    /// The bits of the f32 nearest a magnitude `x` below 2⁻¹²⁶: the whole
+    /// multiple of 2⁻¹⁴⁹ nearest x (ties to even; 2²³ of them is the
+    /// smallest normal), as the low 32 bits of x·2¹⁴⁹ + 2⁵², read rather than
+    /// converted from f64.
+    #[inline(always)]
+    pub(crate) fn tiniest_multiples(x: f64) -> u32 {
+        (x * Self::PER_TINIEST + Self::TO_WHOLE).to_bits() as u32
+    }
 }
 
 impl Mul for F64x2 {
@@ -639,9 +648,8 @@ mod imp {
             let part = |y: v128| {
                 let normal = f64x2_ge(y, smallest_normal);
                 let converted = f32x4_demote_f64x2_zero(v128_and(normal, y));
-                // The whole multiple k as the low 32 bits of k + 2⁵², read
-                // rather than converted: the browser's compiler turns
-                // i32x4.trunc_sat_f64x2_zero into a branchy scalar sequence per lane.
+                // As `tiniest_multiples`, two at a time: the browser's compiler
+                // turns i32x4.trunc_sat_f64x2_zero into a branchy scalar sequence per lane.
                 let multiple = f64x2_add(f64x2_mul(v128_andnot(y, normal), per_tiniest), whole);
                 (converted, multiple)
             };
@@ -839,7 +847,7 @@ mod imp {
                 if y >= f32::MIN_POSITIVE as f64 {
                     y as f32
                 } else {
-                    f32::from_bits(((y * Self::PER_TINIEST + Self::TO_WHOLE) - Self::TO_WHOLE) as u32)
+                    f32::from_bits(Self::tiniest_multiples(y))
                 }
             };
             F32x4([one(low.0[0]), one(low.0[1]), one(high.0[0]), one(high.0[1])])

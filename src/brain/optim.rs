@@ -719,10 +719,7 @@ fn rounded(y: f64) -> f32 {
     if y.is_nan() || y.abs() >= f32::MIN_POSITIVE as f64 {
         return y as f32;
     }
-    // The whole multiple k (at most 2²³: the smallest normal) is the low 32
-    // bits of k + 2⁵², read rather than converted from f64.
-    let multiple = (y.abs() * F64x2::PER_TINIEST + F64x2::TO_WHOLE).to_bits() as u32;
-    f32::from_bits(((y.to_bits() >> 32) as u32 & 0x8000_0000) | multiple)
+    f32::from_bits(((y.to_bits() >> 32) as u32 & 0x8000_0000) | F64x2::tiniest_multiples(y.abs()))
 }
 
 /// `a·b` with f32's rounding, subnormal operands or result included. The
