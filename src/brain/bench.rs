@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use super::gpt::GptConfig;
+use super::optim::Subnormals;
 use super::run::StepPart;
 use super::{BrainError, Corpus, Run, RunConfig};
 
@@ -17,6 +18,8 @@ pub const BIG: GptConfig = GptConfig { n_layer: 4, n_head: 4, n_embd: 64, block_
 pub struct TrainingBench {
     pub config: RunConfig,
     pub weights: usize,
+    /// How the climber treated subnormal numbers (the bits are the same either way).
+    pub subnormals: Subnormals,
     pub steps: usize,
     /// Positions scored over the timed steps (BOS and letters, capped by block_size).
     pub positions: usize,
@@ -34,10 +37,23 @@ pub struct TrainingBench {
 impl TrainingBench {
     /// Trains `warmup` untimed steps, then times `steps` more, each step's
     /// forward pass, backward pass and update apart. The run is the same run
-    /// `raw-weights train` makes.
+    /// `raw-weights train` makes, with subnormals treated as this processor
+    /// does it fastest.
     pub fn run(config: RunConfig, corpus: &Corpus, warmup: usize, steps: usize) -> Result<Self, BrainError> {
+        Self::run_with(config, corpus, warmup, steps, Subnormals::of_this_processor())
+    }
+
+    /// [`TrainingBench::run`] with subnormals treated the given way.
+    pub fn run_with(
+        config: RunConfig,
+        corpus: &Corpus,
+        warmup: usize,
+        steps: usize,
+        subnormals: Subnormals,
+    ) -> Result<Self, BrainError> {
         let config = RunConfig { steps: warmup + steps, ..config };
         let mut run = Run::new(config, corpus)?;
+        run.optimizer.subnormals = subnormals;
         run.train(warmup)?;
         let positions =
             (warmup..warmup + steps).map(|k| run.brain.positions(run.document_tokens(k).len())).sum();
@@ -59,6 +75,7 @@ impl TrainingBench {
         Ok(Self {
             config,
             weights: run.params.len(),
+            subnormals,
             steps,
             positions,
             total,
@@ -103,6 +120,15 @@ impl TrainingBench {
             format!("  backward        {:>10.2} µs", per_step(self.backward)),
             format!("  update          {:>10.2} µs", per_step(self.update)),
             format!("  the rest        {:>10.2} µs  (the loop, the clock, the loss kept)", per_step(other)),
+            format!(
+                "subnormals        {}",
+                match self.subnormals {
+                    Subnormals::Avoided =>
+                        "kept out of the arithmetic (as WebAssembly must: it cannot tell the processor)",
+                    Subnormals::Computed =>
+                        "computed like other numbers (this processor is as fast with them)",
+                }
+            ),
             format!("checksum          {}", self.checksum),
         ]
         .join("\n")

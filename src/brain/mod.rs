@@ -33,7 +33,7 @@ pub use error::BrainError;
 pub use export::RunExport;
 pub use gpt::GptConfig;
 pub use model::{Brain, ModelKind, Workspace};
-pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, Schedule};
+pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, Schedule, Subnormals};
 pub use params::Params;
 pub use rng::{Rand, Stream};
 pub use run::{Data, Run, RunConfig};

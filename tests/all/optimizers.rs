@@ -9,7 +9,7 @@
 //!           m̂ = 0.02/0.19 = 0.105263, v̂ = 0.00031225/0.001999 = 0.156203,
 //!           step = 0.1·0.105263/0.395225 = 0.026634         → w = 0.873366
 
-use raw_weights::brain::{Optimizer, OptimizerConfig, OptimizerKind, Schedule};
+use raw_weights::brain::{Optimizer, OptimizerConfig, OptimizerKind, Schedule, Subnormals};
 
 const GRADS: [[f32; 2]; 3] = [[0.5, -1.0], [-0.25, 0.3], [0.1, 0.0]];
 
@@ -200,7 +200,10 @@ fn every_update_has_the_bits_of_the_formula_table_even_among_subnormals() {
             (1e-30, 0.85, 0.99, 1e-40),
             (1e-33, 0.85, 0.99, 1e-8),
         ] {
-            for (t, bias_correction) in [(0, true), (10_000, true), (3, false)] {
+            for ((t, bias_correction), care) in [(0, true), (10_000, true), (3, false)]
+                .into_iter()
+                .flat_map(|tb| [Subnormals::Avoided, Subnormals::Computed].map(|care| (tb, care)))
+            {
                 let cfg = OptimizerConfig {
                     kind,
                     lr,
@@ -213,6 +216,7 @@ fn every_update_has_the_bits_of_the_formula_table_even_among_subnormals() {
                 };
                 let mut opt = Optimizer::new(cfg, n, 100_000);
                 opt.t = t;
+                opt.subnormals = care;
                 let mut want_w: Vec<f32> = (0..n).map(|_| awkward(&mut seed, 3)).collect();
                 let g: Vec<f32> = (0..n).map(|_| awkward(&mut seed, 0)).collect();
                 opt.m = (0..n).map(|_| awkward(&mut seed, 1)).collect();
@@ -237,7 +241,7 @@ fn every_update_has_the_bits_of_the_formula_table_even_among_subnormals() {
                             && same(opt.v[i], want_v[i])
                             && same(w[i], want_w[i])
                             && same(opt.last_step[i], step),
-                        "{kind:?} lr {lr} β1 {beta1} β2 {beta2} ε {eps} t {t}, weight {i}: got m {:e} v {:e} step {:e} w {:e}, \
+                        "{kind:?} lr {lr} β1 {beta1} β2 {beta2} ε {eps} t {t}, subnormals {care:?}, weight {i}: got m {:e} v {:e} step {:e} w {:e}, \
                          the table gives m {:e} v {:e} step {:e} w {:e}",
                         opt.m[i],
                         opt.v[i],
@@ -253,5 +257,32 @@ fn every_update_has_the_bits_of_the_formula_table_even_among_subnormals() {
             }
         }
     }
-    assert_eq!(cases, 5 * 7 * 3 * n);
+    assert_eq!(cases, 5 * 7 * 3 * 2 * n);
+}
+
+/// Whichever way the processor picks, a run is the same run: the default
+/// run trained with subnormals kept out of the arithmetic and with them
+/// computed ends on the same weights, m and v, bit for bit, after its m has
+/// decayed into the subnormals (so the first way's exact paths were taken).
+#[test]
+fn a_run_is_the_same_whichever_way_subnormals_are_treated() {
+    use raw_weights::brain::{Corpus, Run, RunConfig};
+    let corpus = Corpus::from_text(raw_weights::corpora::NAMES, "names").unwrap();
+    let config = RunConfig { steps: 6_000, ..RunConfig::default() };
+    let [avoided, computed] = [Subnormals::Avoided, Subnormals::Computed].map(|care| {
+        let mut run = Run::new(config, &corpus).unwrap();
+        run.optimizer.subnormals = care;
+        run.train(6_000).unwrap();
+        run
+    });
+    let subnormal = avoided.optimizer.m.iter().filter(|m| m.is_subnormal()).count();
+    assert!(
+        subnormal > 100,
+        "only {subnormal} subnormal m after 6,000 steps: the test no longer reaches them"
+    );
+    let bits = |x: &[f32]| x.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(avoided.checksum_hex(), computed.checksum_hex());
+    assert_eq!(bits(&avoided.params.data), bits(&computed.params.data));
+    assert_eq!(bits(&avoided.optimizer.m), bits(&computed.optimizer.m));
+    assert_eq!(bits(&avoided.optimizer.v), bits(&computed.optimizer.v));
 }
