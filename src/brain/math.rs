@@ -215,10 +215,15 @@ fn shifted_exps(votes: &[f32], temperature: f32, mut each: impl FnMut(usize, f32
             total += e;
         }
     }
-    for (i, &z) in tail.iter().enumerate() {
-        let e = libm::expf(shifted(z, max, temperature));
-        each(4 * fours.len() + i, e);
-        total += e;
+    // The last n mod 4 in a four of their own, the rest of it max (exp 1, unused).
+    if !tail.is_empty() {
+        let mut z = [max; 4];
+        z[..tail.len()].copy_from_slice(tail);
+        let e = exp_four(shifted(F32x4::from_four(&z), max, temperature)).to_array();
+        for (i, &e) in e[..tail.len()].iter().enumerate() {
+            each(4 * fours.len() + i, e);
+            total += e;
+        }
     }
     (max, total)
 }
