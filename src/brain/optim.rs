@@ -510,11 +510,15 @@ fn climb<const KIND: u8, const DIVIDE_M: bool, const DIVIDE_V: bool>(k: &Knobs<f
     let k4: Knobs<F32x4> = k.lanes();
     let (in_lanes, wide) = (climbs_tiny_in_lanes::<KIND>(k), Wide::of(k));
     climb_fours::<KIND, DIVIDE_M, DIVIDE_V>(k, slices, |gi, mi, vi, wi| {
-        let tiny_m = if uses_m { mi.magnitude_within(1, near_m) } else { Mask4::none() };
-        let tiny_v = if uses_v { vi.subnormal() } else { Mask4::none() };
-        if !(tiny_m | tiny_v).any() {
+        // Sieved first, cheaply (a zero or a mean of 2 or more passes the
+        // sieve too, and takes the careful way to the same bits).
+        let sieve_m = if uses_m { mi.small_or_large(near_m) } else { Mask4::none() };
+        let sieve_v = if uses_v { vi.small_or_large(SUBNORMAL_BITS) } else { Mask4::none() };
+        if !(sieve_m | sieve_v).any() {
             climb_one::<F32x4, KIND, DIVIDE_M, DIVIDE_V>(&k4, gi, mi, vi, wi, None)
         } else {
+            let tiny_m = if uses_m { mi.magnitude_within(1, near_m) } else { Mask4::none() };
+            let tiny_v = if uses_v { vi.subnormal() } else { Mask4::none() };
             let still = gi.zero();
             let resting_m = tiny_m & still & mi.magnitude_within(1, rest.m);
             // (a negative v, which no update makes, has no square root: it never rests)
