@@ -118,16 +118,15 @@ impl F32x4 {
         (a + b) + (c + d)
     }
 
-    /// A quick sieve for `magnitude_within(0, high)` (`high` below 2³⁰): the
-    /// lanes whose magnitude, as bits, is at most `high`, and with them any of
-    /// magnitude 2 or more, which so cheap a test cannot tell apart. The bits
-    /// doubled drop the sign and are compared as signed numbers: two
-    /// instructions, where a range test of the magnitude takes the browser's
-    /// compiler eight (its unsigned comparison is four).
+    /// A quick sieve for `magnitude_within(0, high)`: the lanes whose
+    /// magnitude, as bits, is at most `high`, and with them any of magnitude 2
+    /// or more (every lane, for a `high` of 2³⁰ − 1 or more), which so cheap a test
+    /// cannot tell apart. The bits doubled drop the sign and are compared as
+    /// signed numbers: two instructions, where a range test of the magnitude
+    /// takes the browser's compiler eight (its unsigned comparison is four).
     #[inline(always)]
     pub(crate) fn small_or_large(self, high: u32) -> Mask4 {
-        debug_assert!(high < 1 << 30);
-        self.doubled_bits_below(2 * high as i32 + 2)
+        self.doubled_bits_below((2 * u64::from(high) + 2).min(i32::MAX as u64) as i32)
     }
 
     /// The lanes that are subnormal (see [`is_subnormal`]).
