@@ -60,7 +60,8 @@ pub fn run(args: BenchArgs) -> Result<(), BrainError> {
         "bench: the default gpt and a bigger student, adam, names corpus, 1 thread{}",
         if cfg!(debug_assertions) { "  [debug build: use --release for real figures]" } else { "" }
     );
-    for (gpt, warmup, steps) in [(GptConfig::default(), 1_000, steps), (bench::BIG, 50, (steps / 20).max(1))]
+    const WARMUP: usize = 1_000;
+    for (gpt, warmup, steps) in [(GptConfig::default(), WARMUP, steps), (bench::BIG, 50, (steps / 20).max(1))]
     {
         let config = RunConfig { gpt, ..RunConfig::default() };
         println!("{}\n", TrainingBench::run(config, &corpus, warmup, steps)?.report());
@@ -70,7 +71,7 @@ pub fn run(args: BenchArgs) -> Result<(), BrainError> {
     // for a like-for-like share of the browser's speed.
     if Subnormals::of_this_processor() == Subnormals::Computed {
         let avoided =
-            TrainingBench::run_with(RunConfig::default(), &corpus, 1_000, steps, Subnormals::Avoided)?;
+            TrainingBench::run_with(RunConfig::default(), &corpus, WARMUP, steps, Subnormals::Avoided)?;
         println!(
             "as the browser    {:>10.0} steps/s   the default model with subnormals kept out of the arithmetic (checksum {})",
             avoided.steps_per_second(),
