@@ -105,10 +105,12 @@ pub fn matvec_t_acc(dx: &mut [f32], w: &[f32], dy: &[f32]) {
     if cols == 0 {
         return;
     }
+    // The rows beside their dy, paired once: each sixteen columns walk a copy.
+    let rows = dy.iter().zip(w.chunks_exact(cols));
     let (dx16, dx_tail) = dx.as_chunks_mut::<16>();
     for (k, d) in dx16.iter_mut().enumerate() {
         let mut sums = F32x4::four_from_sixteen(d);
-        for (&g, row) in dy.iter().zip(w.chunks_exact(cols)) {
+        for (&g, row) in rows.clone() {
             let (g, row) = (F32x4::splat(g), F32x4::four_from_sixteen(&row.as_chunks::<16>().0[k]));
             for (s, r) in sums.iter_mut().zip(row) {
                 *s = *s + g * r;
@@ -116,10 +118,12 @@ pub fn matvec_t_acc(dx: &mut [f32], w: &[f32], dy: &[f32]) {
         }
         F32x4::four_into_sixteen(sums, d);
     }
-    let start = cols - dx_tail.len();
-    for (&g, row) in dy.iter().zip(w.chunks_exact(cols)) {
-        for (d, wj) in dx_tail.iter_mut().zip(&row[start..]) {
-            *d += g * wj;
+    if !dx_tail.is_empty() {
+        let start = cols - dx_tail.len();
+        for (&g, row) in rows {
+            for (d, wj) in dx_tail.iter_mut().zip(&row[start..]) {
+                *d += g * wj;
+            }
         }
     }
 }
@@ -145,11 +149,13 @@ pub fn outer_acc(dw: &mut [f32], dys: &[f32], xs: &[f32], n: usize) {
     if cols == 0 {
         return;
     }
+    // The positions' rows, paired once: each row of dW walks a copy.
+    let positions = dys.chunks_exact(rows).zip(xs.chunks_exact(cols));
     for (i, row) in dw.chunks_exact_mut(cols).enumerate() {
         let (row16, row_tail) = row.as_chunks_mut::<16>();
         for (k, d) in row16.iter_mut().enumerate() {
             let mut sums = F32x4::four_from_sixteen(d);
-            for (dy, x) in dys.chunks_exact(rows).zip(xs.chunks_exact(cols)) {
+            for (dy, x) in positions.clone() {
                 let (g, x) = (F32x4::splat(dy[i]), F32x4::four_from_sixteen(&x.as_chunks::<16>().0[k]));
                 for (s, x) in sums.iter_mut().zip(x) {
                     *s = *s + g * x;
@@ -157,10 +163,12 @@ pub fn outer_acc(dw: &mut [f32], dys: &[f32], xs: &[f32], n: usize) {
             }
             F32x4::four_into_sixteen(sums, d);
         }
-        let start = cols - row_tail.len();
-        for (dy, x) in dys.chunks_exact(rows).zip(xs.chunks_exact(cols)) {
-            for (d, xj) in row_tail.iter_mut().zip(&x[start..]) {
-                *d += dy[i] * xj;
+        if !row_tail.is_empty() {
+            let start = cols - row_tail.len();
+            for (dy, x) in positions.clone() {
+                for (d, xj) in row_tail.iter_mut().zip(&x[start..]) {
+                    *d += dy[i] * xj;
+                }
             }
         }
     }

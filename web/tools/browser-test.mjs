@@ -253,7 +253,7 @@ try {
   const nativeBenchSum = (benchLines.match(/^checksum\s+(\S+)/m) || [])[1];
   // where native computes subnormals at speed, its bench also times the way
   // WebAssembly must take (subnormals kept out of the arithmetic)
-  const nativeAsBrowser = Number((benchLines.match(/^as the browser\s+(\d+) steps\/s/m) || [])[1]);
+  const nativeAsBrowser = Number((benchLines.match(/^as the browser, median of \d+: (\d+) steps\/s/m) || [])[1]);
   const share = (page, native) => (native ? `, ${((100 * page) / native).toFixed(0)}% of native ${native}` : '');
   console.log(`browser: training in the page, ${ROUNDS} rounds: ${timed.rates.map((r) => r.toFixed(0)).join(', ')} steps/s`);
   console.log(
