@@ -201,6 +201,24 @@ fn a_damaged_replay_picked_as_text_is_named_with_line_and_column() {
 }
 
 #[test]
+fn a_damaged_replay_dropped_while_a_lesson_plays_says_why_on_the_lesson() {
+    let mut g = Game::new(Setup { start: Start::Play("climbing".into()), ..Setup::default() });
+    g.app.update();
+    let (_, text) = SHIPPED[0];
+    let broken = text.replacen("do(run", "do((run", 1);
+    g.app.world_mut().trigger(OpenReplayText { name: "dropped.replay.ron".into(), text: broken });
+    g.app.update();
+    g.app.update();
+    assert_eq!(screen(&g.app), Screen::Playing);
+    assert_eq!(g.session().play.level.id(), "climbing", "the lesson goes on");
+    let notice = g.session().play.notice.clone().unwrap_or_default();
+    // file:line:column: what is wrong
+    let parts: Vec<&str> = notice.splitn(4, ':').collect();
+    assert_eq!(parts[0], "dropped.replay.ron", "{notice}");
+    assert!(parts.len() == 4 && parts[1..3].iter().all(|n| n.parse::<usize>().is_ok()), "{notice}");
+}
+
+#[test]
 fn the_share_key_makes_a_link_that_opens_the_same_settings() {
     let mut g = Game::new(Setup { start: Start::Play("climbing".into()), ..Setup::default() });
     g.app.update();

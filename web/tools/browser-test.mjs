@@ -342,8 +342,8 @@ try {
   }
   check(/: ok, /.test(verified), `the browser's replay verifies natively: ${verified}`);
   // 6. A replay dropped onto the page plays back: on a fresh page, from the title.
-  // (Dropped while the climb above sits missed, out of steps, it does not open:
-  // a known bug, see the notes.)
+  // (Dropped while a climb sits missed, out of steps, it opens too, a minute
+  // later under SwiftShader; the native test a_replay_opened_while_a_lesson_plays_takes_over_the_screen holds it.)
   const dlog = watch(game, 'dropped');
   await game.goto(`${base}/`);
   await dlog.waitFor('ready: Title');

@@ -90,9 +90,9 @@ pub(super) fn race(ui: &mut egui::Ui, session: &Session) {
     if racers.len() < 2 {
         return;
     }
-    let window = match session.play.level.file.goal {
-        Goal::LossBelow { window, .. } => window,
-        _ => 100,
+    let (window, goal) = match session.play.level.file.goal {
+        Goal::LossBelow { window, loss } => (window, Some(loss)),
+        _ => (100, None),
     };
     heading(
         ui,
@@ -112,7 +112,14 @@ pub(super) fn race(ui: &mut egui::Ui, session: &Session) {
                 (None, None) => ui.label("—"),
             };
             if r.under_water {
-                ui.label(egui::RichText::new("under the water line").small().color(GOOD));
+                // Short enough for the panel's last column; the hover says what it means.
+                let meaning = match goal {
+                    Some(loss) => {
+                        format!("its mean score is below the goal, {loss}: under the landscape's water line")
+                    }
+                    None => "under the landscape's water line".to_string(),
+                };
+                ui.label(egui::RichText::new("under water").small().color(GOOD)).on_hover_text(meaning);
             } else {
                 ui.label("");
             }

@@ -10,7 +10,7 @@ use super::intent::{
     OpenMap, OpenReplay, OpenReplayText, OpenTitle, PlayAgain, PlayLevel, PlayNext, Quit, TogglePause,
 };
 use super::levels::{CurrentLevel, Levels, Notices, ProgressRes};
-use super::session::{Cards, PendingLink, PendingReplay};
+use super::session::{Cards, PendingLink, PendingReplay, Session};
 use super::state::{Pause, Screen, Studying};
 use crate::level::replay::{ReplayFile, SHIPPED, shipped, shipped_name};
 
@@ -181,6 +181,11 @@ fn play_back(world: &mut World, read: Result<PendingReplay, String>) {
         }
         Err(why) => {
             eprintln!("{why}");
+            // The map lists notices; on the playing screen the lesson's own line says it.
+            let playing = world.get_resource::<State<Screen>>().is_some_and(|s| *s.get() == Screen::Playing);
+            if playing && let Some(mut session) = world.get_resource_mut::<Session>() {
+                session.play.notice = Some(why.clone());
+            }
             world.resource_mut::<Notices>().push(why);
         }
     }
