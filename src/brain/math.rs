@@ -146,7 +146,7 @@ pub fn outer_acc(dw: &mut [f32], dys: &[f32], xs: &[f32], n: usize) {
     }
     let (rows, cols) = (dys.len() / n, xs.len() / n);
     debug_assert_eq!(dw.len(), rows * cols);
-    if cols == 0 {
+    if rows == 0 || cols == 0 {
         return;
     }
     // The positions' rows, paired once: each row of dW walks a copy.

@@ -554,15 +554,21 @@ fn banner(
     }
     shown.1 += time.delta_secs();
     let goal = &session.play.level.file.goal;
-    let (text, colour, retry) = match &session.phase {
+    // A fresh notice shows on its own, or under the goal met, the fall or the missed try.
+    let fresh = (!notice.is_empty() && shown.1 < NOTICE_SECONDS).then_some(notice);
+    let (text, colour, retry, also) = match &session.phase {
         Phase::Cheering { score, .. } => {
             let (meaning, _) = goal.score_meaning();
-            (format!("Goal reached! {meaning}: {}", goal.format_score(*score)), GOOD, false)
+            (format!("Goal reached! {meaning}: {}", goal.format_score(*score)), GOOD, false, fresh)
         }
-        Phase::Fallen { step, .. } => (format!("The climber fell at step {step}! Restarting…"), BAD, false),
-        Phase::Missed(why) => (why.clone(), GOLD, true),
-        _ if !notice.is_empty() && shown.1 < NOTICE_SECONDS => (notice, GOLD, false),
-        _ => return Ok(()),
+        Phase::Fallen { step, .. } => {
+            (format!("The climber fell at step {step}! Restarting…"), BAD, false, fresh)
+        }
+        Phase::Missed(why) => (why.clone(), GOLD, true, fresh),
+        _ => match fresh {
+            Some(notice) => (notice, GOLD, false, None),
+            None => return Ok(()),
+        },
     };
     let scene = scene_points(&screenful);
     egui::Area::new("banner".into())
@@ -573,6 +579,9 @@ fn banner(
             egui::Frame::popup(ui.style()).fill(CARD_FILL).inner_margin(12.0).show(ui, |ui| {
                 ui.set_max_width(scene.width() - 60.0);
                 ui.label(egui::RichText::new(text).size(18.0).strong().color(colour));
+                if let Some(also) = also {
+                    ui.label(egui::RichText::new(also).size(15.0).color(GOLD));
+                }
                 if retry {
                     ui.horizontal(|ui| {
                         if key_button(ui, "↻ Try again", keys::RETRY) {

@@ -113,12 +113,9 @@ pub(super) fn race(ui: &mut egui::Ui, session: &Session) {
             };
             if r.under_water {
                 // Short enough for the panel's last column; the hover says what it means.
-                let meaning = match goal {
-                    Some(loss) => {
-                        format!("its mean score is below the goal, {loss}: under the landscape's water line")
-                    }
-                    None => "under the landscape's water line".to_string(),
-                };
+                let goal = goal.map_or(String::new(), |loss| format!(", {loss:.2}"));
+                let meaning =
+                    format!("its mean score is below the goal{goal}: under the landscape's water line");
                 ui.label(egui::RichText::new("under water").small().color(GOOD)).on_hover_text(meaning);
             } else {
                 ui.label("");
