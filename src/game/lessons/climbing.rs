@@ -90,9 +90,12 @@ pub(super) fn race(ui: &mut egui::Ui, session: &Session) {
     if racers.len() < 2 {
         return;
     }
-    let (window, goal) = match session.play.level.file.goal {
-        Goal::LossBelow { window, loss } => (window, Some(loss)),
-        _ => (100, None),
+    // Under water is below a score goal (the hover says so; the label fits the panel's last column).
+    let (window, under_water) = match session.play.level.file.goal {
+        Goal::LossBelow { window, loss } => {
+            (window, format!("its mean score is below the goal, {loss:.2}: under the landscape's water line"))
+        }
+        _ => (100, String::new()),
     };
     heading(
         ui,
@@ -112,11 +115,8 @@ pub(super) fn race(ui: &mut egui::Ui, session: &Session) {
                 (None, None) => ui.label("—"),
             };
             if r.under_water {
-                // Short enough for the panel's last column; the hover says what it means.
-                let goal = goal.map_or(String::new(), |loss| format!(", {loss:.2}"));
-                let meaning =
-                    format!("its mean score is below the goal{goal}: under the landscape's water line");
-                ui.label(egui::RichText::new("under water").small().color(GOOD)).on_hover_text(meaning);
+                ui.label(egui::RichText::new("under water").small().color(GOOD))
+                    .on_hover_text(under_water.as_str());
             } else {
                 ui.label("");
             }
