@@ -24,7 +24,17 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
         high = high + x_high * y_high;
     }
     let mut sum = (low + high).sum_in_pairs();
-    for (x, y) in a_tail.iter().zip(b_tail) {
+    // The tail: four of its products at once where it has four (the same
+    // products, added in the same order). An attention head's dot (head_dim
+    // 4) is all tail, and the browser's compiler makes a slow loop of single
+    // products: this way the page trains about 2% faster, natively about the same.
+    let ((a4, a_rest), (b4, b_rest)) = (a_tail.as_chunks::<4>(), b_tail.as_chunks::<4>());
+    if let (Some(x), Some(y)) = (a4.first(), b4.first()) {
+        for p in (F32x4::from_four(x) * F32x4::from_four(y)).to_array() {
+            sum += p;
+        }
+    }
+    for (x, y) in a_rest.iter().zip(b_rest) {
         sum += x * y;
     }
     sum

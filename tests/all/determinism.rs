@@ -97,6 +97,34 @@ fn an_export_loads_back_to_the_same_weights() {
 }
 
 #[test]
+fn a_dot_product_sums_in_its_written_order_at_every_length() {
+    use raw_weights::brain::math::dot;
+    // Eight partial sums (i mod 8) combined ((s0 + s4) + (s1 + s5)) +
+    // ((s2 + s6) + (s3 + s7)), then the tail in index order, one by one:
+    // the tail's products taken four at once must add up the same way.
+    let mut seed = 11u32;
+    let mut next = || {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        ((seed >> 8) as f32 / (1u32 << 24) as f32 - 0.5) * 3.0
+    };
+    for n in 0..=27 {
+        let a: Vec<f32> = (0..n).map(|_| next()).collect();
+        let b: Vec<f32> = (0..n).map(|_| next()).collect();
+        let whole = n - n % 8;
+        let mut s = [0.0f32; 8];
+        for i in 0..whole {
+            s[i % 8] += a[i] * b[i];
+        }
+        let mut want = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+        for i in whole..n {
+            want += a[i] * b[i];
+        }
+        let got = dot(&a, &b);
+        assert_eq!(got.to_bits(), want.to_bits(), "length {n}: {got} but the written order gives {want}");
+    }
+}
+
+#[test]
 fn a_matrix_times_a_vector_sums_each_row_as_a_dot_product_does() {
     use raw_weights::brain::math::{dot, matvec};
     // Rows four at a time and one by one, columns eight at a time and a tail:
