@@ -194,12 +194,20 @@ pub fn rms_scale(x: &[f32]) -> f32 {
 /// rmsnorm's ε.
 pub const RMS_EPS: f32 = 1e-5;
 
-/// `y = rmsnorm(x) = x · r`, returning `r` for the backward pass.
+/// `y = rmsnorm(x) = x · r`, returning `r` for the backward pass. Four at a
+/// time: the browser build's compiler left these element-by-element loops
+/// (here, in the backward pass and in [`add_into`]) one number at a time.
 #[inline]
 pub fn rmsnorm(y: &mut [f32], x: &[f32]) -> f32 {
     let r = rms_scale(x);
-    for (yi, xi) in y.iter_mut().zip(x) {
-        *yi = xi * r;
+    let n = y.len().min(x.len());
+    let ((y4, y_tail), (x4, x_tail)) = (y[..n].as_chunks_mut::<4>(), x[..n].as_chunks::<4>());
+    let r4 = F32x4::splat(r);
+    for (y, x) in y4.iter_mut().zip(x4) {
+        (F32x4::from_four(x) * r4).into_four(y);
+    }
+    for (y, x) in y_tail.iter_mut().zip(x_tail) {
+        *y = x * r;
     }
     r
 }
@@ -209,8 +217,29 @@ pub fn rmsnorm(y: &mut [f32], x: &[f32]) -> f32 {
 pub fn rmsnorm_backward(dx: &mut [f32], dy: &[f32], x: &[f32], r: f32) {
     let n = x.len() as f32;
     let coupling = r * r * r * dot(dy, x) / n;
-    for ((d, g), xi) in dx.iter_mut().zip(dy).zip(x) {
-        *d += r * g - coupling * xi;
+    let m = dx.len().min(dy.len()).min(x.len());
+    let (d4, d_tail) = dx[..m].as_chunks_mut::<4>();
+    let ((g4, g_tail), (x4, x_tail)) = (dy[..m].as_chunks::<4>(), x[..m].as_chunks::<4>());
+    let (r4, c4) = (F32x4::splat(r), F32x4::splat(coupling));
+    for ((d, g), x) in d4.iter_mut().zip(g4).zip(x4) {
+        (F32x4::from_four(d) + (r4 * F32x4::from_four(g) - c4 * F32x4::from_four(x))).into_four(d);
+    }
+    for ((d, g), x) in d_tail.iter_mut().zip(g_tail).zip(x_tail) {
+        *d += r * g - coupling * x;
+    }
+}
+
+/// `y += x`, element by element (the residual stream's sums).
+#[inline(always)]
+pub fn add_into(y: &mut [f32], x: &[f32]) {
+    debug_assert_eq!(y.len(), x.len());
+    let n = y.len().min(x.len());
+    let ((y4, y_tail), (x4, x_tail)) = (y[..n].as_chunks_mut::<4>(), x[..n].as_chunks::<4>());
+    for (y, x) in y4.iter_mut().zip(x4) {
+        (F32x4::from_four(y) + F32x4::from_four(x)).into_four(y);
+    }
+    for (y, x) in y_tail.iter_mut().zip(x_tail) {
+        *y += x;
     }
 }
 
