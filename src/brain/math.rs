@@ -44,6 +44,12 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 #[inline(always)]
 pub fn axpy(y: &mut [f32], alpha: f32, x: &[f32]) {
     debug_assert_eq!(y.len(), x.len());
+    // Exactly four (an attention head's, head_dim 4): the one four at once,
+    // without the loops' setting up, which the browser build pays for.
+    if let (Ok(y), Ok(x)) = (<&mut [f32; 4]>::try_from(&mut *y), <&[f32; 4]>::try_from(x)) {
+        (F32x4::from_four(y) + F32x4::splat(alpha) * F32x4::from_four(x)).into_four(y);
+        return;
+    }
     let n = y.len().min(x.len());
     let ((y4, y_tail), (x4, x_tail)) = (y[..n].as_chunks_mut::<4>(), x[..n].as_chunks::<4>());
     let a = F32x4::splat(alpha);
