@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::BrainError;
 use super::formula::Formula;
 use super::math::{
-    add_into, axpy, dot, matvec, matvec_t_acc, outer_acc, rmsnorm, rmsnorm_backward, score_gradient, softmax,
+    axpy, dot, matvec, matvec_t_acc, outer_acc, rmsnorm, rmsnorm_backward, score_gradient, softmax,
     softmax_and_score,
 };
 use super::params::layout;
@@ -277,7 +277,7 @@ impl Gpt {
             }
             // x_mid = x + Wo · attention
             matvec(&mut a.x_mid[row(c)], &p[w.attn_wo..][..c * c], &a.attn_out[row(c)]);
-            add_into(&mut a.x_mid[row(c)], &a.x[row(c)]);
+            axpy(&mut a.x_mid[row(c)], 1.0, &a.x[row(c)]);
             // MLP: x_next = x_mid + fc2 · relu(fc1 · rmsnorm(x_mid))
             a.r2[lt] = rmsnorm(&mut a.h2[row(c)], &a.x_mid[row(c)]);
             matvec(&mut a.fc1_out[row(f)], &p[w.mlp_fc1..][..f * c], &a.h2[row(c)]);
@@ -290,7 +290,7 @@ impl Gpt {
             let (_, x_next) = a.x.split_at_mut(next);
             let x_next = &mut x_next[..c];
             matvec(x_next, &p[w.mlp_fc2..][..c * f], &a.relu_out[row(f)]);
-            add_into(x_next, &a.x_mid[row(c)]);
+            axpy(x_next, 1.0, &a.x_mid[row(c)]);
         }
 
         // votes = lm_head · x

@@ -209,7 +209,7 @@ pub const RMS_EPS: f32 = 1e-5;
 
 /// `y = rmsnorm(x) = x · r`, returning `r` for the backward pass. Four at a
 /// time: the browser build's compiler left these element-by-element loops
-/// (here, in the backward pass and in [`add_into`]) one number at a time.
+/// (here and in the backward pass) one number at a time.
 #[inline]
 pub fn rmsnorm(y: &mut [f32], x: &[f32]) -> f32 {
     let r = rms_scale(x);
@@ -239,20 +239,6 @@ pub fn rmsnorm_backward(dx: &mut [f32], dy: &[f32], x: &[f32], r: f32) {
     }
     for ((d, g), x) in d_tail.iter_mut().zip(g_tail).zip(x_tail) {
         *d += r * g - coupling * x;
-    }
-}
-
-/// `y += x`, element by element (the residual stream's sums).
-#[inline(always)]
-pub fn add_into(y: &mut [f32], x: &[f32]) {
-    debug_assert_eq!(y.len(), x.len());
-    let n = y.len().min(x.len());
-    let ((y4, y_tail), (x4, x_tail)) = (y[..n].as_chunks_mut::<4>(), x[..n].as_chunks::<4>());
-    for (y, x) in y4.iter_mut().zip(x4) {
-        (F32x4::from_four(y) + F32x4::from_four(x)).into_four(y);
-    }
-    for (y, x) in y_tail.iter_mut().zip(x_tail) {
-        *y += x;
     }
 }
 
