@@ -1,6 +1,6 @@
 // Loads the game: checks for WebGL2, downloads the wasm with a progress bar,
 // starts it, and exposes a few entry points for tests and for the page.
-import init, { bench_training, reference_checksums, verify_replay } from './app.js';
+import init, { bench_training, reference_checksums, subnormals, verify_replay } from './app.js';
 
 const cover = document.getElementById('cover');
 const fill = document.getElementById('fill');
@@ -88,11 +88,13 @@ async function start() {
   }
   // For tests and the curious: the brain's reference checksums, the replay
   // check of `raw-weights replay FILE --verify`, and a stretch of training to
-  // time (the run `raw-weights bench` times).
+  // time (the run `raw-weights bench` times), and how the brain treats
+  // subnormal numbers on this processor (timed at start).
   window.rawWeights = {
     referenceChecksums: reference_checksums,
     verifyReplay: verify_replay,
     benchTraining: bench_training,
+    subnormals,
   };
   // The game lifts the cover when its first screen is drawn (bridge.js).
   status.textContent = 'Starting… the first frame can take a few seconds.';

@@ -124,9 +124,9 @@ impl TrainingBench {
                 "subnormals        {}",
                 match self.subnormals {
                     Subnormals::Avoided =>
-                        "kept out of the arithmetic (as WebAssembly must: it cannot tell the processor)",
+                        "kept out of the arithmetic (the way for a processor slow with them)",
                     Subnormals::Computed =>
-                        "computed like other numbers (this processor is as fast with them)",
+                        "computed like other numbers (the way for a processor as fast with them)",
                 }
             ),
             format!("checksum          {}", self.checksum),

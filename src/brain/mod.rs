@@ -27,6 +27,7 @@ pub mod reference;
 pub mod rng;
 pub mod run;
 pub mod sample;
+pub mod subnormals;
 pub mod vocab;
 
 pub use error::BrainError;
@@ -38,4 +39,5 @@ pub use params::Params;
 pub use rng::{Rand, Stream};
 pub use run::{Data, Run, RunConfig};
 pub use sample::{Performance, SampleSettings};
+pub use subnormals::SubnormalTiming;
 pub use vocab::{Corpus, Token, TokenId, Vocab};

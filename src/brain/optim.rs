@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use super::BrainError;
 use super::formula::Formula;
 use super::lanes::{F32x4, F64x2, Lanes, Mask4, SUBNORMAL_BITS, is_subnormal, is_zero};
+pub use super::subnormals::Subnormals;
 
 /// The running mean of gradients, as the panels write it (see [`Optimizer::update`]).
 pub const M: Formula = Formula { name: "m", text: "m = β1·m + (1 − β1)·g" };
@@ -311,46 +312,6 @@ impl Optimizer {
             v_hat: self.v[i] / c2,
             step: self.last_step[i],
         }
-    }
-}
-
-/// How an update treats subnormal numbers (magnitudes below 2⁻¹²⁶, which m
-/// and v of a weight whose gradient stays zero decay into). Both ways give the
-/// bits of the formula table; the processor decides which is faster.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Subnormals {
-    /// Kept out of the arithmetic: four weights near them are worked out
-    /// exactly another way (see [`climb`]). An operation on a subnormal costs
-    /// a microcode assist of a hundred cycles or more on many processors
-    /// (Intel's among them); WebAssembly cannot tell which processor it runs on.
-    Avoided,
-    /// Computed by the formula as it is, like every other number: for a
-    /// processor that works with subnormals at about the speed of normal
-    /// numbers (AMD's from Zen 3, family 19h, on: measured there, the default
-    /// run trains about 12% faster this way). It assumes the processor's
-    /// flush-to-zero modes are off, as Rust leaves them.
-    Computed,
-}
-
-impl Subnormals {
-    /// The faster way on this processor (read once, with `cpuid`, on x86-64;
-    /// [`Subnormals::Avoided`] everywhere else).
-    pub fn of_this_processor() -> Subnormals {
-        #[cfg(target_arch = "x86_64")]
-        {
-            static CHOICE: std::sync::OnceLock<Subnormals> = std::sync::OnceLock::new();
-            *CHOICE.get_or_init(|| {
-                use std::arch::x86_64::__cpuid;
-                let vendor = __cpuid(0);
-                let amd = (vendor.ebx, vendor.edx, vendor.ecx) == (0x6874_7541, 0x6974_6e65, 0x444d_4163);
-                let signature = __cpuid(1).eax;
-                let base = (signature >> 8) & 0xf;
-                let family = if base == 0xf { base + ((signature >> 20) & 0xff) } else { base };
-                if amd && family >= 0x19 { Subnormals::Computed } else { Subnormals::Avoided }
-            })
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        Subnormals::Avoided
     }
 }
 

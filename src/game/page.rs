@@ -11,8 +11,13 @@ use super::levels::Notices;
 use super::state::Screen;
 use crate::web;
 
+/// How the page's brain treats subnormal numbers, timed at start: WebAssembly
+/// cannot ask the processor who made it, as the native build does.
+static SUBNORMALS: std::sync::OnceLock<crate::brain::SubnormalTiming> = std::sync::OnceLock::new();
+
 /// Plays the game in the page, starting where the address's link says.
 pub fn run() -> AppExit {
+    settle_subnormals();
     let (start, notice) = match Start::from_link(&web::hash()) {
         Ok(start) => (start, None),
         Err(why) => (Start::LevelMap, Some(why)),
@@ -61,6 +66,25 @@ fn open_picked(mut commands: Commands) {
     for (name, text) in web::take_opened(web::Pick::Replay) {
         commands.trigger(OpenReplayText { name, text });
     }
+}
+
+/// Times the processor with subnormal numbers (a few tens of milliseconds,
+/// once) and settles the way the brain's climbers take. Both ways give the
+/// same bits, so the clock decides only the speed.
+fn settle_subnormals() -> &'static crate::brain::SubnormalTiming {
+    SUBNORMALS.get_or_init(|| {
+        let started = bevy::platform::time::Instant::now();
+        let timing = crate::brain::SubnormalTiming::measure(|| started.elapsed().as_secs_f64());
+        crate::brain::Subnormals::settle(timing.choice);
+        timing
+    })
+}
+
+/// How the page's climbers treat subnormal numbers, and the timing that
+/// decided it: the browser test prints it beside the page's training speed.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn subnormals() -> String {
+    format!("subnormals {}", settle_subnormals().describe())
 }
 
 /// The checksums of the brain's reference runs, one per line: the browser
