@@ -184,8 +184,14 @@ pub fn goal_state(goal: &Goal, run: &Run, activity: &Activity, recital: &perform
 pub fn goal_progress(goal: &Goal, run: &Run, activity: &Activity, recital: &performing::Recital) -> String {
     match (goal, activity) {
         (Goal::LossBelow { loss, window }, _) => match run.recent_loss(*window) {
-            Some(mean) => format!("mean score {mean:.3} → goal below {loss:.2}"),
-            None => format!("mean score — → goal below {loss:.2}"),
+            Some(mean) => {
+                format!(
+                    "mean score {} → goal below {}",
+                    view::score_text(mean, Some(*loss)),
+                    view::goal_text(*loss)
+                )
+            }
+            None => format!("mean score — → goal below {}", view::goal_text(*loss)),
         },
         (Goal::ReadLetters { count }, Activity::Reading(r)) => {
             format!("letters read {} / {count}", r.read.min(*count))
@@ -206,7 +212,8 @@ pub fn goal_progress(goal: &Goal, run: &Run, activity: &Activity, recital: &perf
             )
         }
         (Goal::WordScoreBelow { word, score }, Activity::Scoring(m)) => {
-            format!("score of \"{word}\" {:.3} → below {score:.2}", m.mean_score(run))
+            let now = view::score_text(m.mean_score(run), Some(*score));
+            format!("score of \"{word}\" {now} → below {}", view::goal_text(*score))
         }
         (Goal::Perform { count }, _) => format!("performed {} / {count}", recital.performed().min(*count)),
         (Goal::StrongestHead { .. }, Activity::Looking(lens)) => {

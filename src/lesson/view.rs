@@ -55,6 +55,29 @@ pub fn percent_text(share: f32) -> String {
     format!("{:.1}%", 100.0 * share)
 }
 
+/// A goal's score as the screen writes it ("below 2.45").
+pub fn goal_text(goal: f32) -> String {
+    format!("{goal:.2}")
+}
+
+/// A score as the screen writes it beside a goal it must get below: three
+/// decimals, or as many more as it takes for the written score to read on
+/// the same side of the written goal as the score itself. 2.4496 against a
+/// goal of 2.45 reads 2.4496 (reached), never 2.450 (which reads as not below).
+pub fn score_text(score: f32, goal: Option<f32>) -> String {
+    let Some(goal) = goal else { return format!("{score:.3}") };
+    let written_goal: f64 = goal_text(goal).parse().unwrap_or(goal as f64);
+    let below = score < goal;
+    let mut text = String::new();
+    for decimals in 3..=9 {
+        text = format!("{score:.decimals$}");
+        if text.parse::<f64>().is_ok_and(|written| (written < written_goal) == below) {
+            break;
+        }
+    }
+    text
+}
+
 // ------------------------------------------------------------ prediction
 
 /// One uncovered letter: the truth, your guess and the student's, each right or not.

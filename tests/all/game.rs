@@ -223,6 +223,24 @@ fn a_round_the_student_wins_says_why_and_enter_starts_another() {
 }
 
 #[test]
+fn a_score_reads_on_the_same_side_of_its_goal_as_it_is() {
+    // The race once showed "2.450 under water" beside "goal below 2.45".
+    assert_eq!(view::score_text(2.4496, Some(2.45)), "2.4496");
+    assert_eq!(view::score_text(2.4512, Some(2.45)), "2.451");
+    assert_eq!(view::score_text(2.4496, None), "2.450");
+    for goal in [2.45f32, 2.2, 0.05] {
+        let written_goal: f64 = view::goal_text(goal).parse().unwrap();
+        // every f32 within a few thousand of the goal, both sides
+        for offset in -3000i32..3000 {
+            let score = f32::from_bits((goal.to_bits() as i32 + offset) as u32);
+            let text = view::score_text(score, Some(goal));
+            let written: f64 = text.parse().unwrap();
+            assert_eq!(written < written_goal, score < goal, "{score} against {goal} reads {text}");
+        }
+    }
+}
+
+#[test]
 fn voting_shares_follow_the_votes_and_the_draws_follow_the_shares() {
     let mut g = open_game(LevelSet::builtin(), 1);
     g.play("voting");

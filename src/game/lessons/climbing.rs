@@ -91,11 +91,16 @@ pub(super) fn race(ui: &mut egui::Ui, session: &Session) {
         return;
     }
     // Under water is below a score goal (the hover says so; the label fits the panel's last column).
-    let (window, under_water) = match session.play.level.file.goal {
-        Goal::LossBelow { window, loss } => {
-            (window, format!("its mean score is below the goal, {loss:.2}: under the landscape's water line"))
-        }
-        _ => (100, String::new()),
+    let (window, goal, under_water) = match session.play.level.file.goal {
+        Goal::LossBelow { window, loss } => (
+            window,
+            Some(loss),
+            format!(
+                "its mean score is below the goal, {}: under the landscape's water line",
+                view::goal_text(loss)
+            ),
+        ),
+        _ => (100, None, String::new()),
     };
     heading(
         ui,
@@ -111,7 +116,7 @@ pub(super) fn race(ui: &mut egui::Ui, session: &Session) {
             ui.label(egui::RichText::new(name).color(colour));
             match (r.fell_at, r.score) {
                 (Some(step), _) => ui.label(egui::RichText::new(format!("fell at step {step}")).color(BAD)),
-                (None, Some(score)) => ui.label(format!("{score:.3}")),
+                (None, Some(score)) => ui.label(view::score_text(score, goal)),
                 (None, None) => ui.label("—"),
             };
             if r.under_water {

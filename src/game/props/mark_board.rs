@@ -145,11 +145,15 @@ fn show_marks(
     }
     let reached = marks.goal.is_some_and(|g| marks.mean < g);
     let top = board.transform_point(Vec3::new(0.0, CELL.y / 2.0 + 0.45, 0.06));
-    let goal = marks.goal.map_or(String::new(), |g| format!("  →  goal below {g:.2}"));
+    let goal = marks.goal.map_or(String::new(), |g| format!("  →  goal below {}", view::goal_text(g)));
     labels.add(
         Label::new(
             top,
-            format!("the teacher's score of \"{}\": mean {:.3}{goal}", marks.word, marks.mean),
+            format!(
+                "the teacher's score of \"{}\": mean {}{goal}",
+                marks.word,
+                view::score_text(marks.mean, marks.goal)
+            ),
             0.36,
             if reached { GOOD } else { GOLD },
         )
