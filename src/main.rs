@@ -8,6 +8,7 @@ mod cli;
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
     use clap::Parser;
+    end_quietly_when_output_is_closed();
     let args = cli::Cli::parse();
     let (start, demo, presenter) = match args.command {
         None => (cli::PlayArgs::default().start(), false, false),
@@ -22,6 +23,21 @@ fn main() -> std::process::ExitCode {
         }
     }
 }
+
+/// Rust ignores SIGPIPE, so a write to a pipe whose reader has gone
+/// (`raw-weights bench | head -1`) fails and `println!` panics. Restored to
+/// the default, the process ends there without a word, like `cat` or `grep`.
+#[cfg(all(unix, not(target_arch = "wasm32")))]
+fn end_quietly_when_output_is_closed() {
+    // SAFETY: sets the signal's disposition to its default, before any other
+    // thread exists; no handler runs code of ours.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(all(not(unix), not(target_arch = "wasm32")))]
+fn end_quietly_when_output_is_closed() {}
 
 #[cfg(all(not(target_arch = "wasm32"), feature = "game"))]
 fn play(start: raw_weights::game::Start, demo: bool, presenter: bool) -> std::process::ExitCode {

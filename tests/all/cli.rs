@@ -58,6 +58,24 @@ fn train_prints_the_falling_loss_the_final_loss_and_the_checksum() {
 }
 
 #[test]
+#[cfg(unix)]
+fn output_into_a_pipe_nobody_reads_ends_the_command_quietly() {
+    // As `raw-weights train ... | head -1` once did: a panic at the first
+    // line the closed pipe refused.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_raw-weights"))
+        .args(["train", "--corpus", NAMES, "--steps", "5"])
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{:?}: {stderr}", out.status);
+}
+
+#[test]
 fn sample_writes_the_requested_count_from_a_prefix_or_an_export() {
     let out = raw_weights(&["sample", "--corpus", NAMES, "--steps", "50", "--count", "4", "--prefix", "jo"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
