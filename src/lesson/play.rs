@@ -270,12 +270,17 @@ pub fn check_text_size(bytes: usize, limit: usize) -> Result<(), String> {
     if bytes <= limit {
         return Ok(());
     }
-    let mb = |b: usize| b as f64 / 1e6;
-    let here = if cfg!(target_arch = "wasm32") { "the browser version" } else { "the game" };
     Err(format!(
-        "your text is {:.1} MB; {here} trains on texts up to {:.0} MB. Use a shorter text{}.",
-        mb(bytes),
-        mb(limit),
+        "your text is {:.1} MB; {}. Use a shorter text{}.",
+        bytes as f64 / 1e6,
+        text_limit_note(limit),
         if cfg!(target_arch = "wasm32") { ", or the game on a computer, which takes up to 1 GB" } else { "" }
     ))
+}
+
+/// The largest text, said as the sandbox says it beside its loading
+/// ("the browser version trains on texts up to 32 MB").
+pub fn text_limit_note(limit: usize) -> String {
+    let here = if cfg!(target_arch = "wasm32") { "the browser version" } else { "the game" };
+    format!("{here} trains on texts up to {:.0} MB", limit as f64 / 1e6)
 }

@@ -255,7 +255,8 @@ fn your_student(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, command
     #[cfg(target_arch = "wasm32")]
     {
         ui.horizontal(|ui| {
-            if ui.button("Load a text file…").clicked() {
+            let limit = crate::lesson::play::text_limit_note(crate::lesson::play::TEXT_LIMIT);
+            if ui.button("Load a text file…").on_hover_text(format!("A .txt file: {limit}")).clicked() {
                 crate::web::pick(crate::web::Pick::Text);
             }
             if !draft.path.is_empty() {
@@ -276,7 +277,12 @@ fn your_student(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, command
                 .hint_text("a text file…")
                 .desired_width(160.0),
         );
-        if ui.button("Load").clicked() {
+        let limit = crate::lesson::play::text_limit_note(crate::lesson::play::TEXT_LIMIT);
+        if ui
+            .button("Load")
+            .on_hover_text(format!("Reads the text file named at the left: {limit}"))
+            .clicked()
+        {
             match std::fs::read_to_string(draft.path.trim()) {
                 Ok(text) => {
                     draft.text = text;
