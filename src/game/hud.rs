@@ -19,6 +19,7 @@ use super::view::{Screenful, Seen};
 use crate::brain::{OptimizerKind, Schedule};
 use crate::lesson::keys::{self, Bind};
 use crate::lesson::layout::Rect;
+use crate::lesson::play::Notice;
 use crate::lesson::view;
 use crate::level::command::range;
 use crate::level::{Control, Panel};
@@ -534,7 +535,28 @@ fn card(
 }
 
 /// Seconds a notice about the run stays on show.
-const NOTICE_SECONDS: f32 = 8.0;
+pub const NOTICE_SECONDS: f32 = 8.0;
+
+/// How long the notice on show has been on show. Each saying is timed from
+/// its start, the same words said again too (Copy link pressed twice).
+#[derive(Default)]
+pub struct NoticeClock {
+    said: Option<u64>,
+    seconds: f32,
+}
+
+impl NoticeClock {
+    /// Moves the clock on by `seconds` and gives the notice's words while it
+    /// is fresh: for [`NOTICE_SECONDS`] after it was said.
+    pub fn tick<'a>(&mut self, notice: Option<&'a Notice>, seconds: f32) -> Option<&'a str> {
+        let said = notice.map(|n| n.said);
+        if self.said != said {
+            *self = Self { said, seconds: 0.0 };
+        }
+        self.seconds += seconds;
+        notice.filter(|_| self.seconds < NOTICE_SECONDS).map(|n| n.text.as_str())
+    }
+}
 
 /// The level's state when it is more than playing: the goal met, a fall, a
 /// missed try (with its retry), or a notice about the run.
@@ -544,18 +566,13 @@ fn banner(
     screenful: Res<Screenful>,
     session: Option<Res<Session>>,
     time: Res<Time<Real>>,
-    mut shown: Local<(String, f32)>,
+    mut clock: Local<NoticeClock>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let Some(session) = session else { return Ok(()) };
-    let notice = session.play.notice.clone().unwrap_or_default();
-    if shown.0 != notice {
-        *shown = (notice.clone(), 0.0);
-    }
-    shown.1 += time.delta_secs();
     let goal = &session.play.level.file.goal;
     // A fresh notice shows on its own, or under the goal met, the fall or the missed try.
-    let fresh = (!notice.is_empty() && shown.1 < NOTICE_SECONDS).then_some(notice);
+    let fresh = clock.tick(session.play.notice.as_ref(), time.delta_secs()).map(str::to_owned);
     let (text, colour, retry, also) = match &session.phase {
         Phase::Cheering { score, .. } => {
             let (meaning, _) = goal.score_meaning();

@@ -10,6 +10,25 @@ use crate::brain::{BrainError, Corpus, Rand, Run, SampleSettings, Stream};
 pub use crate::level::command::{Command, Guess, MAX_DRAW, Retrain, Setting};
 use crate::level::format::MAX_SPEED;
 use crate::level::{Control, CorpusSource, Lesson, Level};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A message for the player, and which saying it is: the same words said
+/// again (Copy link pressed twice, the same bad file dropped twice) are
+/// a new notice, and the banner shows them afresh.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    /// Counts every notice said while the game runs, across runs and levels.
+    /// It orders nothing in the run: a replay never sees it.
+    pub said: u64,
+}
+
+impl Notice {
+    fn new(text: String) -> Self {
+        static SAID: AtomicU64 = AtomicU64::new(0);
+        Self { text, said: SAID.fetch_add(1, Ordering::Relaxed) + 1 }
+    }
+}
 
 /// A level in play.
 #[derive(Clone, Debug)]
@@ -28,8 +47,9 @@ pub struct Play {
     pub recital: Recital,
     /// The letter column picked on the ballot (voting and scoring lessons).
     pub selected: usize,
-    /// A message about the run for the player: why it restarted, why it could not.
-    pub notice: Option<String>,
+    /// A message about the run for the player: why it restarted, why it could
+    /// not. Set it with [`Play::say`].
+    pub notice: Option<Notice>,
     /// Why the student could not write when last asked.
     pub write_error: Option<String>,
     /// Which of the level's hints is on show.
@@ -63,6 +83,16 @@ impl Play {
             writing_rng: Rand::new(level.file.seed, Stream::Sampling),
             ballot_rng: Rand::new(level.file.seed, Stream::Ballot),
         })
+    }
+
+    /// Tells the player something about the run, as a new notice.
+    pub fn say(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice::new(text.into()));
+    }
+
+    /// The words of the notice on show, if any.
+    pub fn notice_text(&self) -> Option<&str> {
+        self.notice.as_ref().map(|n| n.text.as_str())
     }
 
     /// Where the level's goal stands now.
@@ -254,7 +284,7 @@ impl Play {
         if let Activity::Climbing(race) = &mut self.activity {
             let (start, steps) = (self.level.run_config(), self.run.step_count());
             if let Err(e) = race.follow(&self.run.optimizer.config, start, &self.level.corpus, steps) {
-                self.notice = Some(format!("A ghost cannot join the race: {e}"));
+                self.say(format!("A ghost cannot join the race: {e}"));
             }
         }
     }

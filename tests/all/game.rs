@@ -496,7 +496,7 @@ fn the_sandbox_trains_on_your_text_or_says_why_not() {
         };
         g.command(Command::Retrain(spec));
         let s = g.session();
-        assert!(s.play.notice.as_deref().is_some_and(|n| n.contains(why)), "{:?}", s.play.notice);
+        assert!(s.play.notice_text().is_some_and(|n| n.contains(why)), "{:?}", s.play.notice);
         assert_eq!(s.play.run_id, id, "the run is kept");
     }
 }
@@ -858,7 +858,7 @@ fn a_diverging_run_makes_the_student_fall_and_the_level_restart() {
     g.play("climbing");
     let first_run = g.session().play.run_id;
     g.run_until(200, |g| matches!(g.session().phase, Phase::Fallen { .. }));
-    assert!(g.session().play.notice.as_deref().is_some_and(|n| n.contains("fell")));
+    assert!(g.session().play.notice_text().is_some_and(|n| n.contains("fell")));
     g.run_until(FALL_TICKS as usize + 5, |g| g.session().play.run_id != first_run);
     assert_eq!(g.session().phase, Phase::Playing, "a fresh run");
     assert_eq!(g.screen(), Screen::Playing);

@@ -10,6 +10,7 @@ use bevy::prelude::*;
 use crate::harness::{Game, Setup};
 use raw_weights::brain::{OptimizerKind, Schedule};
 use raw_weights::game::Start;
+use raw_weights::game::hud::{NOTICE_SECONDS, NoticeClock};
 use raw_weights::game::intent::{Begin, OpenReplayText};
 use raw_weights::game::levels::Notices;
 use raw_weights::game::session::{Phase, Playback, Recording, Session};
@@ -115,7 +116,7 @@ fn a_link_opens_its_level_even_locked_with_its_settings_recorded() {
     assert_eq!(session.run.optimizer.config.kind, OptimizerKind::Sgd);
     assert_eq!(session.speed, 30);
     // Climbing has no temperature control: the player is told the link's value was left out.
-    let notice = session.notice.clone().unwrap_or_default();
+    let notice = session.notice_text().unwrap_or_default();
     assert!(notice.contains("temperature"), "{notice}");
     assert_eq!(session.sampling.temperature, session.level.file.sampling.temperature);
     // The settings are the session's first commands, so its replay starts as the link did.
@@ -211,7 +212,7 @@ fn a_damaged_replay_dropped_while_a_lesson_plays_says_why_on_the_lesson() {
     g.app.update();
     assert_eq!(screen(&g.app), Screen::Playing);
     assert_eq!(g.session().play.level.id(), "climbing", "the lesson goes on");
-    let notice = g.session().play.notice.clone().unwrap_or_default();
+    let notice = g.session().play.notice_text().unwrap_or_default().to_string();
     // file:line:column: what is wrong
     let parts: Vec<&str> = notice.splitn(4, ':').collect();
     assert_eq!(parts[0], "dropped.replay.ron", "{notice}");
@@ -224,7 +225,7 @@ fn the_share_key_makes_a_link_that_opens_the_same_settings() {
     g.app.update();
     g.command(Command::Set(Setting::LearningRate(0.015)));
     g.press(KeyCode::F7);
-    let notice = g.session().play.notice.clone().unwrap_or_default();
+    let notice = g.session().play.notice_text().unwrap_or_default().to_string();
     let text = notice.split('\'').nth(1).unwrap_or_else(|| panic!("{notice}"));
     assert_eq!(text, "#level=climbing&lr=0.015");
 }
@@ -270,4 +271,26 @@ fn a_replay_opened_while_a_lesson_plays_takes_over_the_screen() {
     assert_eq!(screen(&app), Screen::Playing);
     assert_eq!(session.play.level.id(), "voting");
     assert!(app.world().get_resource::<Playback>().is_some(), "it plays back");
+}
+
+#[test]
+fn the_same_notice_said_again_shows_again() {
+    let mut g = Game::new(Setup { start: Start::Play("climbing".into()), ..Setup::default() });
+    g.app.update();
+    let mut banner = NoticeClock::default();
+    g.press(KeyCode::F7);
+    let first = g.session().play.notice.clone().expect("the link is handed over");
+    assert!(banner.tick(Some(&first), 0.5).is_some_and(|t| t.contains("#level=climbing")));
+    // The banner puts it away once it has been on show long enough...
+    assert_eq!(banner.tick(Some(&first), NOTICE_SECONDS), None);
+    // ...and a second press, the same link in the same words, shows it afresh.
+    g.press(KeyCode::F7);
+    let second = g.session().play.notice.clone().expect("the link is handed over again");
+    assert_eq!(second.text, first.text);
+    assert_eq!(banner.tick(Some(&second), 0.5), Some(first.text.as_str()));
+    // A restart keeps the notice, as the same saying: its time on show runs on.
+    g.command(Command::Restart);
+    let kept = g.session().play.notice.clone();
+    assert_eq!(kept.as_ref(), Some(&second));
+    assert_eq!(banner.tick(kept.as_ref(), NOTICE_SECONDS), None);
 }

@@ -37,7 +37,7 @@ fn run_for(g: &mut Game, updates: usize) {
 }
 
 fn notice(g: &Game) -> String {
-    g.app.world().resource::<Session>().play.notice.clone().unwrap_or_default()
+    g.app.world().resource::<Session>().play.notice_text().unwrap_or_default().to_string()
 }
 
 #[test]

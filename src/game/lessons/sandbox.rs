@@ -326,7 +326,7 @@ fn your_student(ui: &mut egui::Ui, session: &Session, draft: &mut Draft, command
             data: draft.data,
         })));
     }
-    if let Some(notice) = &session.play.notice {
+    if let Some(notice) = session.play.notice_text() {
         ui.label(egui::RichText::new(notice).color(BAD));
     }
     if let Some(managed) = session.pace.lagging() {

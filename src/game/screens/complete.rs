@@ -98,7 +98,7 @@ fn show(
                     commands.trigger(SaveReplay);
                 }
             });
-            if let Some(notice) = &session.play.notice {
+            if let Some(notice) = session.play.notice_text() {
                 ui.label(egui::RichText::new(notice).small().color(MUTED));
             }
         });

@@ -184,7 +184,7 @@ fn play_back(world: &mut World, read: Result<PendingReplay, String>) {
             // The map lists notices; on the playing screen the lesson's banner says it.
             let playing = world.get_resource::<State<Screen>>().is_some_and(|s| *s.get() == Screen::Playing);
             if playing && let Some(mut session) = world.get_resource_mut::<Session>() {
-                session.play.notice = Some(why.clone());
+                session.play.say(why.clone());
             }
             world.resource_mut::<Notices>().push(why);
         }

@@ -192,7 +192,7 @@ pub fn start_level(
                 if level.file.lesson == Lesson::Sandbox
                     && let Err(why) = session.execute(&Command::Retrain(spec.clone()), Some(&mut recording))
                 {
-                    session.play.notice = Some(why);
+                    session.play.say(why);
                 }
             }
             commands.insert_resource(recording);
@@ -258,7 +258,7 @@ fn carry_out(
         }
         Err(why) => {
             if matches!(command, Command::Retrain(_)) {
-                session.play.notice = Some(why);
+                session.play.say(why);
             }
         }
     }
@@ -342,8 +342,7 @@ fn open_text(
         if let Some(mut session) = session
             && *screen.get() == Screen::Playing
         {
-            session.play.notice =
-                Some("The sandbox is still locked: finish the lessons before it first.".into());
+            session.play.say("The sandbox is still locked: finish the lessons before it first.");
         }
         return;
     }

@@ -152,7 +152,7 @@ fn run_owed_steps(
                 }
             }
             Err(BrainError::Diverged { step, loss }) => {
-                session.play.notice = Some(format!(
+                session.play.say(format!(
                     "At step {step} the score became {loss}: the climber fell off the hill. The level restarted with its starting settings."
                 ));
                 session.phase = Phase::Fallen { step, ticks_left: FALL_TICKS };

@@ -143,7 +143,7 @@ fn save(
     let said = match write(&session, recording.as_deref(), &progress) {
         Ok(message) | Err(message) => message,
     };
-    session.play.notice = Some(said);
+    session.play.say(said);
 }
 
 fn write(session: &Session, recording: Option<&Recording>, progress: &ProgressRes) -> Result<String, String> {

@@ -25,7 +25,7 @@ pub(super) fn apply(session: &mut Session, recording: &mut Recording, shared: &S
     }
     let ignored = shared.ignored(&controls);
     if !ignored.is_empty() {
-        session.play.notice = Some(format!(
+        session.play.say(format!(
             "This level sets its own {}: the link's value{} left out.",
             ignored.join(", "),
             if ignored.len() == 1 { " was" } else { "s were" }
@@ -36,7 +36,7 @@ pub(super) fn apply(session: &mut Session, recording: &mut Recording, shared: &S
 fn copy_link(_: On<CopyLink>, session: Option<ResMut<Session>>) {
     let Some(mut session) = session else { return };
     let link = link(&session.play);
-    session.play.notice = Some(hand_over(&link));
+    session.play.say(hand_over(&link));
 }
 
 /// Hands a link to the player: in the browser it goes in the address bar and
