@@ -19,8 +19,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub struct Notice {
     pub text: String,
     /// Counts every notice said while the game runs, across runs and levels.
-    /// It orders nothing in the run: a replay never sees it.
-    pub said: u64,
+    /// It orders nothing in the run: a replay never sees it. Only
+    /// [`Play::say`] makes a notice, so no two sayings share a number.
+    pub(crate) said: u64,
 }
 
 impl Notice {
